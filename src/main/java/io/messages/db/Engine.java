@@ -1,0 +1,140 @@
+package io.messages.db;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.helidon.common.config.Config;
+import io.helidon.dbclient.DbClient;
+
+/**
+ * The database engine: a Helidon {@link DbClient} (with its connection pool) built from the
+ * {@code db} config, with the schema ensured. The recipe's engine plugin: opened when the
+ * service starts and closed when it stops.
+ */
+public final class Engine implements AutoCloseable {
+    private static final System.Logger LOGGER = System.getLogger(Engine.class.getName());
+    private static final String SQLITE_PREFIX = "jdbc:sqlite:";
+
+    private final DbClient client;
+    private final String url;
+    private final WriteGate writeGate;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final LongAdder begun = new LongAdder();
+    private final LongAdder committed = new LongAdder();
+    private final LongAdder rolledBack = new LongAdder();
+
+    private Engine(DbClient client, String url, WriteGate writeGate) {
+        this.client = client;
+        this.url = url;
+        this.writeGate = writeGate;
+    }
+
+    /**
+     * Opens the database described by {@code db} config and creates the schema if it is missing.
+     *
+     * @param db the {@code db} config node
+     * @return the open engine
+     * @throws EngineException if the database cannot be opened or its schema created
+     */
+    public static Engine open(Config db) {
+        String url = db.get("connection.url").asString()
+                .orElseThrow(() -> new EngineException("db.connection.url is not set"));
+        createSqliteDirectory(url);
+        DbClient client;
+        try {
+            client = DbClient.create(db);
+        } catch (RuntimeException e) {
+            throw new EngineException("cannot open the database at " + url + ": " + rootMessage(e), e);
+        }
+        Engine engine = new Engine(client, url, WriteGate.forUrl(url, db.get("connection.dataSource.busy_timeout")
+                .asLong().orElse(5000L)));
+        try {
+            client.execute().namedDml("create-messages-table");
+        } catch (RuntimeException e) {
+            engine.close();
+            throw new EngineException("cannot create the schema in " + url + ": " + rootMessage(e), e);
+        }
+        return engine;
+    }
+
+    /** The Helidon database client, for statements outside a request (health checks, tools). */
+    public DbClient client() {
+        return client;
+    }
+
+    /** The JDBC URL this engine was opened with. */
+    public String url() {
+        return url;
+    }
+
+    /** How many request transactions were begun, committed and rolled back since start. */
+    public TransactionCounts counts() {
+        return new TransactionCounts(begun.sum(), committed.sum(), rolledBack.sum());
+    }
+
+    /** Whether {@link #close()} ran. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /** Closes the connection pool; every connection is closed. Safe to call more than once. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            client.close();
+            LOGGER.log(System.Logger.Level.DEBUG, "Closed the database engine for {0}", url);
+        }
+    }
+
+    WriteGate writeGate() {
+        return writeGate;
+    }
+
+    void countBegin() {
+        begun.increment();
+    }
+
+    void countEnd(boolean commit) {
+        (commit ? committed : rolledBack).increment();
+    }
+
+    /** Transaction totals, as counted by the request-transaction filter. */
+    public record TransactionCounts(long begun, long committed, long rolledBack) {
+    }
+
+    // SQLite creates the database file but not its directory; a fresh volume or checkout has none.
+    private static void createSqliteDirectory(String url) {
+        if (!url.startsWith(SQLITE_PREFIX)) {
+            return;
+        }
+        String location = url.substring(SQLITE_PREFIX.length());
+        int query = location.indexOf('?');
+        if (query >= 0) {
+            location = location.substring(0, query);
+        }
+        if (location.startsWith("file:")) {
+            location = location.substring("file:".length());
+        }
+        if (location.isEmpty() || location.startsWith(":memory:")) {
+            return;
+        }
+        Path parent = Path.of(location).toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException | SecurityException e) {
+            throw new EngineException("cannot create the database directory " + parent + ": " + rootMessage(e), e);
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null ? root.getClass().getSimpleName() : message;
+    }
+}

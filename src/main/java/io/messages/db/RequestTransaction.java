@@ -1,0 +1,120 @@
+package io.messages.db;
+
+import io.helidon.dbclient.DbExecute;
+import io.helidon.dbclient.DbTransaction;
+import io.helidon.webserver.http.ServerRequest;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one database transaction of an HTTP request (the recipe's {@code cherrypy.request.db}).
+ * {@link TransactionFilter} creates it for each request and ends it: commit before a 2xx or 3xx
+ * response is sent, rollback on an exception or a 4xx/5xx. It is begun lazily, on the first
+ * {@link #read()} or {@link #write()}, so a request that never touches the database opens none.
+ * Handlers run statements through it and never commit or roll back themselves.
+ */
+public final class RequestTransaction {
+    private final Engine engine;
+    private @Nullable DbTransaction transaction;
+    private boolean writeTurn;
+    private boolean ended;
+
+    RequestTransaction(Engine engine) {
+        this.engine = engine;
+    }
+
+    /**
+     * The transaction of this request.
+     *
+     * @param req the current request
+     * @return its transaction
+     * @throws IllegalStateException if the routing has no {@link TransactionFilter}
+     */
+    public static RequestTransaction of(ServerRequest req) {
+        return req.context().get(RequestTransaction.class)
+                .orElseThrow(() -> new IllegalStateException(
+                        "No request transaction: add TransactionFilter to the routing"));
+    }
+
+    /** Statements that only read; begins the transaction if this is the request's first use. */
+    public DbExecute read() {
+        return begin();
+    }
+
+    /**
+     * Statements that write. On SQLite this first waits for the single write turn (in arrival
+     * order), held until the transaction ends; then it begins the transaction if needed.
+     */
+    public DbExecute write() {
+        if (!writeTurn) {
+            engine.writeGate().enter();
+            writeTurn = true;
+        }
+        return begin();
+    }
+
+    /** Whether the request has begun its transaction and it has not ended yet. */
+    public boolean isActive() {
+        return transaction != null && !ended;
+    }
+
+    /**
+     * Ends an active transaction: commits when {@code commit} is true, otherwise rolls back.
+     * Nothing happens if it was never begun or has already ended. A failed commit leaves
+     * nothing stored and is rethrown.
+     */
+    void end(boolean commit) {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        try {
+            if (transaction != null) {
+                boolean committed = false;
+                try {
+                    if (commit) {
+                        transaction.commit();
+                        committed = true;
+                    } else {
+                        transaction.rollback();
+                    }
+                } finally {
+                    engine.countEnd(committed);
+                }
+            }
+        } finally {
+            releaseWriteTurn();
+        }
+    }
+
+    /**
+     * Rolls back after {@code failure}. If the rollback fails too, {@code failure} stays the one
+     * reported and the rollback's exception is attached to it as suppressed
+     * (helidon-io/helidon#9949: otherwise the second exception hides what really went wrong).
+     */
+    void endAfter(Throwable failure) {
+        try {
+            end(false);
+        } catch (RuntimeException rollbackFailure) {
+            failure.addSuppressed(rollbackFailure);
+        }
+    }
+
+    private DbExecute begin() {
+        if (ended) {
+            throw new IllegalStateException("The request transaction has already ended");
+        }
+        if (transaction == null) {
+            transaction = engine.client().transaction();
+            engine.countBegin();
+        }
+        return transaction;
+    }
+
+    private void releaseWriteTurn() {
+        if (writeTurn) {
+            writeTurn = false;
+            engine.writeGate().leave();
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.messages.db;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+/**
+ * A transaction per request (the recipe's session tool), installed once in the routing.
+ *
+ * <p>Handlers write their response themselves with {@code res.send(...)}, so code after
+ * {@code chain.proceed()} runs when the response is already out: too late to commit. Instead the
+ * response's output stream is wrapped, and before its first byte (the status line included)
+ * leaves, the transaction is committed for a 2xx/3xx status or rolled back otherwise. If the
+ * commit fails, nothing is sent from that stream; the exception goes to the routing's error
+ * handling, which answers a 5xx. An exception from a handler rolls back.
+ *
+ * <p>The filter owns the engine for the server's life: the server calls {@link #afterStop()}
+ * once in-flight requests are done, and the engine is closed then (the recipe's engine plugin).
+ */
+public final class TransactionFilter implements Filter {
+    private static final System.Logger LOGGER = System.getLogger(TransactionFilter.class.getName());
+
+    private final Engine engine;
+
+    /**
+     * A filter that gives each request a transaction of {@code engine}.
+     *
+     * @param engine the engine; closed when the server stops
+     */
+    public TransactionFilter(Engine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        RequestTransaction tx = new RequestTransaction(engine);
+        req.context().register(tx);
+        res.streamFilter(out -> new CommitBeforeSend(out, tx, res));
+        try {
+            chain.proceed();
+        } catch (RuntimeException | Error e) {
+            tx.endAfter(e);
+            throw e;
+        }
+        if (tx.isActive()) {
+            // Every response is written through the wrapped stream, which ends the transaction;
+            // reaching here means nothing was sent through it, so nothing may be kept.
+            LOGGER.log(System.Logger.Level.WARNING, "No response was sent for {0} {1}; rolling back",
+                       req.prologue().method().text(), req.path().path());
+            tx.end(false);
+        }
+    }
+
+    @Override
+    public void afterStop() {
+        engine.close();
+    }
+
+    private static boolean keeps(Status status) {
+        return status.code() < 400;
+    }
+
+    /** The response's stream: ends the transaction before anything is written or flushed. */
+    private static final class CommitBeforeSend extends OutputStream {
+        private final OutputStream out;
+        private final RequestTransaction tx;
+        private final RoutingResponse res;
+        private boolean failed;
+
+        private CommitBeforeSend(OutputStream out, RequestTransaction tx, RoutingResponse res) {
+            this.out = out;
+            this.tx = tx;
+            this.res = res;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            endTransaction();
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            endTransaction();
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            endTransaction();
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (failed) {
+                // Closing would send this response (status line and all): the commit failed, so
+                // it must not go out; the error handler answers instead.
+                return;
+            }
+            endTransaction();
+            out.close();
+        }
+
+        private void endTransaction() {
+            try {
+                tx.end(keeps(res.status()));
+            } catch (RuntimeException e) {
+                failed = true;
+                throw e;
+            }
+        }
+    }
+}

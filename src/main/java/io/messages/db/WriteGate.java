@@ -1,0 +1,53 @@
+package io.messages.db;
+
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+import io.helidon.dbclient.DbClientException;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Who may write now. SQLite allows one writer at a time and makes the others busy-wait with
+ * sleeps (seconds-long tails, then SQLITE_BUSY); here writers queue in arrival order instead,
+ * and each enters as soon as the previous one ends. Server databases need no gate.
+ */
+final class WriteGate {
+    private final @Nullable Semaphore turn;
+    private final long timeoutMillis;
+
+    private WriteGate(@Nullable Semaphore turn, long timeoutMillis) {
+        this.turn = turn;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    static WriteGate forUrl(String jdbcUrl, long timeoutMillis) {
+        boolean singleWriter = jdbcUrl.startsWith("jdbc:sqlite:");
+        return new WriteGate(singleWriter ? new Semaphore(1, true) : null, timeoutMillis);
+    }
+
+    /**
+     * Waits for the write turn.
+     *
+     * @throws DbClientException if the turn did not come within the timeout (answered as 503)
+     */
+    void enter() {
+        if (turn == null) {
+            return;
+        }
+        try {
+            if (!turn.tryAcquire(timeoutMillis, TimeUnit.MILLISECONDS)) {
+                throw new DbClientException("database busy: no write turn within " + timeoutMillis + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new DbClientException("interrupted while waiting for the write turn", e);
+        }
+    }
+
+    void leave() {
+        if (turn != null) {
+            turn.release();
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.messages.message;
+
+import java.nio.charset.StandardCharsets;
+
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Header;
+import io.helidon.http.HttpException;
+import io.helidon.http.HttpMediaTypes;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.messages.db.RequestTransaction;
+
+/**
+ * The recipe's {@code Root}: {@code GET /} lists the messages, {@code GET|POST /record} stores
+ * one. The response texts are the recipe's, byte for byte.
+ */
+public final class MessageService implements HttpService {
+    private static final String LISTING_PREFIX = "Here are your list of messages: ";
+    private static final String RECORDED_PREFIX = "Recorded: ";
+    private static final Header NOSNIFF = HeaderValues.create("X-Content-Type-Options", "nosniff");
+
+    private final MessageStore store;
+    private final MessageLimits limits;
+
+    /**
+     * A service over {@code store} that accepts messages within {@code limits}.
+     *
+     * @param store  where messages are kept
+     * @param limits what a message may be
+     */
+    public MessageService(MessageStore store, MessageLimits limits) {
+        this.store = store;
+        this.limits = limits;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/", this::list)
+                .get("/record", this::recordFromQuery)
+                .post("/record", this::recordFromForm)
+                .any("/", (req, res) -> methodNotAllowed(res, "GET"))
+                .any("/record", (req, res) -> methodNotAllowed(res, "GET, POST"));
+    }
+
+    private void list(ServerRequest req, ServerResponse res) {
+        String text = LISTING_PREFIX + String.join("\n", store.list(RequestTransaction.of(req)));
+        // The listing echoes what users sent: never let a browser sniff it into HTML.
+        res.header(NOSNIFF);
+        sendText(res, text);
+    }
+
+    private void recordFromQuery(ServerRequest req, ServerResponse res) {
+        record(req, res, MessageInput.message(req.query().rawValue(), limits));
+    }
+
+    private void recordFromForm(ServerRequest req, ServerResponse res) {
+        boolean form = req.headers().contentType()
+                .map(type -> type.test(MediaTypes.APPLICATION_FORM_URLENCODED))
+                .orElse(false);
+        if (!form) {
+            throw new HttpException("POST /record takes an application/x-www-form-urlencoded body with msg",
+                                    Status.UNSUPPORTED_MEDIA_TYPE_415, true);
+        }
+        String body = new String(req.content().as(byte[].class), StandardCharsets.ISO_8859_1);
+        record(req, res, MessageInput.message(body, limits));
+    }
+
+    private void record(ServerRequest req, ServerResponse res, String msg) {
+        store.add(RequestTransaction.of(req), msg);
+        sendText(res, RECORDED_PREFIX + msg);
+    }
+
+    private static void methodNotAllowed(ServerResponse res, String allowed) {
+        res.status(Status.METHOD_NOT_ALLOWED_405)
+                .header(HeaderNames.ALLOW, allowed);
+        sendText(res, "Method not allowed; use " + allowed);
+    }
+
+    private static void sendText(ServerResponse res, String text) {
+        res.headers().contentType(HttpMediaTypes.PLAINTEXT_UTF_8);
+        res.send(text.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,105 @@
+package io.messages.message;
+
+import java.net.URI;
+import java.util.stream.Stream;
+
+import io.helidon.config.Config;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import io.messages.app.Main;
+import io.messages.db.Engine;
+import io.messages.testing.RawHttp;
+import io.messages.testing.Rows;
+import io.messages.testing.TestConfig;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/** Each bad request gets a clear 4xx and stores nothing. */
+@ServerTest
+class BadInputTest {
+    private static final String TOO_LONG = "a".repeat(MessageLimits.DEFAULT.maxMessageBytes() + 1);
+    private static final String TOO_LONG_IN_BYTES = "%C3%A9".repeat(MessageLimits.DEFAULT.maxMessageBytes() / 2) + "a";
+
+    private static Engine engine;
+
+    private final int port;
+
+    BadInputTest(URI uri) {
+        this.port = uri.getPort();
+    }
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
+        Config config = TestConfig.sqlite();
+        engine = Engine.open(config.get("db"));
+        server.config(config.get("server"))
+                .routing(routing -> Main.routing(routing, engine, MessageLimits.from(config.get("messages"))));
+    }
+
+    static Stream<Arguments> badRequests() {
+        return Stream.of(
+                arguments("missing msg", get("/record"), 400, "msg is required"),
+                arguments("other parameter only", get("/record?message=hi"), 400, "msg is required"),
+                arguments("empty msg", get("/record?msg="), 400, "msg must not be empty"),
+                arguments("msg without value", get("/record?msg"), 400, "msg must not be empty"),
+                arguments("msg given twice", get("/record?msg=a&msg=b"), 400, "given once"),
+                arguments("longer than the limit", get("/record?msg=" + TOO_LONG), 400, "the limit is 4096"),
+                arguments("longer than the limit in UTF-8 bytes", get("/record?msg=" + TOO_LONG_IN_BYTES), 400,
+                          "4097 bytes of UTF-8"),
+                arguments("non-hex escape", get("/record?msg=%zz"), 400, "encoding"),
+                arguments("truncated escape", get("/record?msg=ab%4"), 400, "encoding"),
+                arguments("lone percent", get("/record?msg=100%"), 400, "encoding"),
+                arguments("invalid UTF-8 byte", get("/record?msg=%FF"), 400, "not valid UTF-8"),
+                arguments("truncated UTF-8 sequence", get("/record?msg=%C3"), 400, "not valid UTF-8"),
+                arguments("overlong UTF-8 for '/'", get("/record?msg=%C0%AF"), 400, "not valid UTF-8"),
+                arguments("UTF-8 encoded surrogate", get("/record?msg=%ED%A0%80"), 400, "not valid UTF-8"),
+                arguments("line feed", get("/record?msg=a%0Ab"), 400, "control characters"),
+                arguments("carriage return", get("/record?msg=a%0Db"), 400, "control characters"),
+                arguments("NUL", get("/record?msg=a%00b"), 400, "control characters"),
+                arguments("tab", get("/record?msg=a%09b"), 400, "control characters"),
+                arguments("DEL", get("/record?msg=a%7Fb"), 400, "control characters"),
+                arguments("C1 control (NEL)", get("/record?msg=a%C2%85b"), 400, "control characters"),
+                arguments("form with wrong content type",
+                          post("/record", "application/json", "{\"msg\":\"hi\"}"), 415, "x-www-form-urlencoded"),
+                arguments("form without msg", post("/record", "application/x-www-form-urlencoded", "other=1"), 400,
+                          "msg is required"),
+                arguments("form with raw non-ASCII byte",
+                          post("/record", "application/x-www-form-urlencoded", "msg=caf\u00e9"), 400, "percent-encoded"),
+                arguments("unknown path", get("/nothing-here"), 404, ""),
+                arguments("wrong method on /record", request("DELETE", "/record"), 405, "GET, POST"),
+                arguments("wrong method on /", request("PUT", "/"), 405, "GET"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badRequests")
+    void badRequestIsRejectedWithClear4xxAndStoresNothing(String name, String request, int status, String says) {
+        long before = Rows.count(engine);
+
+        RawHttp.Response res = RawHttp.exchange(port, request);
+
+        assertThat(res.head(), res.status(), is(status));
+        assertThat(res.body(), containsString(says));
+        assertThat(Rows.count(engine), is(before));
+    }
+
+    private static String get(String target) {
+        return request("GET", target);
+    }
+
+    private static String request(String method, String target) {
+        return method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+    }
+
+    private static String post(String target, String contentType, String body) {
+        return "POST " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: " + contentType
+                + "\r\nContent-Length: " + body.length() + "\r\n\r\n" + body;
+    }
+}

@@ -1,0 +1,51 @@
+package io.messages.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+
+/**
+ * The project's real {@code config/application.yaml}, pointed at a fresh SQLite file in a temp
+ * directory and a random port, with test-specific overrides on top. Environment variables and
+ * system properties of the test JVM are left out so that tests do not depend on the machine.
+ */
+public final class TestConfig {
+    private TestConfig() {
+    }
+
+    /** A new temp directory for one test's database. */
+    public static Path tempDir() {
+        try {
+            return Files.createTempDirectory("messages-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Config for a SQLite database in a new temp directory. */
+    public static Config sqlite() {
+        return sqlite(tempDir().resolve("messages.db"), Map.of());
+    }
+
+    /**
+     * Config for the SQLite file {@code db}, with {@code overrides} (flat keys) on top.
+     */
+    public static Config sqlite(Path db, Map<String, String> overrides) {
+        Map<String, String> values = new HashMap<>();
+        values.put("server.port", "0");
+        values.put("server.host", "localhost");
+        values.put("db.connection.url", "jdbc:sqlite:" + db);
+        values.putAll(overrides);
+        return Config.builder()
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .sources(ConfigSources.create(values), ConfigSources.file(Path.of("config", "application.yaml")))
+                .build();
+    }
+}
