@@ -1,24 +1,31 @@
 package io.messages.app;
 
-import java.util.LinkedHashSet;
-import java.util.Set;
-
 /**
- * Turns the exception that stopped start-up into one line for the operator: the messages of its
- * causes, outermost first, without repeats and without a stack trace.
+ * Turns the exception that stopped start-up into one line for the operator: what failed (the
+ * outermost message) and why (the root cause's message), without the layers in between and
+ * without a stack trace.
  */
 final class StartupFailure {
     private StartupFailure() {
     }
 
     static String describe(Throwable failure) {
-        Set<String> messages = new LinkedHashSet<>();
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String message = t.getMessage();
-            if (message != null && !message.isBlank() && messages.stream().noneMatch(m -> m.contains(message))) {
-                messages.add(message.strip());
-            }
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
         }
-        return messages.isEmpty() ? failure.getClass().getName() : String.join(": ", messages);
+        String what = messageOf(failure);
+        // Helidon's config mapping message names its internal mapper lambda; the root says why.
+        int mapper = what.indexOf(": Invocation of mapper");
+        if (mapper >= 0) {
+            what = what.substring(0, mapper);
+        }
+        String why = messageOf(root);
+        return what.contains(why) ? what : what + ": " + why;
+    }
+
+    private static String messageOf(Throwable t) {
+        String message = t.getMessage();
+        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message.strip();
     }
 }

@@ -1,11 +1,17 @@
 package io.messages.db;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
+import javax.management.JMException;
+import javax.management.JMX;
+import javax.management.ObjectName;
+
+import com.zaxxer.hikari.HikariPoolMXBean;
 import io.helidon.common.config.Config;
 import io.helidon.dbclient.DbClient;
 
@@ -21,15 +27,17 @@ public final class Engine implements AutoCloseable {
     private final DbClient client;
     private final String url;
     private final WriteGate writeGate;
+    private final String poolName;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final LongAdder begun = new LongAdder();
     private final LongAdder committed = new LongAdder();
     private final LongAdder rolledBack = new LongAdder();
 
-    private Engine(DbClient client, String url, WriteGate writeGate) {
+    private Engine(DbClient client, String url, WriteGate writeGate, String poolName) {
         this.client = client;
         this.url = url;
         this.writeGate = writeGate;
+        this.poolName = poolName;
     }
 
     /**
@@ -49,8 +57,9 @@ public final class Engine implements AutoCloseable {
         } catch (RuntimeException e) {
             throw new EngineException("cannot open the database at " + url + ": " + rootMessage(e), e);
         }
-        Engine engine = new Engine(client, url, WriteGate.forUrl(url, db.get("connection.dataSource.busy_timeout")
-                .asLong().orElse(5000L)));
+        long busyTimeout = db.get("connection.dataSource.busy_timeout").asLong().orElse(5000L);
+        Engine engine = new Engine(client, url, WriteGate.forUrl(url, busyTimeout),
+                                   db.get("connection.poolName").asString().orElse("messages"));
         try {
             client.execute().namedDml("create-messages-table");
         } catch (RuntimeException e) {
@@ -86,6 +95,22 @@ public final class Engine implements AutoCloseable {
         if (closed.compareAndSet(false, true)) {
             client.close();
             LOGGER.log(System.Logger.Level.DEBUG, "Closed the database engine for {0}", url);
+        }
+    }
+
+    /**
+     * Retires every pooled connection: idle ones now, busy ones when they are returned. Called
+     * after a rollback failed, when the connection it ran on went back to the pool in an unknown
+     * state (the driver may still believe a transaction is open and fail every later use).
+     */
+    void retireConnections() {
+        try {
+            ObjectName name = new ObjectName("com.zaxxer.hikari:type=Pool (" + poolName + ")");
+            JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(), name, HikariPoolMXBean.class)
+                    .softEvictConnections();
+        } catch (JMException | RuntimeException e) {
+            LOGGER.log(System.Logger.Level.WARNING, "Could not retire the pool's connections (is "
+                    + "db.connection.registerMbeans true?): " + e.getMessage());
         }
     }
 
@@ -125,7 +150,7 @@ public final class Engine implements AutoCloseable {
         try {
             Files.createDirectories(parent);
         } catch (IOException | SecurityException e) {
-            throw new EngineException("cannot create the database directory " + parent + ": " + rootMessage(e), e);
+            throw new EngineException("cannot create the database directory " + parent + " (" + e.getClass().getSimpleName() + ")", e);
         }
     }
 

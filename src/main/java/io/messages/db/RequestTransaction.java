@@ -76,7 +76,7 @@ public final class RequestTransaction {
                         transaction.commit();
                         committed = true;
                     } else {
-                        transaction.rollback();
+                        rollback(transaction);
                     }
                 } finally {
                     engine.countEnd(committed);
@@ -97,6 +97,15 @@ public final class RequestTransaction {
             end(false);
         } catch (RuntimeException rollbackFailure) {
             failure.addSuppressed(rollbackFailure);
+        }
+    }
+
+    private void rollback(DbTransaction transaction) {
+        try {
+            transaction.rollback();
+        } catch (RuntimeException e) {
+            engine.retireConnections();
+            throw e;
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -16,6 +17,8 @@ import io.helidon.config.ConfigSources;
  * system properties of the test JVM are left out so that tests do not depend on the machine.
  */
 public final class TestConfig {
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
     private TestConfig() {
     }
 
@@ -41,6 +44,8 @@ public final class TestConfig {
         values.put("server.port", "0");
         values.put("server.host", "localhost");
         values.put("db.connection.url", "jdbc:sqlite:" + db);
+        // Pool (and JMX bean) names must be unique in the JVM; each test server has its own pool.
+        values.put("db.connection.poolName", "messages-" + POOLS.incrementAndGet());
         values.putAll(overrides);
         return Config.builder()
                 .disableEnvironmentVariablesSource()

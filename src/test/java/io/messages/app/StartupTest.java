@@ -1,0 +1,161 @@
+package io.messages.app;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.messages.testing.TestConfig;
+
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
+/**
+ * Starts the real {@link Main} as a child JVM (same JDK and classpath as the tests), as an
+ * operator would: with bad config it must say why in one line and exit non-zero; environment
+ * variables must override config keys.
+ */
+class StartupTest {
+    private static final Path CONFIG = Path.of("config", "application.yaml").toAbsolutePath();
+
+    @Test
+    void badPortFailsWithOneLineAndExitStatus2() throws Exception {
+        Result result = run(Map.of(), "-Dserver.port=not-a-port", sqliteUrlProperty());
+
+        assertThat(result.exit(), is(2));
+        assertOneClearLine(result, "not-a-port");
+    }
+
+    @Test
+    void portOutOfRangeFailsWithOneLineAndExitStatus2() throws Exception {
+        Result result = run(Map.of(), "-Dserver.port=70000", sqliteUrlProperty());
+
+        assertThat(result.exit(), is(2));
+        assertOneClearLine(result, "70000");
+    }
+
+    @Test
+    void unknownDatabaseSourceFailsWithOneLineAndExitStatus2() throws Exception {
+        Result result = run(Map.of(), "-Ddb.source=nosuchdb", sqliteUrlProperty());
+
+        assertThat(result.exit(), is(2));
+        assertOneClearLine(result, "nosuchdb");
+    }
+
+    @Test
+    void unusableDatabasePathFailsWithOneLineAndExitStatus2() throws Exception {
+        Path file = Files.createFile(TestConfig.tempDir().resolve("a-file"));
+
+        Result result = run(Map.of(), "-Ddb.connection.url=jdbc:sqlite:" + file.resolve("messages.db"));
+
+        assertThat(result.exit(), is(2));
+        assertOneClearLine(result, "cannot create the database directory");
+    }
+
+    @Test
+    void missingConfigFileFailsWithOneLineAndExitStatus2() throws Exception {
+        Result result = run(Map.of(), "-Dmessages.config=/nonexistent/application.yaml");
+
+        assertThat(result.exit(), is(2));
+        assertOneClearLine(result, "cannot read the config file /nonexistent/application.yaml");
+    }
+
+    @Test
+    void environmentVariablesOverridePortAndDatabaseUrl() throws Exception {
+        int port = freePort();
+        Path db = TestConfig.tempDir().resolve("from-env.db");
+        Process process = start(Map.of("SERVER_PORT", String.valueOf(port),
+                                       "DB_CONNECTION_URL", "jdbc:sqlite:" + db));
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpRequest record = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/record?msg=env"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build();
+            HttpResponse<String> res = retryUntilUp(http, record);
+
+            assertThat(res.body(), is("Recorded: env"));
+            assertThat(Files.isRegularFile(db), is(true));
+        } finally {
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void assertOneClearLine(Result result, String says) {
+        List<String> lines = result.stderr().lines()
+                .filter(line -> !line.startsWith("WARNING:")) // the JVM's own notices
+                .toList();
+        assertThat(result.stderr(), lines, hasSize(1));
+        assertThat(lines.getFirst(), containsString("messages: cannot start: "));
+        assertThat(lines.getFirst(), containsString(says));
+        assertThat(result.stderr(), not(containsString("\tat ")));
+    }
+
+    private static String sqliteUrlProperty() {
+        return "-Ddb.connection.url=jdbc:sqlite:" + TestConfig.tempDir().resolve("messages.db");
+    }
+
+    private record Result(int exit, String stderr) {
+    }
+
+    private static Result run(Map<String, String> env, String... properties) throws Exception {
+        Process process = start(env, properties);
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the service did not exit within 60 s");
+        }
+        return new Result(process.exitValue(),
+                          new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    private static Process start(Map<String, String> env, String... properties) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElseThrow());
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("-Dmessages.config=" + CONFIG);
+        command.addAll(List.of(properties));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Main.class.getName());
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().keySet().removeIf(name -> name.startsWith("SERVER_") || name.startsWith("DB_"));
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    private static HttpResponse<String> retryUntilUp(HttpClient http, HttpRequest request) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package io.messages.db;
+
+import io.helidon.config.Config;
+import io.helidon.http.HttpException;
+import io.helidon.http.Status;
+import io.helidon.webclient.api.ClientResponseTyped;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import io.messages.app.Main;
+import io.messages.message.MessageLimits;
+import io.messages.message.MessageStore;
+import io.messages.testing.Rows;
+import io.messages.testing.TestConfig;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+
+/**
+ * The transaction-per-request contract, seen from HTTP: test-only routes beside the production
+ * ones, all behind the production filter, on a real SQLite file.
+ */
+@ServerTest
+class TransactionFilterTest {
+    private static final MessageStore STORE = new MessageStore();
+    private static Engine engine;
+
+    private final Http1Client client;
+
+    TransactionFilterTest(Http1Client client) {
+        this.client = client;
+    }
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
+        Config config = TestConfig.sqlite();
+        engine = Engine.open(config.get("db"));
+        // A deferred foreign key is checked at COMMIT: the real way to make a commit fail.
+        engine.client().execute().dml("CREATE TABLE IF NOT EXISTS child (id INTEGER PRIMARY KEY, "
+                                              + "parent_id INTEGER NOT NULL REFERENCES messages(id) "
+                                              + "DEFERRABLE INITIALLY DEFERRED)");
+        server.config(config.get("server")).routing(routing -> {
+            Main.routing(routing, engine, MessageLimits.DEFAULT);
+            routing.get("/test/throw", (req, res) -> {
+                        STORE.add(RequestTransaction.of(req), "written, then the handler threw");
+                        throw new IllegalStateException("handler failed with internal detail 42");
+                    })
+                    .get("/test/reject", (req, res) -> {
+                        STORE.add(RequestTransaction.of(req), "written, then answered 4xx");
+                        res.status(Status.CONFLICT_409).send("rejected after writing");
+                    })
+                    .get("/test/no-db", (req, res) -> res.send("no database here"))
+                    .get("/test/commit-fails", (req, res) -> {
+                        RequestTransaction tx = RequestTransaction.of(req);
+                        STORE.add(tx, "written, then the commit failed");
+                        tx.write().dml("INSERT INTO child (parent_id) VALUES (-1)");
+                        res.send("claimed success");
+                    })
+                    .get("/test/rollback-fails", (req, res) -> {
+                        RequestTransaction tx = RequestTransaction.of(req);
+                        STORE.add(tx, "written, then rolled back by hand");
+                        // Ends the transaction behind the filter's back, so its rollback fails.
+                        tx.write().dml("ROLLBACK");
+                        throw new HttpException("the first failure", Status.CONFLICT_409, true);
+                    });
+        });
+    }
+
+    @BeforeEach
+    void emptyTable() {
+        Rows.clear(engine);
+    }
+
+    @Test
+    void successfulRequestCommits() {
+        Engine.TransactionCounts before = engine.counts();
+
+        client.get("/record").queryParam("msg", "kept").request(String.class);
+
+        assertThat(Rows.values(engine), contains("kept"));
+        assertThat(engine.counts().committed(), is(before.committed() + 1));
+    }
+
+    @Test
+    void exceptionInHandlerStoresNothingAndAnswers500WithoutInternals() {
+        ClientResponseTyped<String> res = client.get("/test/throw").request(String.class);
+
+        assertThat(res.status(), is(Status.INTERNAL_SERVER_ERROR_500));
+        assertThat(res.entity(), containsString("nothing was stored"));
+        assertThat(res.entity(), not(containsString("42")));
+        assertThat(Rows.count(engine), is(0L));
+    }
+
+    @Test
+    void handlerThatWritesThenAnswers4xxStoresNothing() {
+        ClientResponseTyped<String> res = client.get("/test/reject").request(String.class);
+
+        assertThat(res.status(), is(Status.CONFLICT_409));
+        assertThat(res.entity(), is("rejected after writing"));
+        assertThat(Rows.count(engine), is(0L));
+    }
+
+    @Test
+    void failedCommitNeverAnswers2xx() {
+        ClientResponseTyped<String> res = client.get("/test/commit-fails").request(String.class);
+
+        assertThat(res.status(), is(Status.SERVICE_UNAVAILABLE_503));
+        assertThat(res.entity(), not(containsString("claimed success")));
+        assertThat(res.entity(), containsString("nothing was stored"));
+        assertThat(Rows.count(engine), is(0L));
+    }
+
+    @Test
+    void requestThatNeverTouchesTheDatabaseOpensNoTransaction() {
+        long begun = engine.counts().begun();
+
+        client.get("/test/no-db").requestEntity(String.class);
+        client.get("/record").queryParam("msg", "").request(String.class);
+        client.get("/no-such-path").request(String.class);
+
+        assertThat(engine.counts().begun(), is(begun));
+    }
+
+    @Test
+    void failedRollbackReportsTheFirstFailure() {
+        ClientResponseTyped<String> res = client.get("/test/rollback-fails").request(String.class);
+
+        assertThat(res.status(), is(Status.CONFLICT_409));
+        assertThat(res.entity(), is("the first failure"));
+        assertThat(Rows.count(engine), is(0L));
+    }
+
+    @Test
+    void writeTurnIsReleasedAfterEveryKindOfEnding() {
+        client.get("/test/throw").request(String.class);
+        client.get("/test/reject").request(String.class);
+        client.get("/test/commit-fails").request(String.class);
+        client.get("/test/rollback-fails").request(String.class);
+
+        // A turn still held would make this wait for the 5 s timeout and answer 503.
+        ClientResponseTyped<String> res = client.get("/record").queryParam("msg", "after").request(String.class);
+
+        assertThat(res.status(), is(Status.OK_200));
+        assertThat(engine.counts().rolledBack(), greaterThanOrEqualTo(4L));
+    }
+}
