@@ -1,5 +1,8 @@
 package io.messages.app;
 
+import java.lang.management.ManagementFactory;
+import java.util.List;
+
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
@@ -9,9 +12,13 @@ import io.messages.db.TransactionFilter;
 import io.messages.message.MessageLimits;
 import io.messages.message.MessageService;
 import io.messages.message.MessageStore;
+import io.messages.ops.ConnectionDrain;
+import io.messages.ops.Observability;
+import io.messages.ops.RequestMetrics;
 
 /**
- * The service: config, then the database engine, then routing, then the web server.
+ * The service: config, then the database engine, then routing and observability, then the web
+ * server.
  */
 public final class Main {
     private static final System.Logger LOGGER = System.getLogger(Main.class.getName());
@@ -21,19 +28,22 @@ public final class Main {
 
     /**
      * Starts the service with {@code config/application.yaml} (or the file named by
-     * {@code -Dmessages.config} / {@code MESSAGES_CONFIG}). If it cannot start, prints one line
-     * saying why and exits with status 2.
+     * {@code -Dmessages.config} / {@code MESSAGES_CONFIG}) and stops it gracefully on SIGTERM. If
+     * it cannot start, prints one line saying why and exits with status 2.
      *
      * @param args ignored
      */
     public static void main(String[] args) {
         LogConfig.configureRuntime();
+        Service service;
         try {
-            start(AppConfig.load());
+            service = start(AppConfig.load());
         } catch (RuntimeException e) {
             System.err.println("messages: cannot start: " + StartupFailure.describe(e));
             System.exit(2);
+            return;
         }
+        GracefulStop.onSignals(service);
     }
 
     /**
@@ -41,21 +51,21 @@ public final class Main {
      * is closed when the server stops.
      *
      * @param config the whole config
-     * @return the running server
+     * @return the running service
      */
-    public static WebServer start(Config config) {
-        long started = System.nanoTime();
+    public static Service start(Config config) {
         MessageLimits limits = MessageLimits.from(config.get("messages"));
         Engine engine = Engine.open(config.get("db"));
+        ConnectionDrain drain = new ConnectionDrain();
         try {
             WebServer server = WebServer.builder()
                     .config(config.get("server"))
-                    .routing(routing -> routing(routing, engine, limits))
+                    .addFeature(Observability.feature(config.get("server.features.observe"), engine))
+                    .routing(routing -> routing(routing, engine, limits, drain))
                     .build()
                     .start();
-            LOGGER.log(System.Logger.Level.INFO, "messages: serving http://localhost:{0,number,#} on {1}, started in {2,number,#} ms",
-                       server.port(), engine.url(), (System.nanoTime() - started) / 1_000_000);
-            return server;
+            logStarted(server, config, engine);
+            return new Service(server, drain);
         } catch (RuntimeException e) {
             engine.close();
             throw e;
@@ -63,15 +73,28 @@ public final class Main {
     }
 
     /**
-     * The routes of the service, each request in its own transaction of {@code engine}.
+     * The routes of the service, each request timed and in its own transaction of {@code engine}.
      *
      * @param routing the routing to set up
      * @param engine  the database engine, closed when the server stops
      * @param limits  what a message may be
+     * @param drain   the drain used when the service stops
      */
-    public static void routing(HttpRouting.Builder routing, Engine engine, MessageLimits limits) {
-        routing.addFilter(new TransactionFilter(engine))
+    public static void routing(HttpRouting.Builder routing, Engine engine, MessageLimits limits, ConnectionDrain drain) {
+        routing.addFilter(new RequestMetrics(MessageService.ROUTES))
+                .addFilter(drain)
+                .addFilter(new TransactionFilter(engine))
                 .register("/", new MessageService(new MessageStore(), limits));
         ErrorResponses.register(routing);
+    }
+
+    private static void logStarted(WebServer server, Config config, Engine engine) {
+        String opsSocket = config.get("server.features.observe.sockets").asList(String.class)
+                .orElse(List.of(WebServer.DEFAULT_SOCKET_NAME)).getFirst();
+        LOGGER.log(System.Logger.Level.INFO,
+                   "messages: serving http://localhost:{0,number,#}/ (health and metrics at http://localhost:{1,number,#}"
+                           + "/observe), database {2} {3}; ready {4,number,#} ms after JVM start",
+                   server.port(), server.port(opsSocket), engine.location().kind(), engine.location().masked(),
+                   ManagementFactory.getRuntimeMXBean().getUptime());
     }
 }

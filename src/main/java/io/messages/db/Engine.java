@@ -22,10 +22,8 @@ import io.helidon.dbclient.DbClient;
  */
 public final class Engine implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(Engine.class.getName());
-    private static final String SQLITE_PREFIX = "jdbc:sqlite:";
-
     private final DbClient client;
-    private final String url;
+    private final DatabaseLocation location;
     private final WriteGate writeGate;
     private final String poolName;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -33,9 +31,9 @@ public final class Engine implements AutoCloseable {
     private final LongAdder committed = new LongAdder();
     private final LongAdder rolledBack = new LongAdder();
 
-    private Engine(DbClient client, String url, WriteGate writeGate, String poolName) {
+    private Engine(DbClient client, DatabaseLocation location, WriteGate writeGate, String poolName) {
         this.client = client;
-        this.url = url;
+        this.location = location;
         this.writeGate = writeGate;
         this.poolName = poolName;
     }
@@ -48,23 +46,23 @@ public final class Engine implements AutoCloseable {
      * @throws EngineException if the database cannot be opened or its schema created
      */
     public static Engine open(Config db) {
-        String url = db.get("connection.url").asString()
-                .orElseThrow(() -> new EngineException("db.connection.url is not set"));
-        createSqliteDirectory(url);
+        DatabaseLocation location = DatabaseLocation.of(db.get("connection.url").asString()
+                .orElseThrow(() -> new EngineException("db.connection.url is not set")));
+        location.file().ifPresent(Engine::createDirectory);
         DbClient client;
         try {
             client = DbClient.create(db);
         } catch (RuntimeException e) {
-            throw new EngineException("cannot open the database at " + url + ": " + rootMessage(e), e);
+            throw new EngineException("cannot open the database at " + location.masked() + ": " + rootMessage(e), e);
         }
         long busyTimeout = db.get("connection.dataSource.busy_timeout").asLong().orElse(5000L);
-        Engine engine = new Engine(client, url, WriteGate.forUrl(url, busyTimeout),
+        Engine engine = new Engine(client, location, WriteGate.create(location.singleWriter(), busyTimeout),
                                    db.get("connection.poolName").asString().orElse("messages"));
         try {
             client.execute().namedDml("create-messages-table");
         } catch (RuntimeException e) {
             engine.close();
-            throw new EngineException("cannot create the schema in " + url + ": " + rootMessage(e), e);
+            throw new EngineException("cannot create the schema in " + location.masked() + ": " + rootMessage(e), e);
         }
         return engine;
     }
@@ -74,9 +72,32 @@ public final class Engine implements AutoCloseable {
         return client;
     }
 
-    /** The JDBC URL this engine was opened with. */
-    public String url() {
-        return url;
+    /** The connection pool's name ({@code db.connection.poolName}), unique in the JVM. */
+    public String poolName() {
+        return poolName;
+    }
+
+    /** Where the data lives, as configured. */
+    public DatabaseLocation location() {
+        return location;
+    }
+
+    /**
+     * The connection pool's live figures (active, idle, waiting threads), through HikariCP's
+     * management bean.
+     *
+     * @throws IllegalStateException if the bean is not registered ({@code db.connection.registerMbeans})
+     */
+    public HikariPoolMXBean pool() {
+        try {
+            ObjectName name = new ObjectName("com.zaxxer.hikari:type=Pool (" + poolName + ")");
+            if (!ManagementFactory.getPlatformMBeanServer().isRegistered(name)) {
+                throw new IllegalStateException("no pool bean " + name + "; is db.connection.registerMbeans true?");
+            }
+            return JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(), name, HikariPoolMXBean.class);
+        } catch (JMException e) {
+            throw new IllegalStateException("cannot reach the pool bean of " + poolName, e);
+        }
     }
 
     /** How many request transactions were begun, committed and rolled back since start. */
@@ -94,7 +115,7 @@ public final class Engine implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             client.close();
-            LOGGER.log(System.Logger.Level.DEBUG, "Closed the database engine for {0}", url);
+            LOGGER.log(System.Logger.Level.DEBUG, "Closed the database engine for {0}", location.masked());
         }
     }
 
@@ -105,12 +126,9 @@ public final class Engine implements AutoCloseable {
      */
     void retireConnections() {
         try {
-            ObjectName name = new ObjectName("com.zaxxer.hikari:type=Pool (" + poolName + ")");
-            JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(), name, HikariPoolMXBean.class)
-                    .softEvictConnections();
-        } catch (JMException | RuntimeException e) {
-            LOGGER.log(System.Logger.Level.WARNING, "Could not retire the pool's connections (is "
-                    + "db.connection.registerMbeans true?): " + e.getMessage());
+            pool().softEvictConnections();
+        } catch (RuntimeException e) {
+            LOGGER.log(System.Logger.Level.WARNING, "Could not retire the pool's connections: " + e.getMessage());
         }
     }
 
@@ -131,26 +149,13 @@ public final class Engine implements AutoCloseable {
     }
 
     // SQLite creates the database file but not its directory; a fresh volume or checkout has none.
-    private static void createSqliteDirectory(String url) {
-        if (!url.startsWith(SQLITE_PREFIX)) {
-            return;
-        }
-        String location = url.substring(SQLITE_PREFIX.length());
-        int query = location.indexOf('?');
-        if (query >= 0) {
-            location = location.substring(0, query);
-        }
-        if (location.startsWith("file:")) {
-            location = location.substring("file:".length());
-        }
-        if (location.isEmpty() || location.startsWith(":memory:")) {
-            return;
-        }
-        Path parent = Path.of(location).toAbsolutePath().getParent();
+    private static void createDirectory(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
         try {
             Files.createDirectories(parent);
         } catch (IOException | SecurityException e) {
-            throw new EngineException("cannot create the database directory " + parent + " (" + e.getClass().getSimpleName() + ")", e);
+            throw new EngineException("cannot create the database directory " + parent
+                                              + " (" + e.getClass().getSimpleName() + ")", e);
         }
     }
 

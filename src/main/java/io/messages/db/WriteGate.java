@@ -21,8 +21,7 @@ final class WriteGate {
         this.timeoutMillis = timeoutMillis;
     }
 
-    static WriteGate forUrl(String jdbcUrl, long timeoutMillis) {
-        boolean singleWriter = jdbcUrl.startsWith("jdbc:sqlite:");
+    static WriteGate create(boolean singleWriter, long timeoutMillis) {
         return new WriteGate(singleWriter ? new Semaphore(1, true) : null, timeoutMillis);
     }
 

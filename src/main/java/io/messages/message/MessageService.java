@@ -1,6 +1,7 @@
 package io.messages.message;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderNames;
@@ -9,6 +10,8 @@ import io.helidon.http.Header;
 import io.helidon.http.HttpException;
 import io.helidon.http.HttpMediaTypes;
 import io.helidon.http.Status;
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -20,12 +23,17 @@ import io.messages.db.RequestTransaction;
  * one. The response texts are the recipe's, byte for byte.
  */
 public final class MessageService implements HttpService {
+    /** The paths this service answers, relative to where it is registered. */
+    public static final Set<String> ROUTES = Set.of("/", "/record");
+
     private static final String LISTING_PREFIX = "Here are your list of messages: ";
     private static final String RECORDED_PREFIX = "Recorded: ";
     private static final Header NOSNIFF = HeaderValues.create("X-Content-Type-Options", "nosniff");
 
     private final MessageStore store;
     private final MessageLimits limits;
+    private final Counter recorded = Metrics.globalRegistry().getOrCreate(
+            Counter.builder("messages.recorded").description("Messages recorded and committed"));
 
     /**
      * A service over {@code store} that accepts messages within {@code limits}.
@@ -73,6 +81,8 @@ public final class MessageService implements HttpService {
     private void record(ServerRequest req, ServerResponse res, String msg) {
         store.add(RequestTransaction.of(req), msg);
         sendText(res, RECORDED_PREFIX + msg);
+        // send() commits before writing; reaching here means the message is stored.
+        recorded.increment();
     }
 
     private static void methodNotAllowed(ServerResponse res, String allowed) {

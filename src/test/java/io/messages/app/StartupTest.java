@@ -76,10 +76,12 @@ class StartupTest {
     }
 
     @Test
-    void environmentVariablesOverridePortAndDatabaseUrl() throws Exception {
+    void environmentVariablesOverridePortsAndDatabaseUrl() throws Exception {
         int port = freePort();
+        int adminPort = freePort();
         Path db = TestConfig.tempDir().resolve("from-env.db");
         Process process = start(Map.of("SERVER_PORT", String.valueOf(port),
+                                       "SERVER_SOCKETS_0_PORT", String.valueOf(adminPort),
                                        "DB_CONNECTION_URL", "jdbc:sqlite:" + db));
         try {
             HttpClient http = HttpClient.newHttpClient();
@@ -88,8 +90,13 @@ class StartupTest {
                     .build();
             HttpResponse<String> res = retryUntilUp(http, record);
 
+            HttpResponse<String> ready = http.send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/observe/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
             assertThat(res.body(), is("Recorded: env"));
             assertThat(Files.isRegularFile(db), is(true));
+            assertThat(ready.statusCode(), is(200));
         } finally {
             process.destroy();
             process.waitFor(10, TimeUnit.SECONDS);

@@ -13,14 +13,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import io.helidon.config.Config;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpServer;
-import io.messages.app.Main;
-import io.messages.message.MessageLimits;
 import io.messages.testing.Rows;
-import io.messages.testing.TestConfig;
+import io.messages.testing.TestServer;
 
 import org.junit.jupiter.api.Test;
 
@@ -44,10 +41,7 @@ class ConcurrentWritesTest {
 
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
-        Config config = TestConfig.sqlite();
-        engine = Engine.open(config.get("db"));
-        server.config(config.get("server"))
-                .routing(routing -> Main.routing(routing, engine, MessageLimits.DEFAULT));
+        engine = TestServer.serve(server);
     }
 
     @Test

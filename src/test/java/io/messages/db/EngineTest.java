@@ -11,6 +11,7 @@ import java.util.Map;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 import io.messages.app.Main;
+import io.messages.ops.ConnectionDrain;
 import io.messages.message.MessageLimits;
 import io.messages.testing.Rows;
 import io.messages.testing.TestConfig;
@@ -41,7 +42,7 @@ class EngineTest {
         Engine engine = Engine.open(config.get("db"));
         WebServer server = WebServer.builder()
                 .config(config.get("server"))
-                .routing(routing -> Main.routing(routing, engine, MessageLimits.DEFAULT))
+                .routing(routing -> Main.routing(routing, engine, MessageLimits.DEFAULT, new ConnectionDrain()))
                 .build()
                 .start();
         HttpResponse<String> res = HttpClient.newHttpClient().send(

@@ -1,18 +1,17 @@
 package io.messages.db;
 
-import io.helidon.config.Config;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webclient.api.ClientResponseTyped;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpServer;
-import io.messages.app.Main;
-import io.messages.message.MessageLimits;
 import io.messages.message.MessageStore;
 import io.messages.testing.Rows;
 import io.messages.testing.TestConfig;
+import io.messages.testing.TestServer;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,15 +40,15 @@ class TransactionFilterTest {
 
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
-        Config config = TestConfig.sqlite();
-        engine = Engine.open(config.get("db"));
+        engine = TestServer.serve(server, TestConfig.sqlite(), TransactionFilterTest::testRoutes);
         // A deferred foreign key is checked at COMMIT: the real way to make a commit fail.
         engine.client().execute().dml("CREATE TABLE IF NOT EXISTS child (id INTEGER PRIMARY KEY, "
                                               + "parent_id INTEGER NOT NULL REFERENCES messages(id) "
                                               + "DEFERRABLE INITIALLY DEFERRED)");
-        server.config(config.get("server")).routing(routing -> {
-            Main.routing(routing, engine, MessageLimits.DEFAULT);
-            routing.get("/test/throw", (req, res) -> {
+    }
+
+    private static void testRoutes(HttpRouting.Builder routing) {
+        routing.get("/test/throw", (req, res) -> {
                         STORE.add(RequestTransaction.of(req), "written, then the handler threw");
                         throw new IllegalStateException("handler failed with internal detail 42");
                     })
@@ -71,7 +70,6 @@ class TransactionFilterTest {
                         tx.write().dml("ROLLBACK");
                         throw new HttpException("the first failure", Status.CONFLICT_409, true);
                     });
-        });
     }
 
     @BeforeEach

@@ -3,15 +3,13 @@ package io.messages.message;
 import java.net.URI;
 import java.util.stream.Stream;
 
-import io.helidon.config.Config;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpServer;
-import io.messages.app.Main;
 import io.messages.db.Engine;
 import io.messages.testing.RawHttp;
 import io.messages.testing.Rows;
-import io.messages.testing.TestConfig;
+import io.messages.testing.TestServer;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -38,10 +36,7 @@ class BadInputTest {
 
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
-        Config config = TestConfig.sqlite();
-        engine = Engine.open(config.get("db"));
-        server.config(config.get("server"))
-                .routing(routing -> Main.routing(routing, engine, MessageLimits.from(config.get("messages"))));
+        engine = TestServer.serve(server);
     }
 
     static Stream<Arguments> badRequests() {

@@ -2,7 +2,6 @@ package io.messages.message;
 
 import java.net.URI;
 
-import io.helidon.config.Config;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webclient.api.ClientResponseTyped;
@@ -10,11 +9,10 @@ import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpServer;
-import io.messages.app.Main;
 import io.messages.db.Engine;
 import io.messages.testing.RawHttp;
 import io.messages.testing.Rows;
-import io.messages.testing.TestConfig;
+import io.messages.testing.TestServer;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,10 +35,7 @@ class MessageServiceTest {
 
     @SetUpServer
     static void server(WebServerConfig.Builder server) {
-        Config config = TestConfig.sqlite();
-        engine = Engine.open(config.get("db"));
-        server.config(config.get("server"))
-                .routing(routing -> Main.routing(routing, engine, MessageLimits.from(config.get("messages"))));
+        engine = TestServer.serve(server);
     }
 
     @BeforeEach

@@ -43,6 +43,10 @@ public final class TestConfig {
         Map<String, String> values = new HashMap<>();
         values.put("server.port", "0");
         values.put("server.host", "localhost");
+        values.put("server.sockets.0.port", "0");
+        values.put("server.sockets.0.host", "localhost");
+        // Tests stop servers with idle keep-alive connections open: do not wait long for them.
+        values.put("server.shutdown-grace-period", "PT0.5S");
         values.put("db.connection.url", "jdbc:sqlite:" + db);
         // Pool (and JMX bean) names must be unique in the JVM; each test server has its own pool.
         values.put("db.connection.poolName", "messages-" + POOLS.incrementAndGet());

@@ -1,0 +1,61 @@
+package io.messages.ops;
+
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
+
+import com.zaxxer.hikari.HikariPoolMXBean;
+import io.helidon.metrics.api.FunctionalCounter;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.Tag;
+import io.messages.db.Engine;
+
+/**
+ * Meters of the database engine, read from it at scrape time:
+ * {@code messages_transactions_total{outcome}} and
+ * {@code messages_db_pool_connections{state}} (active, idle, pending, total). Both are tagged
+ * with the pool's name, so that several engines in one JVM (tests) do not share series.
+ */
+final class DatabaseMetrics {
+    private DatabaseMetrics() {
+    }
+
+    static void register(Engine engine) {
+        MeterRegistry registry = Metrics.globalRegistry();
+        Tag pool = Tag.create("pool", engine.poolName());
+        transactions(registry, engine, pool, "committed", counts -> counts.committed());
+        transactions(registry, engine, pool, "rolled_back", counts -> counts.rolledBack());
+        connections(registry, engine, pool, "active", HikariPoolMXBean::getActiveConnections);
+        connections(registry, engine, pool, "idle", HikariPoolMXBean::getIdleConnections);
+        connections(registry, engine, pool, "pending", HikariPoolMXBean::getThreadsAwaitingConnection);
+        connections(registry, engine, pool, "total", HikariPoolMXBean::getTotalConnections);
+    }
+
+    private static void transactions(MeterRegistry registry, Engine engine, Tag pool, String outcome,
+                                     ToLongFunction<Engine.TransactionCounts> count) {
+        registry.getOrCreate(FunctionalCounter.builder("messages.transactions", engine, e -> count.applyAsLong(e.counts()))
+                                     .description("Request transactions ended, by outcome")
+                                     .tags(List.of(pool, Tag.create("outcome", outcome))));
+    }
+
+    private static void connections(MeterRegistry registry, Engine engine, Tag pool, String state,
+                                    ToDoubleFunction<HikariPoolMXBean> figure) {
+        registry.getOrCreate(Gauge.builder("messages.db.pool.connections", engine, e -> poolFigure(e, figure))
+                                     .description("Connections of the database pool, by state")
+                                     .tags(List.of(pool, Tag.create("state", state))));
+    }
+
+    // A closed engine has no pool bean: report no value rather than fail the whole scrape.
+    private static double poolFigure(Engine engine, ToDoubleFunction<HikariPoolMXBean> figure) {
+        if (engine.isClosed()) {
+            return Double.NaN;
+        }
+        try {
+            return figure.applyAsDouble(engine.pool());
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.messages.ops;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import io.messages.app.Main;
+import io.messages.app.Service;
+import io.messages.testing.Scrape;
+import io.messages.testing.TestConfig;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Health, metrics and the admin socket of the whole service, started as {@code Main} does. */
+class OpsTest {
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final Path dir = TestConfig.tempDir().resolve("data");
+    private final Path db = dir.resolve("messages.db");
+    private Service service;
+    private String poolName = "";
+
+    @AfterEach
+    void stop() {
+        if (service != null) {
+            service.stop();
+        }
+    }
+
+    @Test
+    void healthIsServedOnTheAdminPortOnlyAndReportsTheDatabaseChecks() throws Exception {
+        start(Map.of());
+
+        HttpResponse<String> ready = get(adminPort(), "/observe/health/ready");
+
+        assertThat(ready.statusCode(), is(200));
+        assertThat(ready.body(), containsString("{\"name\":\"database\",\"status\":\"UP\"}"));
+        assertThat(ready.body(), containsString("\"name\":\"database-file\",\"status\":\"UP\""));
+        assertThat(get(adminPort(), "/observe/health/live").statusCode(), is(200));
+        assertThat(get(adminPort(), "/observe/health").statusCode(), is(200));
+        assertThat(get(service.port(), "/observe/health").statusCode(), is(404));
+        assertThat(get(service.port(), "/observe/metrics").statusCode(), is(404));
+    }
+
+    @Test
+    void configSwitchServesHealthAndMetricsOnTheMainPort() throws Exception {
+        start(Map.of("server.features.observe.sockets.0", "@default"));
+
+        assertThat(get(service.port(), "/observe/health/ready").statusCode(), is(200));
+        assertThat(get(service.port(), "/observe/metrics").statusCode(), is(200));
+    }
+
+    @Test
+    void readinessGoesDownWhenTheDatabaseDirectoryIsGoneAndComesBackWithIt() throws Exception {
+        start(Map.of());
+        Path away = dir.resolveSibling("moved-away");
+
+        Files.move(dir, away);
+        HttpResponse<String> down = get(adminPort(), "/observe/health/ready");
+        HttpResponse<String> live = get(adminPort(), "/observe/health/live");
+        Files.move(away, dir);
+        HttpResponse<String> up = get(adminPort(), "/observe/health/ready");
+
+        assertThat(down.statusCode(), is(503));
+        assertThat(down.body(), containsString("the database file is missing"));
+        assertThat("liveness never depends on the database", live.statusCode(), is(200));
+        assertThat(up.statusCode(), is(200));
+    }
+
+    @Test
+    void readinessGoesDownWhileTheDatabaseFileIsNotWritable() throws Exception {
+        start(Map.of());
+        // root ignores file modes; the immutable attribute stops root too.
+        assumeTrue(chattr("+i", db), "chattr +i is not supported here");
+        HttpResponse<String> down;
+        try {
+            down = get(adminPort(), "/observe/health/ready");
+        } finally {
+            chattr("-i", db);
+        }
+        HttpResponse<String> up = get(adminPort(), "/observe/health/ready");
+
+        assertThat(down.statusCode(), is(503));
+        assertThat(down.body(), containsString("the database file is not writable"));
+        assertThat(up.statusCode(), is(200));
+    }
+
+    @Test
+    void metricsMoveWithRequestsTransactionsAndRecordedMessages() throws Exception {
+        start(Map.of());
+        Scrape before = scrape();
+
+        get(service.port(), "/record?msg=counted");
+        get(service.port(), "/");
+        get(service.port(), "/record?msg=");
+        Scrape after = scrape();
+
+        String record2xx = "http_server_requests_seconds_count";
+        assertThat(after.value(record2xx, "route=\"/record\"", "status=\"2xx\"")
+                           - before.value(record2xx, "route=\"/record\"", "status=\"2xx\""), is(1.0));
+        assertThat(after.value(record2xx, "route=\"/record\"", "status=\"4xx\"")
+                           - before.value(record2xx, "route=\"/record\"", "status=\"4xx\""), is(1.0));
+        assertThat(after.value(record2xx, "route=\"/\"", "status=\"2xx\"")
+                           - before.value(record2xx, "route=\"/\"", "status=\"2xx\""), is(1.0));
+        assertThat(after.value("messages_recorded_total") - before.value("messages_recorded_total"), is(1.0));
+        String pool = "pool=\"" + poolName + "\"";
+        assertThat(after.value("messages_transactions_total", pool, "outcome=\"committed\""), is(2.0));
+        assertThat(after.value("messages_db_pool_connections", pool, "state=\"total\""), greaterThan(0.0));
+        assertThat(after.text(), containsString("messages_db_pool_connections{pool=\"" + poolName + "\""));
+    }
+
+    private void start(Map<String, String> overrides) {
+        var config = TestConfig.sqlite(db, overrides);
+        poolName = config.get("db.connection.poolName").asString().get();
+        service = Main.start(config);
+    }
+
+    private int adminPort() {
+        return service.server().port("admin");
+    }
+
+    private Scrape scrape() throws Exception {
+        HttpResponse<String> res = get(adminPort(), "/observe/metrics");
+        assertThat(res.statusCode(), is(200));
+        return new Scrape(res.body());
+    }
+
+    private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                         HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static boolean chattr(String flag, Path file) {
+        try {
+            Process process = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
+            return process.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
