@@ -2,7 +2,6 @@ package io.messages.app;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import io.messages.testing.ChildJvm;
 import io.messages.testing.TestConfig;
 
 import org.junit.jupiter.api.Test;
@@ -43,26 +43,23 @@ import static org.hamcrest.Matchers.is;
  */
 class GracefulShutdownIT {
     private static final int WRITERS = 16;
-    private static final Path JAR = Path.of(System.getProperty("messages.jar", "target/messages.jar"));
 
     @Test
     void sigtermUnderConcurrentWritesLosesNothingAndCutsNoRequest() throws Exception {
         Path db = TestConfig.tempDir().resolve("messages.db");
-        int port = freePort();
+        int port = ChildJvm.freePort();
         Path log = Files.createTempFile("messages-shutdown", ".log");
-        Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
-                                             "-Dmessages.config=" + Path.of("config/application.yaml").toAbsolutePath(),
-                                             "-Dserver.port=" + port,
-                                             "-Dserver.sockets.0.port=" + freePort(),
-                                             "-Ddb.connection.url=jdbc:sqlite:" + db,
-                                             "-jar", JAR.toString())
+        Process process = new ProcessBuilder(ChildJvm.command(ChildJvm.Launch.JAR,
+                                                              "-Dserver.port=" + port,
+                                                              "-Dserver.sockets.0.port=" + ChildJvm.freePort(),
+                                                              "-Ddb.connection.url=jdbc:sqlite:" + db))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile())
                 .start();
         ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> cut = new ConcurrentLinkedQueue<>();
         try {
-            awaitUp(port);
+            ChildJvm.awaitAnswer(port, "/");
             CountDownLatch warmedUp = new CountDownLatch(WRITERS);
             List<Future<?>> writers = new ArrayList<>();
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -136,28 +133,5 @@ class GracefulShutdownIT {
             }
         }
         return values;
-    }
-
-    private static void awaitUp(int port) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
-                          HttpResponse.BodyHandlers.discarding());
-                return;
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,20 +1,15 @@
 package io.messages.app;
 
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.messages.testing.ChildJvm;
 import io.messages.testing.TestConfig;
 
 import org.junit.jupiter.api.Test;
@@ -31,8 +26,6 @@ import static org.hamcrest.Matchers.not;
  * variables must override config keys.
  */
 class StartupTest {
-    private static final Path CONFIG = Path.of("config", "application.yaml").toAbsolutePath();
-
     @Test
     void badPortFailsWithOneLineAndExitStatus2() throws Exception {
         Result result = run(Map.of(), "-Dserver.port=not-a-port", sqliteUrlProperty());
@@ -77,22 +70,15 @@ class StartupTest {
 
     @Test
     void environmentVariablesOverridePortsAndDatabaseUrl() throws Exception {
-        int port = freePort();
-        int adminPort = freePort();
+        int port = ChildJvm.freePort();
+        int adminPort = ChildJvm.freePort();
         Path db = TestConfig.tempDir().resolve("from-env.db");
         Process process = start(Map.of("SERVER_PORT", String.valueOf(port),
                                        "SERVER_SOCKETS_0_PORT", String.valueOf(adminPort),
                                        "DB_CONNECTION_URL", "jdbc:sqlite:" + db));
         try {
-            HttpClient http = HttpClient.newHttpClient();
-            HttpRequest record = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/record?msg=env"))
-                    .timeout(Duration.ofSeconds(5))
-                    .build();
-            HttpResponse<String> res = retryUntilUp(http, record);
-
-            HttpResponse<String> ready = http.send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/observe/health/ready")).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> res = ChildJvm.awaitAnswer(port, "/record?msg=env");
+            HttpResponse<String> ready = ChildJvm.awaitAnswer(adminPort, "/observe/health/ready");
 
             assertThat(res.body(), is("Recorded: env"));
             assertThat(Files.isRegularFile(db), is(true));
@@ -131,38 +117,10 @@ class StartupTest {
     }
 
     private static Process start(Map<String, String> env, String... properties) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElseThrow());
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.add("-Dmessages.config=" + CONFIG);
-        command.addAll(List.of(properties));
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Main.class.getName());
-        ProcessBuilder builder = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(ChildJvm.command(ChildJvm.Launch.CLASSPATH, properties))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().keySet().removeIf(name -> name.startsWith("SERVER_") || name.startsWith("DB_"));
         builder.environment().putAll(env);
         return builder.start();
-    }
-
-    private static HttpResponse<String> retryUntilUp(HttpClient http, HttpRequest request) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                return http.send(request, HttpResponse.BodyHandlers.ofString());
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -1,0 +1,83 @@
+package io.messages.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the service in a child JVM, as an operator would: the same JDK as the tests, the
+ * project's config file, and either the packaged jar or {@code Main} from the test classpath.
+ */
+public final class ChildJvm {
+    private static final Path CONFIG = Path.of("config", "application.yaml").toAbsolutePath();
+    private static final String MAIN = "io.messages.app.Main";
+
+    private ChildJvm() {
+    }
+
+    /** How the child runs the service. */
+    public enum Launch {
+        /** {@code java -jar target/messages.jar}: the artifact that ships (integration tests). */
+        JAR,
+        /** {@code java -cp <test classpath> Main}: before packaging (unit tests). */
+        CLASSPATH
+    }
+
+    /**
+     * The command line that starts the service with {@code options} (e.g. {@code -Dserver.port=0}).
+     */
+    public static List<String> command(Launch launch, String... options) {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElseThrow());
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("-Dmessages.config=" + CONFIG);
+        command.addAll(List.of(options));
+        if (launch == Launch.JAR) {
+            command.add("-jar");
+            command.add(System.getProperty("messages.jar", "target/messages.jar"));
+        } else {
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(MAIN);
+        }
+        return command;
+    }
+
+    /** A TCP port that was free a moment ago. */
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Sends {@code GET path} to 127.0.0.1:{@code port} until the server answers (30 s at most).
+     *
+     * @return the first answer
+     */
+    public static HttpResponse<String> awaitAnswer(int port, String path) throws InterruptedException {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return http.send(request, HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new UncheckedIOException("no answer on port " + port, e);
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+}
