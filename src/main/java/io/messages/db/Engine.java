@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -26,6 +27,7 @@ public final class Engine implements AutoCloseable {
     private final DatabaseLocation location;
     private final WriteGate writeGate;
     private final String poolName;
+    private final Optional<DatabaseFile> file;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final LongAdder begun = new LongAdder();
     private final LongAdder committed = new LongAdder();
@@ -36,6 +38,7 @@ public final class Engine implements AutoCloseable {
         this.location = location;
         this.writeGate = writeGate;
         this.poolName = poolName;
+        this.file = location.file().map(DatabaseFile::opened);
     }
 
     /**
@@ -75,6 +78,11 @@ public final class Engine implements AutoCloseable {
     /** The connection pool's name ({@code db.connection.poolName}), unique in the JVM. */
     public String poolName() {
         return poolName;
+    }
+
+    /** The SQLite database file, absent for server and in-memory databases. */
+    public Optional<DatabaseFile> file() {
+        return file;
     }
 
     /** Where the data lives, as configured. */

@@ -1,5 +1,6 @@
 package io.messages.db;
 
+import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbTransaction;
 import io.helidon.webserver.http.ServerRequest;
@@ -43,12 +44,18 @@ public final class RequestTransaction {
 
     /**
      * Statements that write. On SQLite this first waits for the single write turn (in arrival
-     * order), held until the transaction ends; then it begins the transaction if needed.
+     * order), held until the transaction ends, and checks that the database file can still take
+     * writes; then it begins the transaction if needed.
+     *
+     * @throws DbClientException if the database cannot take writes now (answered as 503)
      */
     public DbExecute write() {
         if (!writeTurn) {
             engine.writeGate().enter();
             writeTurn = true;
+            engine.file().flatMap(DatabaseFile::problem).ifPresent(problem -> {
+                throw new DbClientException("the database cannot take writes: " + problem);
+            });
         }
         return begin();
     }

@@ -56,10 +56,7 @@ public final class MessageService implements HttpService {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        String text = LISTING_PREFIX + String.join("\n", store.list(RequestTransaction.of(req)));
-        // The listing echoes what users sent: never let a browser sniff it into HTML.
-        res.header(NOSNIFF);
-        sendText(res, text);
+        sendText(res, LISTING_PREFIX + String.join("\n", store.list(RequestTransaction.of(req))));
     }
 
     private void recordFromQuery(ServerRequest req, ServerResponse res) {
@@ -93,6 +90,8 @@ public final class MessageService implements HttpService {
 
     private static void sendText(ServerResponse res, String text) {
         res.headers().contentType(HttpMediaTypes.PLAINTEXT_UTF_8);
+        // Both texts echo what users sent: never let a browser sniff them into HTML.
+        res.header(NOSNIFF);
         res.send(text.getBytes(StandardCharsets.UTF_8));
     }
 }

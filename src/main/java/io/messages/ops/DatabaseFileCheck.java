@@ -1,24 +1,22 @@
 package io.messages.ops;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.Optional;
 
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
-
-import org.jspecify.annotations.Nullable;
+import io.messages.db.DatabaseFile;
 
 /**
- * Readiness of a SQLite database file: it exists where it was opened and it and its directory
- * are writable. A query alone cannot see these faults: open connections keep working on a file
- * that was moved or deleted, while new connections and the next WAL file could not be created.
+ * Readiness of a SQLite database file: the same test that writes pass before they are accepted
+ * (see {@link DatabaseFile}). A query alone cannot see these faults: open connections keep
+ * answering from a file that was moved or deleted.
  */
 final class DatabaseFileCheck implements HealthCheck {
-    private final Path file;
+    private final DatabaseFile file;
 
-    DatabaseFileCheck(Path file) {
-        this.file = file.toAbsolutePath();
+    DatabaseFileCheck(DatabaseFile file) {
+        this.file = file;
     }
 
     @Override
@@ -33,28 +31,11 @@ final class DatabaseFileCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        String problem = problem();
-        return HealthCheckResponse.builder()
-                .status(problem == null)
-                .detail("file", file.toString())
-                .update(it -> {
-                    if (problem != null) {
-                        it.detail("problem", problem);
-                    }
-                })
-                .build();
-    }
-
-    private @Nullable String problem() {
-        if (!Files.isRegularFile(file)) {
-            return "the database file is missing";
-        }
-        if (!Files.isWritable(file)) {
-            return "the database file is not writable";
-        }
-        if (!Files.isWritable(file.getParent())) {
-            return "the database directory is not writable";
-        }
-        return null;
+        Optional<String> problem = file.problem();
+        HealthCheckResponse.Builder response = HealthCheckResponse.builder()
+                .status(problem.isEmpty())
+                .detail("file", file.path().toString());
+        problem.ifPresent(it -> response.detail("problem", it));
+        return response.build();
     }
 }

@@ -42,7 +42,7 @@ public final class Observability {
                                   .timeout(Duration.ofSeconds(2))
                                   .build(),
                           HealthCheckType.READINESS);
-        engine.location().file().ifPresent(file -> health.addCheck(new DatabaseFileCheck(file)));
+        engine.file().ifPresent(file -> health.addCheck(new DatabaseFileCheck(file)));
         return ObserveFeature.builder()
                 .config(observe)
                 .addObserver(health.build())

@@ -20,7 +20,10 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
-/** Each bad request gets a clear 4xx and stores nothing. */
+/**
+ * The hostile-input catalogue: each malformed or hostile request gets its expected status, the
+ * server stays healthy, and the row count changes only for valid writes.
+ */
 @ServerTest
 class BadInputTest {
     private static final String TOO_LONG = "a".repeat(MessageLimits.DEFAULT.maxMessageBytes() + 1);
@@ -70,7 +73,19 @@ class BadInputTest {
                           post("/record", "application/x-www-form-urlencoded", "msg=caf\u00e9"), 400, "percent-encoded"),
                 arguments("unknown path", get("/nothing-here"), 404, ""),
                 arguments("wrong method on /record", request("DELETE", "/record"), 405, "GET, POST"),
-                arguments("wrong method on /", request("PUT", "/"), 405, "GET"));
+                arguments("wrong method on /", request("PUT", "/"), 405, "GET"),
+                arguments("request line over the limit", get("/record?msg=" + "a".repeat(17_000)), 414, "too long"),
+                arguments("headers over the limit", "GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: " + "a".repeat(17_000)
+                        + "\r\n\r\n", 400, "Header size exceeded"),
+                arguments("body over the limit", post("/record", "application/x-www-form-urlencoded",
+                                                      "msg=" + "a".repeat(20_000)), 413, ""),
+                arguments("HTTP/1.0 (Helidon 4 speaks HTTP/1.1)",
+                          "GET /record?msg=old HTTP/1.0\r\nHost: localhost\r\n\r\n", 400, "Bad request"),
+                arguments("no Host header", "GET /record?msg=nohost HTTP/1.1\r\nConnection: close\r\n\r\n", 400,
+                          "Host header"),
+                arguments("raw space in the query", get("/record?msg=a b"), 400, ""),
+                arguments("raw control byte in the request line", get("/record?msg=a\u0001b"), 400, ""),
+                arguments("garbage instead of a request line", "\u0016\u0003\u0001\u0000\u00a5\r\n\r\n", 400, ""));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -83,6 +98,35 @@ class BadInputTest {
         assertThat(res.head(), res.status(), is(status));
         assertThat(res.body(), containsString(says));
         assertThat(Rows.count(engine), is(before));
+        assertThat("the server stays healthy", RawHttp.get(port, "/").status(), is(200));
+    }
+
+    static Stream<Arguments> oddButValidWrites() {
+        return Stream.of(
+                arguments("SQL injection string, stored verbatim", get("/record?msg=%27%29%3B%20DROP%20TABLE%20messages%3B--"),
+                          "'); DROP TABLE messages;--"),
+                arguments("HTML, stored verbatim", get("/record?msg=%3Cscript%3Ealert(1)%3C%2Fscript%3E"),
+                          "<script>alert(1)</script>"),
+                arguments("percent-encoded parameter name", get("/record?m%73g=named"), "named"),
+                arguments("other parameters around msg", get("/record?a=1&msg=among&b=2"), "among"),
+                arguments("chunked form body", "POST /record HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n"
+                        + "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n"
+                        + "9\r\nmsg=chunk\r\n0\r\n\r\n", "chunk"),
+                arguments("form content type with charset", post("/record",
+                          "application/x-www-form-urlencoded; charset=UTF-8", "msg=charset"), "charset"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("oddButValidWrites")
+    void oddButValidWriteIsStoredExactlyOnce(String name, String request, String stored) {
+        long before = Rows.count(engine);
+
+        RawHttp.Response res = RawHttp.exchange(port, request);
+
+        assertThat(res.head(), res.status(), is(200));
+        assertThat(res.body(), is("Recorded: " + stored));
+        assertThat(Rows.count(engine), is(before + 1));
+        assertThat(Rows.values(engine).getLast(), is(stored));
     }
 
     private static String get(String target) {

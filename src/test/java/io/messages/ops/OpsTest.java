@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -21,7 +20,6 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Health, metrics and the admin socket of the whole service, started as {@code Main} does. */
 class OpsTest {
@@ -59,41 +57,6 @@ class OpsTest {
 
         assertThat(get(service.port(), "/observe/health/ready").statusCode(), is(200));
         assertThat(get(service.port(), "/observe/metrics").statusCode(), is(200));
-    }
-
-    @Test
-    void readinessGoesDownWhenTheDatabaseDirectoryIsGoneAndComesBackWithIt() throws Exception {
-        start(Map.of());
-        Path away = dir.resolveSibling("moved-away");
-
-        Files.move(dir, away);
-        HttpResponse<String> down = get(adminPort(), "/observe/health/ready");
-        HttpResponse<String> live = get(adminPort(), "/observe/health/live");
-        Files.move(away, dir);
-        HttpResponse<String> up = get(adminPort(), "/observe/health/ready");
-
-        assertThat(down.statusCode(), is(503));
-        assertThat(down.body(), containsString("the database file is missing"));
-        assertThat("liveness never depends on the database", live.statusCode(), is(200));
-        assertThat(up.statusCode(), is(200));
-    }
-
-    @Test
-    void readinessGoesDownWhileTheDatabaseFileIsNotWritable() throws Exception {
-        start(Map.of());
-        // root ignores file modes; the immutable attribute stops root too.
-        assumeTrue(chattr("+i", db), "chattr +i is not supported here");
-        HttpResponse<String> down;
-        try {
-            down = get(adminPort(), "/observe/health/ready");
-        } finally {
-            chattr("-i", db);
-        }
-        HttpResponse<String> up = get(adminPort(), "/observe/health/ready");
-
-        assertThat(down.statusCode(), is(503));
-        assertThat(down.body(), containsString("the database file is not writable"));
-        assertThat(up.statusCode(), is(200));
     }
 
     @Test
@@ -139,17 +102,5 @@ class OpsTest {
     private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
                          HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static boolean chattr(String flag, Path file) {
-        try {
-            Process process = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
-            return process.waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

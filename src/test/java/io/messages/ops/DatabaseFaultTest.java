@@ -1,0 +1,160 @@
+package io.messages.ops;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import io.messages.app.Main;
+import io.messages.app.Service;
+import io.messages.testing.TestConfig;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Faults of the SQLite file while the service runs: writes answer 503 with a short text, reads
+ * keep working, readiness goes DOWN, and once the fault is undone everything recovers without a
+ * restart.
+ */
+class DatabaseFaultTest {
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final Path dir = TestConfig.tempDir().resolve("data");
+    private final Path db = dir.resolve("messages.db");
+    private Service service;
+
+    @BeforeEach
+    void start() throws Exception {
+        service = Main.start(TestConfig.sqlite(db, Map.of()));
+        assertThat(get("/record?msg=before").statusCode(), is(200));
+    }
+
+    @AfterEach
+    void stop() {
+        service.stop();
+    }
+
+    @Test
+    void fileMovedAwayRefusesWritesKeepsReadsAndRecoversWhenMovedBack() throws Exception {
+        Path away = dir.resolveSibling("moved-away.db");
+
+        Files.move(db, away);
+        Fault fault = observe("the database file is missing");
+        Files.move(away, db);
+
+        fault.assertRefusedWritesAndServedReads();
+        assertRecovered();
+    }
+
+    @Test
+    void directoryMovedAwayRefusesWritesAndRecoversWhenMovedBack() throws Exception {
+        Path away = dir.resolveSibling("moved-away");
+
+        Files.move(dir, away);
+        Fault fault = observe("the database file is missing");
+        Files.move(away, dir);
+
+        fault.assertRefusedWritesAndServedReads();
+        assertRecovered();
+    }
+
+    @Test
+    void immutableFileRefusesWritesAndRecoversWhenWritableAgain() throws Exception {
+        // root ignores file modes; the immutable attribute stops root too.
+        assumeTrue(chattr("+i", db), "chattr +i is not supported here");
+        Fault fault;
+        try {
+            fault = observe("the database file is not writable");
+        } finally {
+            chattr("-i", db);
+        }
+
+        fault.assertRefusedWritesAndServedReads();
+        assertRecovered();
+    }
+
+    @Test
+    void immutableDirectoryRefusesWritesAndRecoversWhenWritableAgain() throws Exception {
+        assumeTrue(chattr("+i", dir), "chattr +i is not supported here");
+        Fault fault;
+        try {
+            fault = observe("the database directory is not writable");
+        } finally {
+            chattr("-i", dir);
+        }
+
+        fault.assertRefusedWritesAndServedReads();
+        assertRecovered();
+    }
+
+    @Test
+    void fileReplacedByAnotherRefusesWrites() throws Exception {
+        Files.move(db, dir.resolveSibling("old.db"));
+        Files.writeString(db, "");
+
+        Fault fault = observe("the database file was replaced by another file");
+
+        fault.assertRefusedWritesAndServedReads();
+    }
+
+    private record Fault(HttpResponse<String> write, HttpResponse<String> read, HttpResponse<String> ready,
+                         HttpResponse<String> live, String problem) {
+        void assertRefusedWritesAndServedReads() {
+            assertThat(write.statusCode(), is(503));
+            assertThat(write.body(), is("The database could not complete the request; nothing was stored. Try again later."));
+            assertThat(read.statusCode(), is(200));
+            assertThat(read.body(), containsString("before"));
+            assertThat(read.body(), not(containsString("during")));
+            assertThat(ready.statusCode(), is(503));
+            assertThat(ready.body(), containsString(problem));
+            assertThat("liveness never depends on the database", live.statusCode(), is(200));
+        }
+    }
+
+    private Fault observe(String problem) throws Exception {
+        return new Fault(get("/record?msg=during"), get("/"), admin("/observe/health/ready"),
+                         admin("/observe/health/live"), problem);
+    }
+
+    private void assertRecovered() throws Exception {
+        assertThat(admin("/observe/health/ready").statusCode(), is(200));
+        assertThat(get("/record?msg=after").statusCode(), is(200));
+        assertThat(get("/").body(), is("Here are your list of messages: before\nafter"));
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return send(service.port(), path);
+    }
+
+    private HttpResponse<String> admin(String path) throws IOException, InterruptedException {
+        return send(service.server().port("admin"), path);
+    }
+
+    private HttpResponse<String> send(int port, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                         HttpResponse.BodyHandlers.ofString());
+    }
+
+    static boolean chattr(String flag, Path file) {
+        try {
+            Process process = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
+            return process.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
