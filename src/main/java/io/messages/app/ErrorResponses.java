@@ -3,6 +3,7 @@ package io.messages.app;
 import java.nio.charset.StandardCharsets;
 
 import io.helidon.dbclient.DbClientException;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.HttpMediaTypes;
 import io.helidon.http.Status;
@@ -38,6 +39,8 @@ final class ErrorResponses {
 
     private static void databaseError(ServerRequest req, ServerResponse res, DbClientException e) {
         log(req, e);
+        // Unavailable now, not broken: outages, lock timeouts and deadlocks pass; nothing was kept.
+        res.header(HeaderNames.RETRY_AFTER, "1");
         send(res, Status.SERVICE_UNAVAILABLE_503,
              "The database could not complete the request; nothing was stored. Try again later.");
     }

@@ -42,7 +42,8 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Opens the database described by {@code db} config and creates the schema if it is missing.
+     * Opens the database described by {@code db} config and creates the schema if it is missing
+     * ({@code db.schema.<kind>}, e.g. {@code db.schema.sqlite}).
      *
      * @param db the {@code db} config node
      * @return the open engine
@@ -61,8 +62,13 @@ public final class Engine implements AutoCloseable {
         long busyTimeout = db.get("connection.dataSource.busy_timeout").asLong().orElse(5000L);
         Engine engine = new Engine(client, location, WriteGate.create(location.singleWriter(), busyTimeout),
                                    db.get("connection.poolName").asString().orElse("messages"));
+        String schema = db.get("schema." + location.kind()).asString().orElseThrow(() -> {
+            engine.close();
+            return new EngineException("no schema for database kind '" + location.kind() + "': add db.schema."
+                                               + location.kind() + " to the config");
+        });
         try {
-            client.execute().namedDml("create-messages-table");
+            client.execute().dml(schema);
         } catch (RuntimeException e) {
             engine.close();
             throw new EngineException("cannot create the schema in " + location.masked() + ": " + rootMessage(e), e);

@@ -13,39 +13,29 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
 import io.messages.testing.Rows;
-import io.messages.testing.TestServer;
+import io.messages.testing.TestDatabase;
+import io.messages.testing.TestServers;
+import io.messages.testing.TestServers.Served;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
 
-/** 64 concurrent writers on SQLite: every write answered 2xx and stored, no SQLITE_BUSY. */
-@ServerTest
+/** 64 concurrent writers: every write answered 2xx and stored, no SQLITE_BUSY, on every database. */
 class ConcurrentWritesTest {
     private static final int WRITERS = 64;
     private static final int WRITES_EACH = 50;
 
-    private static Engine engine;
-
-    private final URI uri;
-
-    ConcurrentWritesTest(URI uri) {
-        this.uri = uri;
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        engine = TestServer.serve(server);
-    }
-
-    @Test
-    void sixtyFourConcurrentWritersAllSucceedAndEveryWriteIsStored() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void sixtyFourConcurrentWritersAllSucceedAndEveryWriteIsStored(TestDatabase database) throws Exception {
+        Served served = TestServers.of("concurrency", database);
+        Engine engine = served.engine();
+        URI uri = URI.create("http://localhost:" + served.port());
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         List<Future<?>> writers = new ArrayList<>();

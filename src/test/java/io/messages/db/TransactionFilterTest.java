@@ -4,17 +4,15 @@ import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webclient.api.ClientResponseTyped;
 import io.helidon.webclient.http1.Http1Client;
-import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
 import io.messages.message.MessageStore;
 import io.messages.testing.Rows;
-import io.messages.testing.TestConfig;
-import io.messages.testing.TestServer;
+import io.messages.testing.TestDatabase;
+import io.messages.testing.TestServers;
+import io.messages.testing.TestServers.Served;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
@@ -25,26 +23,23 @@ import static org.hamcrest.Matchers.not;
 
 /**
  * The transaction-per-request contract, seen from HTTP: test-only routes beside the production
- * ones, all behind the production filter, on a real SQLite file.
+ * ones, all behind the production filter, on every database.
  */
-@ServerTest
 class TransactionFilterTest {
     private static final MessageStore STORE = new MessageStore();
-    private static Engine engine;
 
-    private final Http1Client client;
+    private Engine engine;
+    private Http1Client client;
 
-    TransactionFilterTest(Http1Client client) {
-        this.client = client;
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        engine = TestServer.serve(server, TestConfig.sqlite(), TransactionFilterTest::testRoutes);
+    // The suite's server on this database, with the test routes and an empty table.
+    private void on(TestDatabase database) {
+        Served served = TestServers.of("transactions", database, TransactionFilterTest::testRoutes);
+        engine = served.engine();
+        client = served.client();
         // A deferred foreign key is checked at COMMIT: the real way to make a commit fail.
-        engine.client().execute().dml("CREATE TABLE IF NOT EXISTS child (id INTEGER PRIMARY KEY, "
-                                              + "parent_id INTEGER NOT NULL REFERENCES messages(id) "
-                                              + "DEFERRABLE INITIALLY DEFERRED)");
+        engine.client().execute().dml("CREATE TABLE IF NOT EXISTS child (parent_id BIGINT NOT NULL "
+                                              + "REFERENCES messages(id) DEFERRABLE INITIALLY DEFERRED)");
+        Rows.clear(engine);
     }
 
     private static void testRoutes(HttpRouting.Builder routing) {
@@ -66,19 +61,17 @@ class TransactionFilterTest {
                     .get("/test/rollback-fails", (req, res) -> {
                         RequestTransaction tx = RequestTransaction.of(req);
                         STORE.add(tx, "written, then rolled back by hand");
-                        // Ends the transaction behind the filter's back, so its rollback fails.
+                        // Ends the transaction behind the filter's back, so that (on SQLite) its
+                        // rollback fails; PostgreSQL only warns.
                         tx.write().dml("ROLLBACK");
                         throw new HttpException("the first failure", Status.CONFLICT_409, true);
                     });
     }
 
-    @BeforeEach
-    void emptyTable() {
-        Rows.clear(engine);
-    }
-
-    @Test
-    void successfulRequestCommits() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void successfulRequestCommits(TestDatabase database) {
+        on(database);
         Engine.TransactionCounts before = engine.counts();
 
         client.get("/record").queryParam("msg", "kept").request(String.class);
@@ -87,8 +80,10 @@ class TransactionFilterTest {
         assertThat(engine.counts().committed(), is(before.committed() + 1));
     }
 
-    @Test
-    void exceptionInHandlerStoresNothingAndAnswers500WithoutInternals() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void exceptionInHandlerStoresNothingAndAnswers500WithoutInternals(TestDatabase database) {
+        on(database);
         ClientResponseTyped<String> res = client.get("/test/throw").request(String.class);
 
         assertThat(res.status(), is(Status.INTERNAL_SERVER_ERROR_500));
@@ -97,8 +92,10 @@ class TransactionFilterTest {
         assertThat(Rows.count(engine), is(0L));
     }
 
-    @Test
-    void handlerThatWritesThenAnswers4xxStoresNothing() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void handlerThatWritesThenAnswers4xxStoresNothing(TestDatabase database) {
+        on(database);
         ClientResponseTyped<String> res = client.get("/test/reject").request(String.class);
 
         assertThat(res.status(), is(Status.CONFLICT_409));
@@ -106,8 +103,10 @@ class TransactionFilterTest {
         assertThat(Rows.count(engine), is(0L));
     }
 
-    @Test
-    void failedCommitNeverAnswers2xx() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void failedCommitNeverAnswers2xx(TestDatabase database) {
+        on(database);
         ClientResponseTyped<String> res = client.get("/test/commit-fails").request(String.class);
 
         assertThat(res.status(), is(Status.SERVICE_UNAVAILABLE_503));
@@ -116,8 +115,10 @@ class TransactionFilterTest {
         assertThat(Rows.count(engine), is(0L));
     }
 
-    @Test
-    void requestThatNeverTouchesTheDatabaseOpensNoTransaction() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void requestThatNeverTouchesTheDatabaseOpensNoTransaction(TestDatabase database) {
+        on(database);
         long begun = engine.counts().begun();
 
         client.get("/test/no-db").requestEntity(String.class);
@@ -127,8 +128,10 @@ class TransactionFilterTest {
         assertThat(engine.counts().begun(), is(begun));
     }
 
-    @Test
-    void failedRollbackReportsTheFirstFailure() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void failedRollbackReportsTheFirstFailure(TestDatabase database) {
+        on(database);
         ClientResponseTyped<String> res = client.get("/test/rollback-fails").request(String.class);
 
         assertThat(res.status(), is(Status.CONFLICT_409));
@@ -136,8 +139,10 @@ class TransactionFilterTest {
         assertThat(Rows.count(engine), is(0L));
     }
 
-    @Test
-    void writeTurnIsReleasedAfterEveryKindOfEnding() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void writeTurnIsReleasedAfterEveryKindOfEnding(TestDatabase database) {
+        on(database);
         client.get("/test/throw").request(String.class);
         client.get("/test/reject").request(String.class);
         client.get("/test/commit-fails").request(String.class);

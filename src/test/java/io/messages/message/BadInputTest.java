@@ -1,15 +1,13 @@
 package io.messages.message;
 
-import java.net.URI;
+import java.util.List;
 import java.util.stream.Stream;
 
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import io.messages.db.Engine;
 import io.messages.testing.RawHttp;
 import io.messages.testing.Rows;
-import io.messages.testing.TestServer;
+import io.messages.testing.TestDatabase;
+import io.messages.testing.TestServers;
+import io.messages.testing.TestServers.Served;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -24,26 +22,12 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * The hostile-input catalogue: each malformed or hostile request gets its expected status, the
  * server stays healthy, and the row count changes only for valid writes.
  */
-@ServerTest
 class BadInputTest {
     private static final String TOO_LONG = "a".repeat(MessageLimits.DEFAULT.maxMessageBytes() + 1);
     private static final String TOO_LONG_IN_BYTES = "%C3%A9".repeat(MessageLimits.DEFAULT.maxMessageBytes() / 2) + "a";
 
-    private static Engine engine;
-
-    private final int port;
-
-    BadInputTest(URI uri) {
-        this.port = uri.getPort();
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        engine = TestServer.serve(server);
-    }
-
     static Stream<Arguments> badRequests() {
-        return Stream.of(
+        return onEveryDatabase(Stream.of(
                 arguments("missing msg", get("/record"), 400, "msg is required"),
                 arguments("other parameter only", get("/record?message=hi"), 400, "msg is required"),
                 arguments("empty msg", get("/record?msg="), 400, "msg must not be empty"),
@@ -85,24 +69,26 @@ class BadInputTest {
                           "Host header"),
                 arguments("raw space in the query", get("/record?msg=a b"), 400, ""),
                 arguments("raw control byte in the request line", get("/record?msg=a\u0001b"), 400, ""),
-                arguments("garbage instead of a request line", "\u0016\u0003\u0001\u0000\u00a5\r\n\r\n", 400, ""));
+                arguments("garbage instead of a request line", "\u0016\u0003\u0001\u0000\u00a5\r\n\r\n", 400, "")));
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("badRequests")
-    void badRequestIsRejectedWithClear4xxAndStoresNothing(String name, String request, int status, String says) {
-        long before = Rows.count(engine);
+    void badRequestIsRejectedWithClear4xxAndStoresNothing(TestDatabase database, String name, String request, int status,
+                                                          String says) {
+        Served served = TestServers.of("bad-input", database);
+        long before = Rows.count(served.engine());
 
-        RawHttp.Response res = RawHttp.exchange(port, request);
+        RawHttp.Response res = RawHttp.exchange(served.port(), request);
 
         assertThat(res.head(), res.status(), is(status));
         assertThat(res.body(), containsString(says));
-        assertThat(Rows.count(engine), is(before));
-        assertThat("the server stays healthy", RawHttp.get(port, "/").status(), is(200));
+        assertThat(Rows.count(served.engine()), is(before));
+        assertThat("the server stays healthy", RawHttp.get(served.port(), "/").status(), is(200));
     }
 
     static Stream<Arguments> oddButValidWrites() {
-        return Stream.of(
+        return onEveryDatabase(Stream.of(
                 arguments("SQL injection string, stored verbatim", get("/record?msg=%27%29%3B%20DROP%20TABLE%20messages%3B--"),
                           "'); DROP TABLE messages;--"),
                 arguments("HTML, stored verbatim", get("/record?msg=%3Cscript%3Ealert(1)%3C%2Fscript%3E"),
@@ -113,20 +99,33 @@ class BadInputTest {
                         + "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n"
                         + "9\r\nmsg=chunk\r\n0\r\n\r\n", "chunk"),
                 arguments("form content type with charset", post("/record",
-                          "application/x-www-form-urlencoded; charset=UTF-8", "msg=charset"), "charset"));
+                          "application/x-www-form-urlencoded; charset=UTF-8", "msg=charset"), "charset")));
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("oddButValidWrites")
-    void oddButValidWriteIsStoredExactlyOnce(String name, String request, String stored) {
-        long before = Rows.count(engine);
+    void oddButValidWriteIsStoredExactlyOnce(TestDatabase database, String name, String request, String stored) {
+        Served served = TestServers.of("bad-input", database);
+        long before = Rows.count(served.engine());
 
-        RawHttp.Response res = RawHttp.exchange(port, request);
+        RawHttp.Response res = RawHttp.exchange(served.port(), request);
 
         assertThat(res.head(), res.status(), is(200));
         assertThat(res.body(), is("Recorded: " + stored));
-        assertThat(Rows.count(engine), is(before + 1));
-        assertThat(Rows.values(engine).getLast(), is(stored));
+        assertThat(Rows.count(served.engine()), is(before + 1));
+        assertThat(Rows.values(served.engine()).getLast(), is(stored));
+    }
+
+    // Every case, once per database.
+    private static Stream<Arguments> onEveryDatabase(Stream<Arguments> cases) {
+        List<Arguments> all = cases.toList();
+        return Stream.of(TestDatabase.values())
+                .flatMap(database -> all.stream().map(c -> {
+                    Object[] values = new Object[c.get().length + 1];
+                    values[0] = database;
+                    System.arraycopy(c.get(), 0, values, 1, c.get().length);
+                    return arguments(values);
+                }));
     }
 
     private static String get(String target) {

@@ -1,67 +1,57 @@
 package io.messages.message;
 
-import java.net.URI;
-
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webclient.api.ClientResponseTyped;
 import io.helidon.webclient.http1.Http1Client;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import io.messages.db.Engine;
 import io.messages.testing.RawHttp;
 import io.messages.testing.Rows;
-import io.messages.testing.TestServer;
+import io.messages.testing.TestDatabase;
+import io.messages.testing.TestServers;
+import io.messages.testing.TestServers.Served;
 
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.is;
 
-@ServerTest
+/** The recipe's two routes and their texts, on every database. */
 class MessageServiceTest {
-    private static Engine engine;
 
-    private final Http1Client client;
-    private final int port;
-
-    MessageServiceTest(Http1Client client, URI uri) {
-        this.client = client;
-        this.port = uri.getPort();
+    // Each test starts from an empty table.
+    private static Served served(TestDatabase database) {
+        Served served = TestServers.of("messages", database);
+        Rows.clear(served.engine());
+        return served;
     }
 
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        engine = TestServer.serve(server);
-    }
-
-    @BeforeEach
-    void emptyTable() {
-        Rows.clear(engine);
-    }
-
-    @Test
-    void listingOfEmptyTableIsThePrefixAlone() {
-        ClientResponseTyped<String> res = client.get("/").request(String.class);
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void listingOfEmptyTableIsThePrefixAlone(TestDatabase database) {
+        ClientResponseTyped<String> res = served(database).client().get("/").request(String.class);
 
         assertThat(res.status(), is(Status.OK_200));
         assertThat(res.entity(), is("Here are your list of messages: "));
     }
 
-    @Test
-    void recordStoresMessageAndEchoesIt() {
-        ClientResponseTyped<String> res = client.get("/record").queryParam("msg", "hello").request(String.class);
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void recordStoresMessageAndEchoesIt(TestDatabase database) {
+        Served served = served(database);
+
+        ClientResponseTyped<String> res = served.client().get("/record").queryParam("msg", "hello").request(String.class);
 
         assertThat(res.status(), is(Status.OK_200));
         assertThat(res.entity(), is("Recorded: hello"));
-        assertThat(Rows.values(engine), contains("hello"));
+        assertThat(Rows.values(served.engine()), contains("hello"));
     }
 
-    @Test
-    void listingJoinsMessagesInInsertionOrderWithNewlines() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void listingJoinsMessagesInInsertionOrderWithNewlines(TestDatabase database) {
+        Http1Client client = served(database).client();
         for (String msg : new String[] {"first", "second", "third"}) {
             client.get("/record").queryParam("msg", msg).request(String.class);
         }
@@ -71,16 +61,22 @@ class MessageServiceTest {
         assertThat(body, is("Here are your list of messages: first\nsecond\nthird"));
     }
 
-    @Test
-    void listingIsPlainTextInUtf8AndNotSniffable() {
-        ClientResponseTyped<String> res = client.get("/").request(String.class);
-
-        assertThat(res.headers().get(HeaderNames.CONTENT_TYPE).get(), is("text/plain; charset=UTF-8"));
-        assertThat(res.headers().get(HeaderNames.create("X-Content-Type-Options")).get(), is("nosniff"));
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void bothTextsArePlainTextInUtf8AndNotSniffable(TestDatabase database) {
+        Http1Client client = served(database).client();
+        for (ClientResponseTyped<String> res : java.util.List.of(
+                client.get("/").request(String.class),
+                client.get("/record").queryParam("msg", "<b>x</b>").request(String.class))) {
+            assertThat(res.headers().get(HeaderNames.CONTENT_TYPE).get(), is("text/plain; charset=UTF-8"));
+            assertThat(res.headers().get(HeaderNames.create("X-Content-Type-Options")).get(), is("nosniff"));
+        }
     }
 
-    @Test
-    void unicodeMessageRoundTripsByteForByte() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void unicodeMessageRoundTripsByteForByte(TestDatabase database) {
+        Http1Client client = served(database).client();
         String msg = "héllo wörld ✓ 日本語 🎉";
 
         String recorded = client.get("/record").queryParam("msg", msg).requestEntity(String.class);
@@ -90,41 +86,49 @@ class MessageServiceTest {
         assertThat(listing, is("Here are your list of messages: " + msg));
     }
 
-    @Test
-    void plusAndPercentEscapesDecodeLikeAForm() {
-        RawHttp.Response res = RawHttp.get(port, "/record?msg=a+b%2Bc%26d");
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void plusAndPercentEscapesDecodeLikeAForm(TestDatabase database) {
+        RawHttp.Response res = RawHttp.get(served(database).port(), "/record?msg=a+b%2Bc%26d");
 
         assertThat(res.status(), is(200));
         assertThat(res.body(), is("Recorded: a b+c&d"));
     }
 
-    @Test
-    void postedFormIsRecordedLikeAQuery() {
-        ClientResponseTyped<String> res = client.post("/record")
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void postedFormIsRecordedLikeAQuery(TestDatabase database) {
+        Served served = served(database);
+
+        ClientResponseTyped<String> res = served.client().post("/record")
                 .header(HeaderNames.CONTENT_TYPE, "application/x-www-form-urlencoded")
                 .submit("msg=from+a+form+%E2%9C%93", String.class);
 
         assertThat(res.status(), is(Status.OK_200));
         assertThat(res.entity(), is("Recorded: from a form ✓"));
-        assertThat(Rows.values(engine), contains("from a form ✓"));
+        assertThat(Rows.values(served.engine()), contains("from a form ✓"));
     }
 
-    @Test
-    void injectionStringIsStoredVerbatim() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void injectionStringIsStoredVerbatim(TestDatabase database) {
+        Served served = served(database);
         String msg = "'); DROP TABLE messages; --";
 
-        client.get("/record").queryParam("msg", msg).request(String.class);
+        served.client().get("/record").queryParam("msg", msg).request(String.class);
 
-        assertThat(Rows.values(engine), contains(msg));
+        assertThat(Rows.values(served.engine()), contains(msg));
     }
 
-    @Test
-    void messageOfExactlyTheLimitIsAccepted() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void messageOfExactlyTheLimitIsAccepted(TestDatabase database) {
+        Served served = served(database);
         String msg = "é".repeat(MessageLimits.DEFAULT.maxMessageBytes() / 2);
 
-        ClientResponseTyped<String> res = client.get("/record").queryParam("msg", msg).request(String.class);
+        ClientResponseTyped<String> res = served.client().get("/record").queryParam("msg", msg).request(String.class);
 
         assertThat(res.status(), is(Status.OK_200));
-        assertThat(Rows.count(engine), is(1L));
+        assertThat(Rows.values(served.engine()), contains(msg));
     }
 }

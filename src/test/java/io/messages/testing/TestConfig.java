@@ -41,20 +41,30 @@ public final class TestConfig {
      */
     public static Config sqlite(Path db, Map<String, String> overrides) {
         Map<String, String> values = new HashMap<>();
-        values.put("server.port", "0");
-        values.put("server.host", "localhost");
-        values.put("server.sockets.0.port", "0");
-        values.put("server.sockets.0.host", "localhost");
-        // Tests stop servers with idle keep-alive connections open: do not wait long for them.
-        values.put("server.shutdown-grace-period", "PT0.5S");
         values.put("db.connection.url", "jdbc:sqlite:" + db);
-        // Pool (and JMX bean) names must be unique in the JVM; each test server has its own pool.
-        values.put("db.connection.poolName", "messages-" + POOLS.incrementAndGet());
         values.putAll(overrides);
+        return of(values);
+    }
+
+    /**
+     * The project's config with {@code values} (flat keys) on top, on random ports, with a pool
+     * name of its own.
+     */
+    public static Config of(Map<String, String> values) {
+        Map<String, String> all = new HashMap<>();
+        all.put("server.port", "0");
+        all.put("server.host", "localhost");
+        all.put("server.sockets.0.port", "0");
+        all.put("server.sockets.0.host", "localhost");
+        // Tests stop servers with idle keep-alive connections open: do not wait long for them.
+        all.put("server.shutdown-grace-period", "PT0.5S");
+        // Pool (and JMX bean) names must be unique in the JVM; each test server has its own pool.
+        all.put("db.connection.poolName", "messages-" + POOLS.incrementAndGet());
+        all.putAll(values);
         return Config.builder()
                 .disableEnvironmentVariablesSource()
                 .disableSystemPropertiesSource()
-                .sources(ConfigSources.create(values), ConfigSources.file(Path.of("config", "application.yaml")))
+                .sources(ConfigSources.create(all), ConfigSources.file(Path.of("config", "application.yaml")))
                 .build();
     }
 }

@@ -1,0 +1,165 @@
+package io.messages.postgres;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.helidon.config.Config;
+import io.helidon.webserver.http.HttpRouting;
+import io.messages.app.Main;
+import io.messages.app.Service;
+import io.messages.db.RequestTransaction;
+import io.messages.testing.ChildJvm;
+import io.messages.testing.EmbeddedPostgresServer;
+import io.messages.testing.TestConfig;
+import io.messages.testing.TestDatabase;
+import io.messages.testing.TestServers;
+import io.messages.testing.TestServers.Served;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.is;
+
+/** What only the PostgreSQL backend promises: several instances, outages, deadlocks. */
+class PostgresTest {
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @Test
+    void twoInstancesOnOneDatabaseListEachOthersWritesAndShare64WritersExactly() throws Exception {
+        String url = EmbeddedPostgresServer.newDatabase();
+        Service a = Main.start(postgres(url));
+        Service b = Main.start(postgres(url));
+        try {
+            assertThat(get(a.port(), "/record?msg=via-a").statusCode(), is(200));
+            assertThat(get(b.port(), "/record?msg=via-b").statusCode(), is(200));
+            assertThat(get(a.port(), "/").body(), is("Here are your list of messages: via-a\nvia-b"));
+            assertThat(get(b.port(), "/").body(), is("Here are your list of messages: via-a\nvia-b"));
+
+            ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+            List<Future<?>> writers = new ArrayList<>();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int w = 0; w < 64; w++) {
+                    int port = (w % 2 == 0 ? a : b).port();
+                    int writer = w;
+                    writers.add(pool.submit(() -> {
+                        for (int i = 0; i < 20; i++) {
+                            HttpResponse<String> res = get(port, "/record?msg=w" + writer + "-" + i);
+                            if (res.statusCode() != 200) {
+                                failures.add(res.statusCode() + " " + res.body());
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                for (Future<?> writer : writers) {
+                    writer.get(120, TimeUnit.SECONDS);
+                }
+            }
+
+            assertThat(List.copyOf(failures), is(empty()));
+            String listing = get(b.port(), "/").body();
+            assertThat(listing.split("\n").length, is(2 + 64 * 20));
+        } finally {
+            a.stop();
+            b.stop();
+        }
+    }
+
+    @Test
+    void readinessGoesDownWhilePostgresIsStoppedAndUpWhenItIsBack() throws Exception {
+        Path data = TestConfig.tempDir();
+        int pgPort = ChildJvm.freePort();
+        EmbeddedPostgres postgres = startPostgres(data, pgPort);
+        Service service = Main.start(postgres(postgres.getJdbcUrl("postgres", "postgres")));
+        try {
+            int admin = service.server().port("admin");
+            assertThat(get(service.port(), "/record?msg=before").statusCode(), is(200));
+            assertThat(get(admin, "/observe/health/ready").statusCode(), is(200));
+
+            postgres.close();
+            HttpResponse<String> ready = get(admin, "/observe/health/ready");
+            HttpResponse<String> write = get(service.port(), "/record?msg=during");
+            HttpResponse<String> live = get(admin, "/observe/health/live");
+            postgres = startPostgres(data, pgPort);
+
+            assertThat(ready.statusCode(), is(503));
+            assertThat(ready.body(), containsString("{\"name\":\"database\",\"status\":\"DOWN\""));
+            assertThat(write.statusCode(), is(503));
+            assertThat("liveness never depends on the database", live.statusCode(), is(200));
+            assertThat("the pool reconnects by itself", get(admin, "/observe/health/ready").statusCode(), is(200));
+            assertThat(get(service.port(), "/record?msg=after").statusCode(), is(200));
+            assertThat(get(service.port(), "/").body(), is("Here are your list of messages: before\nafter"));
+        } finally {
+            service.stop();
+            postgres.close();
+        }
+    }
+
+    @Test
+    void deadlockIsAnswered503AndKeepsOnlyTheSurvivor() throws Exception {
+        Served served = TestServers.of("deadlock", TestDatabase.POSTGRES, PostgresTest::lockingRoutes);
+        served.engine().client().execute().dml("CREATE TABLE IF NOT EXISTS locks (k TEXT PRIMARY KEY, n INT NOT NULL)");
+        served.engine().client().execute().dml("INSERT INTO locks VALUES ('a', 0), ('b', 0) ON CONFLICT (k) DO NOTHING");
+
+        List<Integer> statuses = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<HttpResponse<String>> ab = pool.submit(() -> get(served.port(), "/test/lock?first=a&second=b"));
+            Future<HttpResponse<String>> ba = pool.submit(() -> get(served.port(), "/test/lock?first=b&second=a"));
+            HttpResponse<String> one = ab.get(30, TimeUnit.SECONDS);
+            HttpResponse<String> other = ba.get(30, TimeUnit.SECONDS);
+            statuses.add(one.statusCode());
+            statuses.add(other.statusCode());
+            HttpResponse<String> refused = one.statusCode() == 503 ? one : other;
+            assertThat(refused.headers().firstValue("Retry-After").orElse(""), is("1"));
+        }
+
+        assertThat(statuses, containsInAnyOrder(200, 503));
+        // Only the survivor's two increments are kept: nothing of the refused one.
+        assertThat(served.engine().client().execute().get("SELECT SUM(n) AS total FROM locks").orElseThrow()
+                           .column("total").get(Number.class).longValue() % 2, is(0L));
+    }
+
+    // Locks two rows in the order asked, with a pause between: two requests in opposite orders deadlock.
+    private static void lockingRoutes(HttpRouting.Builder routing) {
+        routing.get("/test/lock", (req, res) -> {
+            RequestTransaction tx = RequestTransaction.of(req);
+            tx.write().dml("UPDATE locks SET n = n + 1 WHERE k = ?", req.query().get("first"));
+            try {
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            tx.write().dml("UPDATE locks SET n = n + 1 WHERE k = ?", req.query().get("second"));
+            res.send("locked both");
+        });
+    }
+
+    private static EmbeddedPostgres startPostgres(Path data, int port) throws IOException {
+        return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
+    }
+
+    private static Config postgres(String url) {
+        return TestConfig.of(Map.of("db.connection.url", url, "db.connection.username", "postgres"));
+    }
+
+    private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
+                         HttpResponse.BodyHandlers.ofString());
+    }
+}

@@ -1,0 +1,28 @@
+package io.messages.testing;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import io.helidon.config.Config;
+
+/** The databases every behaviour suite runs on. */
+public enum TestDatabase {
+    SQLITE,
+    POSTGRES;
+
+    /** Config for a new, empty database of this kind, with {@code overrides} on top. */
+    public Config config(Map<String, String> overrides) {
+        if (this == SQLITE) {
+            return TestConfig.sqlite(TestConfig.tempDir().resolve("messages.db"), overrides);
+        }
+        Map<String, String> values = new HashMap<>(overrides);
+        values.put("db.connection.url", EmbeddedPostgresServer.newDatabase());
+        values.put("db.connection.username", "postgres");
+        return TestConfig.of(values);
+    }
+
+    /** Config for a new, empty database of this kind. */
+    public Config config() {
+        return config(Map.of());
+    }
+}
