@@ -1,0 +1,262 @@
+package io.messages.k8s;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HTTPGetAction;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.helidon.common.media.type.MediaTypes;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
+import io.messages.testing.TestConfig;
+
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+
+/**
+ * No cluster can run here, so the manifests are proven every other way: rendered by kubectl's
+ * kustomize, parsed strictly against the Kubernetes model, cross-checked against the config the
+ * app really reads, and the image's exact start command run with the rendered ConfigMap's config
+ * while every probe path is called on the probe port.
+ */
+class KubernetesManifestsIT {
+    private static final Path BASE = Path.of("k8s", "base");
+    private static final Path CONTAINERFILE = Path.of("k8s", "Containerfile");
+
+    @Test
+    void baseRendersAStrictlyValidSingleWriterStatefulSetMatchingTheAppsConfig() throws Exception {
+        List<HasMetadata> objects = Manifests.render(BASE);
+        StatefulSet set = Manifests.find(objects, StatefulSet.class, "messages");
+        Config config = renderedConfig(objects);
+        PodSpec pod = set.getSpec().getTemplate().getSpec();
+        Container container = pod.getContainers().getFirst();
+
+        assertThat("one writer per SQLite file", set.getSpec().getReplicas(), is(1));
+        assertThat(set.getSpec().getVolumeClaimTemplates().getFirst().getMetadata().getName(), is("data"));
+        assertThat(port(container, "http"), is(config.get("server.port").asInt().get()));
+        assertThat(port(container, "admin"), is(adminPort(config)));
+        assertThat(config.get("server.features.observe.sockets").asList(String.class).get(), hasItem("admin"));
+        assertProbesOnTheAdminHealthPaths(container);
+        // The SQLite file lives on the claimed volume, and the config file where the ConfigMap is.
+        String url = env(container, "DB_CONNECTION_URL");
+        assertThat(url, is("jdbc:sqlite:" + mount(container, "data") + "/messages.db"));
+        assertThat(env(container, "MESSAGES_CONFIG"), is(mount(container, "config") + "/application.yaml"));
+        assertEveryEnvVarIsAConfigKey(container, config);
+        assertThat("longer than the app's own shutdown grace",
+                   (long) pod.getTerminationGracePeriodSeconds(),
+                   greaterThan(config.get("server.shutdown-grace-period").asString().map(java.time.Duration::parse)
+                                       .get().toSeconds()));
+        assertRestricted(pod, container);
+
+        Service service = Manifests.find(objects, Service.class, "messages");
+        assertThat(service.getSpec().getPorts().size(), is(1));
+        assertThat(service.getSpec().getPorts().getFirst().getTargetPort().getStrVal(), is("http"));
+        assertThat(service.getSpec().getSelector(), is(set.getSpec().getSelector().getMatchLabels()));
+        for (HasMetadata object : objects) {
+            assertThat(object.getKind() + " carries the common labels", object.getMetadata().getLabels(),
+                       org.hamcrest.Matchers.hasEntry("app.kubernetes.io/name", "messages"));
+        }
+    }
+
+    @Test
+    void postgresOverlayRendersThreeReplicasWithSecretPasswordAndDisruptionBudget() throws Exception {
+        Path copy = TestConfig.tempDir();
+        Manifests.copyTree(Path.of("k8s"), copy.resolve("k8s"));
+        Manifests.copyTree(Path.of("config"), copy.resolve("config"));
+        Path overlay = copy.resolve("k8s/overlays/postgres");
+        // The password file is git-ignored; the committed example stands in for it.
+        Files.copy(overlay.resolve("db-password.txt.example"), overlay.resolve("db-password.txt"));
+
+        List<HasMetadata> objects = Manifests.render(overlay);
+        Deployment deployment = Manifests.find(objects, Deployment.class, "messages");
+        Container container = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        ConfigMap database = Manifests.find(objects, ConfigMap.class, "messages-database");
+        Secret password = Manifests.find(objects, Secret.class, "messages-database");
+        PodDisruptionBudget budget = Manifests.find(objects, PodDisruptionBudget.class, "messages");
+
+        assertThat(objects.stream().filter(StatefulSet.class::isInstance).toList(), is(empty()));
+        assertThat(deployment.getSpec().getReplicas(), is(3));
+        assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal(), is(0));
+        assertThat(database.getData().get("DB_CONNECTION_URL"), containsString("jdbc:postgresql://"));
+        assertThat(container.getEnvFrom().getFirst().getConfigMapRef().getName(), is(database.getMetadata().getName()));
+        EnvVar passwordVar = container.getEnv().stream().filter(e -> e.getName().equals("DB_CONNECTION_PASSWORD"))
+                .findFirst().orElseThrow();
+        assertThat(passwordVar.getValueFrom().getSecretKeyRef().getName(), is(password.getMetadata().getName()));
+        assertThat(password.getData().get(passwordVar.getValueFrom().getSecretKeyRef().getKey()), notNullValue());
+        assertThat(budget.getSpec().getMinAvailable().getIntVal(), is(2));
+        assertThat(budget.getSpec().getSelector().getMatchLabels(), is(deployment.getSpec().getSelector().getMatchLabels()));
+        Config config = renderedConfig(objects);
+        for (String name : database.getData().keySet()) {
+            assertThat(name + " is read by the app", configKey(name).startsWith("db.connection."), is(true));
+        }
+        assertEveryEnvVarIsAConfigKey(container, config);
+        assertProbesOnTheAdminHealthPaths(container);
+        assertRestricted(deployment.getSpec().getTemplate().getSpec(), container);
+    }
+
+    @Test
+    void imageStartCommandServesEveryProbePathWithTheRenderedConfig() throws Exception {
+        List<HasMetadata> objects = Manifests.render(BASE);
+        StatefulSet set = Manifests.find(objects, StatefulSet.class, "messages");
+        Container container = set.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        Path root = TestConfig.tempDir();
+        // The container's file system, under a temp directory: the ConfigMap's file and the volume.
+        Path configFile = root.resolve(env(container, "MESSAGES_CONFIG").substring(1));
+        Files.createDirectories(configFile.getParent());
+        Files.writeString(configFile, Manifests.find(objects, ConfigMap.class, "messages-config").getData()
+                .get("application.yaml"));
+        String dbUrl = env(container, "DB_CONNECTION_URL").replace("jdbc:sqlite:/", "jdbc:sqlite:" + root + "/");
+
+        ProcessBuilder builder = new ProcessBuilder(imageCommand())
+                .redirectErrorStream(true)
+                .redirectOutput(root.resolve("service.log").toFile());
+        builder.environment().put("MESSAGES_CONFIG", configFile.toString());
+        builder.environment().put("DB_CONNECTION_URL", dbUrl);
+        Process process = builder.start();
+        try {
+            HttpClient http = HttpClient.newHttpClient();
+            List<Probe> probes = List.of(container.getStartupProbe(), container.getLivenessProbe(),
+                                         container.getReadinessProbe());
+            for (Probe probe : probes) {
+                HTTPGetAction get = probe.getHttpGet();
+                int port = port(container, get.getPort().getStrVal());
+                assertThat(get.getPath() + " on " + port, awaitStatus(http, port, get.getPath()), is(200));
+            }
+            assertThat(awaitStatus(http, port(container, "http"), "/"), is(200));
+            process.destroy();
+            assertThat(process.waitFor(set.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds(),
+                                       TimeUnit.SECONDS), is(true));
+            assertThat(process.exitValue(), is(0));
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    // The Containerfile's ENTRYPOINT, with the jar where the build put it and this JVM's java.
+    private static List<String> imageCommand() throws Exception {
+        Matcher entrypoint = Pattern.compile("(?m)^ENTRYPOINT \\[(.*)]$")
+                .matcher(Files.readString(CONTAINERFILE, StandardCharsets.UTF_8));
+        assertThat("k8s/Containerfile has an exec-form ENTRYPOINT", entrypoint.find(), is(true));
+        List<String> command = new ArrayList<>();
+        Matcher word = Pattern.compile("\"([^\"]*)\"").matcher(entrypoint.group(1));
+        while (word.find()) {
+            command.add(word.group(1));
+        }
+        assertThat(command.getFirst(), is("java"));
+        command.set(0, ProcessHandle.current().info().command().orElseThrow());
+        command.replaceAll(arg -> arg.equals("/app/messages.jar")
+                ? System.getProperty("messages.jar", "target/messages.jar") : arg);
+        return command;
+    }
+
+    private static int awaitStatus(HttpClient http, int port, String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
+                return http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+            } catch (java.io.IOException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private static void assertProbesOnTheAdminHealthPaths(Container container) {
+        assertThat(container.getStartupProbe().getHttpGet().getPath(), is("/observe/health/live"));
+        assertThat(container.getLivenessProbe().getHttpGet().getPath(), is("/observe/health/live"));
+        assertThat(container.getReadinessProbe().getHttpGet().getPath(), is("/observe/health/ready"));
+        for (Probe probe : List.of(container.getStartupProbe(), container.getLivenessProbe(), container.getReadinessProbe())) {
+            assertThat(probe.getHttpGet().getPort().getStrVal(), is("admin"));
+        }
+    }
+
+    private static void assertRestricted(PodSpec pod, Container container) {
+        assertThat(pod.getSecurityContext().getRunAsNonRoot(), is(true));
+        assertThat(pod.getSecurityContext().getSeccompProfile().getType(), is("RuntimeDefault"));
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem(), is(true));
+        assertThat(container.getSecurityContext().getAllowPrivilegeEscalation(), is(false));
+        assertThat(container.getSecurityContext().getCapabilities().getDrop(), is(List.of("ALL")));
+        assertThat(container.getResources().getRequests().keySet(), hasItem("memory"));
+        assertThat(container.getResources().getLimits().keySet(), hasItem("memory"));
+        assertThat(container.getResources().getLimits().keySet(), hasItem("cpu"));
+    }
+
+    // Every variable the manifests set names a key the service reads (Helidon's mapping).
+    private static void assertEveryEnvVarIsAConfigKey(Container container, Config config) {
+        for (EnvVar var : container.getEnv()) {
+            if (var.getName().equals("MESSAGES_CONFIG")) {
+                continue; // names the config file itself
+            }
+            String key = configKey(var.getName());
+            boolean read = config.get(key).exists() || key.startsWith("db.connection.");
+            assertThat(var.getName() + " -> " + key + " is a key the service reads", read, is(true));
+        }
+    }
+
+    // Helidon's environment variable mapping: _ is a dot, _DASH_ a dash, lower case.
+    private static String configKey(String envVar) {
+        return envVar.replace("_DASH_", "-").replace('_', '.').toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static Config renderedConfig(List<HasMetadata> objects) {
+        String yaml = Manifests.find(objects, ConfigMap.class, "messages-config").getData().get("application.yaml");
+        return Config.just(ConfigSources.create(yaml, MediaTypes.APPLICATION_X_YAML));
+    }
+
+    private static int adminPort(Config config) {
+        for (Config socket : config.get("server.sockets").asNodeList().get()) {
+            if (socket.get("name").asString().get().equals("admin")) {
+                return socket.get("port").asInt().get();
+            }
+        }
+        throw new AssertionError("no admin socket in the config");
+    }
+
+    private static int port(Container container, String name) {
+        return container.getPorts().stream().filter(p -> name.equals(p.getName())).map(ContainerPort::getContainerPort)
+                .findFirst().orElseThrow(() -> new AssertionError("no container port " + name));
+    }
+
+    private static String env(Container container, String name) {
+        return container.getEnv().stream().filter(e -> e.getName().equals(name)).map(EnvVar::getValue)
+                .findFirst().orElseThrow(() -> new AssertionError("no env " + name));
+    }
+
+    private static String mount(Container container, String volume) {
+        return container.getVolumeMounts().stream().filter(m -> m.getName().equals(volume)).map(VolumeMount::getMountPath)
+                .findFirst().orElseThrow(() -> new AssertionError("no mount of " + volume));
+    }
+
+}

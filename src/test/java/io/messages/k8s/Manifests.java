@@ -1,0 +1,132 @@
+package io.messages.k8s;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.abort;
+
+/**
+ * Renders a kustomization with {@code kubectl kustomize} and parses every object with fabric8's
+ * Kubernetes model, strictly: fabric8 keeps unknown fields and wrongly typed values in
+ * {@code additionalProperties} instead of failing, so any such entry anywhere is reported.
+ */
+final class Manifests {
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+    private Manifests() {
+    }
+
+    /** The objects {@code kubectl kustomize dir} renders. */
+    static List<HasMetadata> render(Path dir) throws IOException, InterruptedException {
+        requireKubectl();
+        Process process = new ProcessBuilder("kubectl", "kustomize", dir.toString()).start();
+        String yaml = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String errors = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            fail("kubectl kustomize " + dir + " failed: " + errors);
+        }
+        List<HasMetadata> objects = new ArrayList<>();
+        for (String document : yaml.split("(?m)^---$")) {
+            if (!document.isBlank()) {
+                HasMetadata object = SERIALIZATION.unmarshal(document, HasMetadata.class);
+                List<String> unknown = new ArrayList<>();
+                collectUnknown(object, object.getKind() + "/" + object.getMetadata().getName(), unknown);
+                if (!unknown.isEmpty()) {
+                    fail("fields unknown to the Kubernetes API or of the wrong type: " + unknown);
+                }
+                objects.add(object);
+            }
+        }
+        return objects;
+    }
+
+    /** The one object of {@code type} named {@code name} (generated names: by prefix). */
+    static <T extends HasMetadata> T find(List<HasMetadata> objects, Class<T> type, String name) {
+        return objects.stream()
+                .filter(type::isInstance)
+                .filter(o -> o.getMetadata().getName().equals(name) || o.getMetadata().getName().startsWith(name + "-"))
+                .map(type::cast)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name + " in " + objects.stream()
+                        .map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList()));
+    }
+
+    // kubectl is on this kind of machine; a CI run must not silently skip the manifests.
+    private static void requireKubectl() throws InterruptedException {
+        try {
+            if (new ProcessBuilder("kubectl", "version", "--client").start().waitFor() == 0) {
+                return;
+            }
+        } catch (IOException e) {
+            // not installed
+        }
+        if ("true".equals(System.getenv("CI"))) {
+            fail("kubectl is required in CI to verify the Kubernetes manifests");
+        }
+        abort("kubectl is not installed: the Kubernetes manifests are not verified on this machine");
+    }
+
+    private static void collectUnknown(Object node, String path, List<String> unknown) {
+        if (node instanceof Collection<?> items) {
+            int i = 0;
+            for (Object item : items) {
+                collectUnknown(item, path + "[" + i++ + "]", unknown);
+            }
+            return;
+        }
+        if (node instanceof Map<?, ?> map) {
+            map.forEach((key, value) -> collectUnknown(value, path + "." + key, unknown));
+            return;
+        }
+        if (node == null || !node.getClass().getPackageName().startsWith("io.fabric8.kubernetes.api.model")) {
+            return;
+        }
+        for (Method getter : node.getClass().getMethods()) {
+            if (getter.getParameterCount() != 0 || Modifier.isStatic(getter.getModifiers())
+                    || !(getter.getName().startsWith("get") || getter.getName().startsWith("is"))
+                    || getter.getDeclaringClass() == Object.class) {
+                continue;
+            }
+            Object value;
+            try {
+                value = getter.invoke(node);
+            } catch (ReflectiveOperationException e) {
+                continue;
+            }
+            if (getter.getName().equals("getAdditionalProperties")) {
+                if (value instanceof Map<?, ?> extra && !extra.isEmpty()) {
+                    unknown.add(path + ": " + extra.keySet());
+                }
+            } else {
+                collectUnknown(value, path + "." + getter.getName().replaceFirst("^(get|is)", ""), unknown);
+            }
+        }
+    }
+
+    /** Copies {@code from} into {@code to}, file by file. */
+    static void copyTree(Path from, Path to) throws IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path source : paths.toList()) {
+                Path target = to.resolve(from.relativize(source).toString());
+                if (Files.isDirectory(source)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(source, target);
+                }
+            }
+        }
+    }
+}
