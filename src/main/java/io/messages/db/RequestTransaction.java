@@ -50,6 +50,8 @@ public final class RequestTransaction {
      * @throws DbClientException if the database cannot take writes now (answered as 503)
      */
     public DbExecute write() {
+        // Checked before taking the turn: an ended transaction would never give it back.
+        ensureNotEnded();
         if (!writeTurn) {
             engine.writeGate().enter();
             writeTurn = true;
@@ -117,14 +119,18 @@ public final class RequestTransaction {
     }
 
     private DbExecute begin() {
-        if (ended) {
-            throw new IllegalStateException("The request transaction has already ended");
-        }
+        ensureNotEnded();
         if (transaction == null) {
             transaction = engine.client().transaction();
             engine.countBegin();
         }
         return transaction;
+    }
+
+    private void ensureNotEnded() {
+        if (ended) {
+            throw new IllegalStateException("The request transaction has already ended: its response was sent");
+        }
     }
 
     private void releaseWriteTurn() {

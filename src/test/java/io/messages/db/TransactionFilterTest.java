@@ -52,6 +52,14 @@ class TransactionFilterTest {
                         res.status(Status.CONFLICT_409).send("rejected after writing");
                     })
                     .get("/test/no-db", (req, res) -> res.send("no database here"))
+                    .get("/test/write-after-send", (req, res) -> {
+                        res.send("sent");
+                        try {
+                            STORE.add(RequestTransaction.of(req), "too late");
+                        } catch (IllegalStateException expected) {
+                            // the transaction ended with the response
+                        }
+                    })
                     .get("/test/commit-fails", (req, res) -> {
                         RequestTransaction tx = RequestTransaction.of(req);
                         STORE.add(tx, "written, then the commit failed");
@@ -143,6 +151,7 @@ class TransactionFilterTest {
     @EnumSource(TestDatabase.class)
     void writeTurnIsReleasedAfterEveryKindOfEnding(TestDatabase database) {
         on(database);
+        client.get("/test/write-after-send").request(String.class);
         client.get("/test/throw").request(String.class);
         client.get("/test/reject").request(String.class);
         client.get("/test/commit-fails").request(String.class);
@@ -152,6 +161,7 @@ class TransactionFilterTest {
         ClientResponseTyped<String> res = client.get("/record").queryParam("msg", "after").request(String.class);
 
         assertThat(res.status(), is(Status.OK_200));
+        assertThat(Rows.values(engine), contains("after"));
         assertThat(engine.counts().rolledBack(), greaterThanOrEqualTo(4L));
     }
 }
