@@ -5,7 +5,9 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 import javax.management.JMException;
@@ -32,6 +34,7 @@ public final class Engine implements AutoCloseable {
     private final LongAdder begun = new LongAdder();
     private final LongAdder committed = new LongAdder();
     private final LongAdder rolledBack = new LongAdder();
+    private final AtomicLong dataVersion = new AtomicLong();
 
     private Engine(DbClient client, DatabaseLocation location, WriteGate writeGate, String poolName) {
         this.client = client;
@@ -154,8 +157,28 @@ public final class Engine implements AutoCloseable {
         begun.increment();
     }
 
-    void countEnd(boolean commit) {
+    void countEnd(boolean commit, boolean wrote) {
         (commit ? committed : rolledBack).increment();
+        if (commit && wrote) {
+            dataVersion.incrementAndGet();
+        }
+    }
+
+    /**
+     * Tells the engine that data changed outside request transactions (maintenance through
+     * {@link #client()}), so that caches keyed by {@link #dataVersion()} are not served again.
+     */
+    public void dataChanged() {
+        dataVersion.incrementAndGet();
+    }
+
+    /**
+     * A number that grows whenever a request transaction that wrote has committed, or empty when
+     * other processes may write to the database too (server databases), so that it cannot tell.
+     * It grows after the commit and before that request's response is sent.
+     */
+    public OptionalLong dataVersion() {
+        return location.singleWriter() ? OptionalLong.of(dataVersion.get()) : OptionalLong.empty();
     }
 
     /** Transaction totals, as counted by the request-transaction filter. */

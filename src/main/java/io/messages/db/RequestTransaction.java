@@ -1,5 +1,7 @@
 package io.messages.db;
 
+import java.util.OptionalLong;
+
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbTransaction;
@@ -9,8 +11,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The one database transaction of an HTTP request (the recipe's {@code cherrypy.request.db}).
- * {@link TransactionFilter} creates it for each request and ends it: commit before a 2xx or 3xx
- * response is sent, rollback on an exception or a 4xx/5xx. It is begun lazily, on the first
+ * {@link TransactionFilter} creates it for each request and ends it: a transaction that wrote
+ * commits before a 2xx or 3xx response is sent; one that only read ends when the response is
+ * complete (so that a response can stream rows as they are read); an exception or a 4xx/5xx
+ * rolls back. It is begun lazily, on the first
  * {@link #read()} or {@link #write()}, so a request that never touches the database opens none.
  * Handlers run statements through it and never commit or roll back themselves.
  */
@@ -18,6 +22,7 @@ public final class RequestTransaction {
     private final Engine engine;
     private @Nullable DbTransaction transaction;
     private boolean writeTurn;
+    private boolean wrote;
     private boolean ended;
 
     RequestTransaction(Engine engine) {
@@ -59,7 +64,21 @@ public final class RequestTransaction {
                 throw new DbClientException("the database cannot take writes: " + problem);
             });
         }
+        wrote = true;
         return begin();
+    }
+
+    /** Whether {@link #write()} was called: the transaction may have changed data. */
+    public boolean wrote() {
+        return wrote;
+    }
+
+    /**
+     * The engine's data version ({@link Engine#dataVersion()}) as of now, for caches of what this
+     * request reads: empty when other processes may write too.
+     */
+    public OptionalLong dataVersion() {
+        return engine.dataVersion();
     }
 
     /** Whether the request has begun its transaction and it has not ended yet. */
@@ -88,7 +107,7 @@ public final class RequestTransaction {
                         rollback(transaction);
                     }
                 } finally {
-                    engine.countEnd(committed);
+                    engine.countEnd(committed, wrote);
                 }
             }
         } finally {

@@ -15,9 +15,11 @@ import io.helidon.webserver.http.RoutingResponse;
  * <p>Handlers write their response themselves with {@code res.send(...)}, so code after
  * {@code chain.proceed()} runs when the response is already out: too late to commit. Instead the
  * response's output stream is wrapped, and before its first byte (the status line included)
- * leaves, the transaction is committed for a 2xx/3xx status or rolled back otherwise. If the
- * commit fails, nothing is sent from that stream; the exception goes to the routing's error
- * handling, which answers a 5xx. An exception from a handler rolls back.
+ * leaves, a transaction that wrote is committed for a 2xx/3xx status or rolled back otherwise.
+ * If the commit fails, nothing is sent from that stream; the exception goes to the routing's
+ * error handling, which answers a 5xx. A transaction that only read has nothing to make durable:
+ * it stays open while the response streams and ends when the stream closes. An exception from a
+ * handler rolls back.
  *
  * <p>The filter owns the engine for the server's life: the server calls {@link #afterStop()}
  * once in-flight requests are done, and the engine is closed then (the recipe's engine plugin).
@@ -80,19 +82,19 @@ public final class TransactionFilter implements Filter {
 
         @Override
         public void write(int b) throws IOException {
-            endTransaction();
+            commitWrites();
             out.write(b);
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            endTransaction();
+            commitWrites();
             out.write(b, off, len);
         }
 
         @Override
         public void flush() throws IOException {
-            endTransaction();
+            commitWrites();
             out.flush();
         }
 
@@ -105,6 +107,12 @@ public final class TransactionFilter implements Filter {
             }
             endTransaction();
             out.close();
+        }
+
+        private void commitWrites() {
+            if (tx.wrote()) {
+                endTransaction();
+            }
         }
 
         private void endTransaction() {

@@ -26,12 +26,12 @@ public final class MessageService implements HttpService {
     /** The paths this service answers, relative to where it is registered. */
     public static final Set<String> ROUTES = Set.of("/", "/record");
 
-    private static final String LISTING_PREFIX = "Here are your list of messages: ";
     private static final String RECORDED_PREFIX = "Recorded: ";
     private static final Header NOSNIFF = HeaderValues.create("X-Content-Type-Options", "nosniff");
 
     private final MessageStore store;
     private final MessageLimits limits;
+    private final Listing listing;
     private final Counter recorded = Metrics.globalRegistry().getOrCreate(
             Counter.builder("messages.recorded").description("Messages recorded and committed"));
 
@@ -44,6 +44,7 @@ public final class MessageService implements HttpService {
     public MessageService(MessageStore store, MessageLimits limits) {
         this.store = store;
         this.limits = limits;
+        this.listing = new Listing(store);
     }
 
     @Override
@@ -56,7 +57,8 @@ public final class MessageService implements HttpService {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        sendText(res, LISTING_PREFIX + String.join("\n", store.list(RequestTransaction.of(req))));
+        textHeaders(res);
+        listing.send(RequestTransaction.of(req), res);
     }
 
     private void recordFromQuery(ServerRequest req, ServerResponse res) {
@@ -89,9 +91,13 @@ public final class MessageService implements HttpService {
     }
 
     private static void sendText(ServerResponse res, String text) {
+        textHeaders(res);
+        res.send(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void textHeaders(ServerResponse res) {
         res.headers().contentType(HttpMediaTypes.PLAINTEXT_UTF_8);
         // Both texts echo what users sent: never let a browser sniff them into HTML.
         res.header(NOSNIFF);
-        res.send(text.getBytes(StandardCharsets.UTF_8));
     }
 }

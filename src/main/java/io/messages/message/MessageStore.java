@@ -3,7 +3,6 @@ package io.messages.message;
 import java.util.List;
 import java.util.stream.Stream;
 
-import io.helidon.dbclient.DbRow;
 import io.messages.db.RequestTransaction;
 
 /**
@@ -19,9 +18,20 @@ public final class MessageStore {
      * @return the messages in insertion order
      */
     public List<String> list(RequestTransaction tx) {
-        try (Stream<DbRow> rows = tx.read().namedQuery("select-messages")) {
-            return rows.map(row -> row.column("value").getString()).toList();
+        try (Stream<String> values = stream(tx)) {
+            return values.toList();
         }
+    }
+
+    /**
+     * Every stored message, oldest first, read from the database as the stream is consumed.
+     * The caller closes the stream.
+     *
+     * @param tx the request's transaction
+     * @return the messages in insertion order
+     */
+    public Stream<String> stream(RequestTransaction tx) {
+        return tx.read().namedQuery("select-messages").map(row -> row.column("value").getString());
     }
 
     /**

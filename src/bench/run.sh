@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# The benchmark: builds and starts the real jar on an empty SQLite database, brings it to 1,000
+# messages, and runs bounded wrk scenarios against 127.0.0.1 at 1, 16 and 64 connections:
+# GET /, GET /record?msg=<unique>, and a 90/10 read/write mix (3 s warm-up, 5 s measured each).
+# Prints req/s, p50/p99 latency, errors, the service's peak RSS, start-up time, and a raw SQLite
+# commit probe with the same settings, so write figures read as a ratio to the disk's ceiling.
+#   src/bench/run.sh            the table above
+#   src/bench/run.sh --large    also: listing time and peak RSS at 1,000 and 1,000,000 messages
+# Not part of the test run. Installs wrk from Debian's packages if it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+PORT=${BENCH_PORT:-18080}
+ADMIN=${BENCH_ADMIN_PORT:-19080}
+WARMUP=${BENCH_WARMUP:-3s}
+DURATION=${BENCH_DURATION:-5s}
+
+if ! command -v wrk >/dev/null 2>&1; then
+    echo "bench: installing wrk"; apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null
+fi
+JAVA=""
+for candidate in /usr/lib/jvm/*/bin/java; do
+    if "$candidate" -version 2>&1 | grep -Eq 'version "(2[1-9]|[3-9][0-9])'; then JAVA=$candidate; fi
+done
+[ -n "$JAVA" ] || { echo "bench: no JDK 21+ under /usr/lib/jvm" >&2; exit 1; }
+
+mvn -B -q -ntp -Dmaven.test.skip=true package
+WORK=$(mktemp -d)
+SERVICE_PID=""
+cleanup() { [ -n "$SERVICE_PID" ] && kill "$SERVICE_PID" 2>/dev/null && wait "$SERVICE_PID" 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+start_service() { # $1: database file
+    local started; started=$(date +%s%N)
+    "$JAVA" -Dserver.port="$PORT" -Dserver.sockets.0.port="$ADMIN" -Ddb.connection.url="jdbc:sqlite:$1" \
+        -jar target/messages.jar >"$WORK/service.log" 2>&1 &
+    SERVICE_PID=$!
+    until curl -sf -o /dev/null "http://127.0.0.1:$ADMIN/observe/health/ready"; do
+        kill -0 "$SERVICE_PID" 2>/dev/null || { cat "$WORK/service.log"; exit 1; }
+        sleep 0.05
+    done
+    STARTUP_MS=$(( ($(date +%s%N) - started) / 1000000 ))
+}
+stop_service() { kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true; SERVICE_PID=""; }
+peak_rss_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$SERVICE_PID/status"; }
+seed_over_http() { # $1: how many messages
+    seq 1 "$1" | xargs -P 8 -I{} curl -sf -o /dev/null "http://127.0.0.1:$PORT/record?msg=seed-{}"
+}
+run_wrk() { # $1: connections, $2: path, $3: lua script or ""
+    local script=() threads=$(( $1 < 2 ? 1 : 2 ))
+    [ -n "$3" ] && script=(-s "src/bench/$3")
+    wrk -t"$threads" -c"$1" -d"$WARMUP" "${script[@]}" "http://127.0.0.1:$PORT$2" >/dev/null
+    wrk -t"$threads" -c"$1" -d"$DURATION" --latency "${script[@]}" "http://127.0.0.1:$PORT$2" >"$WORK/wrk.txt"
+    local rps p50 p99 errors
+    rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$WORK/wrk.txt")
+    p50=$(awk '$1 == "50%" {print $2}' "$WORK/wrk.txt")
+    p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt")
+    errors=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' "$WORK/wrk.txt")
+    printf "| %-8s | %11s | %7s | %8s | %8s | %6s | %4s MiB |\n" "$4" "$1" "$rps" "$p50" "$p99" "$errors" "$(peak_rss_mb)"
+}
+
+echo "bench: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $("$JAVA" -version 2>&1 | head -1), $(date -u +%F)"
+PROBE=$("$JAVA" -cp "target/libs/*" src/bench/CommitProbe.java probe "$WORK/probe.db" 3)
+echo "raw SQLite, one connection, insert+commit, WAL + synchronous=FULL: $PROBE commits/s"
+
+# One database with 1,000 messages, recorded through the service; every scenario starts a fresh
+# service on a copy of it, so that no scenario measures the rows an earlier one added.
+start_service "$WORK/seed.db"
+echo "start-up: ${STARTUP_MS} ms from process start to ready (empty database)"
+seed_over_http 1000
+stop_service
+echo
+echo "| scenario | connections |   req/s |      p50 |      p99 | errors | peak RSS |"
+echo "|----------|-------------|---------|----------|----------|--------|----------|"
+for c in 1 16 64; do
+    for scenario in "GET /|/|" "90/10|/|mix.lua" "/record|/record|record.lua"; do
+        IFS='|' read -r name path script <<<"$scenario"
+        rm -f "$WORK"/messages.db*
+        cp "$WORK/seed.db" "$WORK/messages.db"
+        start_service "$WORK/messages.db"
+        run_wrk "$c" "$path" "$script" "$name"
+        stop_service
+    done
+done
+
+if [ "${1:-}" = "--large" ]; then
+    echo
+    echo "| messages  | GET / time (one request) | body bytes | peak RSS |"
+    echo "|-----------|--------------------------|------------|----------|"
+    for n in 1000 1000000; do
+        rm -f "$WORK"/large.db*
+        "$JAVA" -cp "target/libs/*" src/bench/CommitProbe.java seed "$WORK/large.db" "$n"
+        start_service "$WORK/large.db"
+        curl -s -o /dev/null "http://127.0.0.1:$PORT/"   # warm-up
+        timing=$(curl -s -o "$WORK/body" -w '%{time_total}' "http://127.0.0.1:$PORT/")
+        printf "| %9s | %22ss | %10s | %5s MiB |\n" "$n" "$timing" "$(stat -c %s "$WORK/body")" "$(peak_rss_mb)"
+        stop_service
+    done
+fi

@@ -1,0 +1,101 @@
+package io.messages.message;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import io.messages.testing.Rows;
+import io.messages.testing.TestDatabase;
+import io.messages.testing.TestServers;
+import io.messages.testing.TestServers.Served;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.is;
+
+/** The listing stays exact while cached and streams when large, on every database. */
+class ListingTest {
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void everyListingShowsEveryWriteAcknowledgedBeforeItBegan(TestDatabase database) throws Exception {
+        Served served = TestServers.of("listing", database);
+        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+        ConcurrentLinkedQueue<String> missed = new ConcurrentLinkedQueue<>();
+        List<Future<?>> clients = new ArrayList<>();
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int w = 0; w < 8; w++) {
+                int writer = w;
+                clients.add(pool.submit(() -> {
+                    for (int i = 0; i < 40; i++) {
+                        String msg = "w" + writer + "-" + i;
+                        if (get(served, "/record?msg=" + msg).statusCode() == 200) {
+                            acknowledged.add(msg);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (int r = 0; r < 8; r++) {
+                clients.add(pool.submit(() -> {
+                    for (int i = 0; i < 40; i++) {
+                        Set<String> before = Set.copyOf(acknowledged);
+                        Set<String> listed = Set.of(get(served, "/").body().split("\n|: ", -1));
+                        before.stream().filter(m -> !listed.contains(m)).forEach(missed::add);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> client : clients) {
+                client.get(120, TimeUnit.SECONDS);
+            }
+        }
+
+        assertThat(acknowledged.size(), is(8 * 40));
+        assertThat("acknowledged before a listing began, but not in it", List.copyOf(missed), is(empty()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void listingLargerThanTheCacheLimitStreamsExactly(TestDatabase database) throws Exception {
+        Served served = TestServers.of("large-listing", database);
+        Rows.clear(served.engine());
+        String big = "x".repeat(4000);
+        int count = Listing.CACHE_LIMIT / big.length() + 50;
+        StringBuilder expected = new StringBuilder(Listing.PREFIX);
+        for (int i = 0; i < count; i++) {
+            served.engine().client().execute().namedInsert("insert-message", i + big);
+            expected.append(i == 0 ? "" : "\n").append(i).append(big);
+        }
+        served.engine().dataChanged();
+
+        HttpResponse<String> res = get(served, "/");
+
+        assertThat(res.statusCode(), is(200));
+        assertThat("streamed, not sized in advance", res.headers().firstValue("Content-Length").isEmpty(), is(true));
+        assertThat(res.body().length(), greaterThan(Listing.CACHE_LIMIT));
+        assertThat(res.body().equals(expected.toString()), is(true));
+        assertThat(get(served, "/record?msg=after").statusCode(), is(200));
+        assertThat(get(served, "/").body().endsWith("\nafter"), is(true));
+    }
+
+    private HttpResponse<String> get(Served served, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + served.port() + path)).build(),
+                         HttpResponse.BodyHandlers.ofString());
+    }
+}
