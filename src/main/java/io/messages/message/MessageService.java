@@ -1,6 +1,9 @@
 package io.messages.message;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import io.helidon.common.media.type.MediaTypes;
@@ -17,10 +20,17 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.messages.db.RequestTransaction;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonBuilderFactory;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
 
 /**
  * The recipe's {@code Root}: {@code GET /} lists the messages, {@code GET|POST /record} stores
- * one. The response texts are the recipe's, byte for byte.
+ * one. The response texts are the recipe's, byte for byte. Additions around them: pages
+ * ({@code GET /?limit=N&after=ID}, same text) and JSON for clients that ask for it
+ * ({@code Accept: application/json}: ids, values and a {@code next} page).
  */
 public final class MessageService implements HttpService {
     /** The paths this service answers, relative to where it is registered. */
@@ -28,6 +38,7 @@ public final class MessageService implements HttpService {
 
     private static final String RECORDED_PREFIX = "Recorded: ";
     private static final Header NOSNIFF = HeaderValues.create("X-Content-Type-Options", "nosniff");
+    private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
 
     private final MessageStore store;
     private final MessageLimits limits;
@@ -57,8 +68,29 @@ public final class MessageService implements HttpService {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
+        RequestTransaction tx = RequestTransaction.of(req);
+        if (prefersJson(req)) {
+            // JSON is always paged: a whole table in one JSON document would grow without bound.
+            Page page = Page.firstOf(req.query(), limits);
+            List<Message> messages = store.page(tx, page.after(), page.limit());
+            JsonArrayBuilder items = JSON.createArrayBuilder();
+            messages.forEach(m -> items.add(json(m)));
+            res.send(JSON.createObjectBuilder()
+                             .add("messages", items)
+                             .add("next", page.next(messages).<JsonValue>map(p -> Json.createValue(p.path()))
+                                     .orElse(JsonValue.NULL))
+                             .build());
+            return;
+        }
+        Optional<Page> page = Page.from(req.query(), limits);
+        if (page.isPresent()) {
+            List<Message> messages = store.page(tx, page.get().after(), page.get().limit());
+            page.get().next(messages).ifPresent(next -> res.header(HeaderNames.LINK, "<" + next.path() + ">; rel=\"next\""));
+            sendText(res, Listing.PREFIX + String.join("\n", messages.stream().map(Message::value).toList()));
+            return;
+        }
         textHeaders(res);
-        listing.send(RequestTransaction.of(req), res);
+        listing.send(tx, res);
     }
 
     private void recordFromQuery(ServerRequest req, ServerResponse res) {
@@ -78,10 +110,25 @@ public final class MessageService implements HttpService {
     }
 
     private void record(ServerRequest req, ServerResponse res, String msg) {
-        store.add(RequestTransaction.of(req), msg);
-        sendText(res, RECORDED_PREFIX + msg);
+        Message stored = store.add(RequestTransaction.of(req), msg);
+        if (prefersJson(req)) {
+            res.send(json(stored));
+        } else {
+            sendText(res, RECORDED_PREFIX + msg);
+        }
         // send() commits before writing; reaching here means the message is stored.
         recorded.increment();
+    }
+
+    // JSON only when asked for it over plain text: */* and browsers get the recipe's text.
+    private static boolean prefersJson(ServerRequest req) {
+        return req.headers().bestAccepted(MediaTypes.TEXT_PLAIN, MediaTypes.APPLICATION_JSON)
+                .map(MediaTypes.APPLICATION_JSON::equals)
+                .orElse(false);
+    }
+
+    private static JsonObject json(Message message) {
+        return JSON.createObjectBuilder().add("id", message.id()).add("value", message.value()).build();
     }
 
     private static void methodNotAllowed(ServerResponse res, String allowed) {

@@ -3,6 +3,7 @@ package io.messages.message;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.helidon.dbclient.DbRow;
 import io.messages.db.RequestTransaction;
 
 /**
@@ -35,12 +36,32 @@ public final class MessageStore {
     }
 
     /**
+     * At most {@code limit} messages with an id above {@code after}, oldest first.
+     *
+     * @param tx    the request's transaction
+     * @param after the id to start after (0 for the first page)
+     * @param limit the most messages to return
+     * @return the page
+     */
+    public List<Message> page(RequestTransaction tx, long after, int limit) {
+        try (Stream<DbRow> rows = tx.read().namedQuery("select-messages-after", after, limit)) {
+            return rows.map(row -> new Message(row.column("id").get(Number.class).longValue(),
+                                               row.column("value").getString()))
+                    .toList();
+        }
+    }
+
+    /**
      * Stores a message; it is kept when the request's transaction commits.
      *
      * @param tx    the request's transaction
      * @param value the message, already validated
+     * @return the stored message, with its id
      */
-    public void add(RequestTransaction tx, String value) {
-        tx.write().namedInsert("insert-message", value);
+    public Message add(RequestTransaction tx, String value) {
+        long id = tx.write().namedGet("insert-message", value)
+                .orElseThrow(() -> new IllegalStateException("insert-message returned no id"))
+                .column("id").get(Number.class).longValue();
+        return new Message(id, value);
     }
 }
