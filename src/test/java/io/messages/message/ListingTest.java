@@ -79,7 +79,7 @@ class ListingTest {
         int count = Listing.CACHE_LIMIT / big.length() + 50;
         StringBuilder expected = new StringBuilder(Listing.PREFIX);
         for (int i = 0; i < count; i++) {
-            served.engine().client().execute().namedInsert("insert-message", i + big);
+            served.engine().client().execute().namedGet("insert-message", i + big);
             expected.append(i == 0 ? "" : "\n").append(i).append(big);
         }
         served.engine().dataChanged();
