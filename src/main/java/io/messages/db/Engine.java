@@ -5,7 +5,6 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -34,7 +33,8 @@ public final class Engine implements AutoCloseable {
     private final LongAdder begun = new LongAdder();
     private final LongAdder committed = new LongAdder();
     private final LongAdder rolledBack = new LongAdder();
-    private final AtomicLong dataVersion = new AtomicLong();
+    private final AtomicLong writes = new AtomicLong();
+    private final AtomicLong changes = new AtomicLong();
 
     private Engine(DbClient client, DatabaseLocation location, WriteGate writeGate, String poolName) {
         this.client = client;
@@ -157,10 +157,14 @@ public final class Engine implements AutoCloseable {
         begun.increment();
     }
 
-    void countEnd(boolean commit, boolean wrote) {
+    void countEnd(boolean commit, boolean wrote, boolean onlyAppended) {
         (commit ? committed : rolledBack).increment();
         if (commit && wrote) {
-            dataVersion.incrementAndGet();
+            // changes first: a reader that sees the new write count must see the change too.
+            if (!onlyAppended) {
+                changes.incrementAndGet();
+            }
+            writes.incrementAndGet();
         }
     }
 
@@ -169,16 +173,28 @@ public final class Engine implements AutoCloseable {
      * {@link #client()}), so that caches keyed by {@link #dataVersion()} are not served again.
      */
     public void dataChanged() {
-        dataVersion.incrementAndGet();
+        changes.incrementAndGet();
+        writes.incrementAndGet();
     }
 
     /**
-     * A number that grows whenever a request transaction that wrote has committed, or empty when
-     * other processes may write to the database too (server databases), so that it cannot tell.
-     * It grows after the commit and before that request's response is sent.
+     * How far the data has moved, for caches of what requests read; empty when other processes
+     * may write to the database too (server databases), so that this process cannot tell. It
+     * moves after a write's commit and before that request's response is sent.
      */
-    public OptionalLong dataVersion() {
-        return location.singleWriter() ? OptionalLong.of(dataVersion.get()) : OptionalLong.empty();
+    public Optional<DataVersion> dataVersion() {
+        return location.singleWriter() ? Optional.of(new DataVersion(writes.get(), changes.get())) : Optional.empty();
+    }
+
+    /**
+     * A point in the data's history.
+     *
+     * @param writes  committed write transactions (and {@link #dataChanged()} calls) so far
+     * @param changes those of them that did more than append new messages; while it stays the
+     *                same, what was read before is still there, unchanged, and only followed
+     *                by new rows
+     */
+    public record DataVersion(long writes, long changes) {
     }
 
     /** Transaction totals, as counted by the request-transaction filter. */

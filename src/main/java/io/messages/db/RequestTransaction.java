@@ -1,6 +1,6 @@
 package io.messages.db;
 
-import java.util.OptionalLong;
+import java.util.Optional;
 
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbExecute;
@@ -23,6 +23,7 @@ public final class RequestTransaction {
     private @Nullable DbTransaction transaction;
     private boolean writeTurn;
     private boolean wrote;
+    private boolean onlyAppended = true;
     private boolean ended;
 
     RequestTransaction(Engine engine) {
@@ -55,6 +56,22 @@ public final class RequestTransaction {
      * @throws DbClientException if the database cannot take writes now (answered as 503)
      */
     public DbExecute write() {
+        onlyAppended = false;
+        return writeTurn();
+    }
+
+    /**
+     * Statements that only insert new messages, each with an id above every existing one (what
+     * {@code MessageStore.add} does); otherwise like {@link #write()}. Caches of the listing may
+     * extend what they hold instead of reading it all again when every write was an append.
+     *
+     * @throws DbClientException if the database cannot take writes now (answered as 503)
+     */
+    public DbExecute append() {
+        return writeTurn();
+    }
+
+    private DbExecute writeTurn() {
         // Checked before taking the turn: an ended transaction would never give it back.
         ensureNotEnded();
         if (!writeTurn) {
@@ -68,7 +85,7 @@ public final class RequestTransaction {
         return begin();
     }
 
-    /** Whether {@link #write()} was called: the transaction may have changed data. */
+    /** Whether {@link #write()} or {@link #append()} was called: the transaction may have changed data. */
     public boolean wrote() {
         return wrote;
     }
@@ -77,7 +94,7 @@ public final class RequestTransaction {
      * The engine's data version ({@link Engine#dataVersion()}) as of now, for caches of what this
      * request reads: empty when other processes may write too.
      */
-    public OptionalLong dataVersion() {
+    public Optional<Engine.DataVersion> dataVersion() {
         return engine.dataVersion();
     }
 
@@ -107,7 +124,7 @@ public final class RequestTransaction {
                         rollback(transaction);
                     }
                 } finally {
-                    engine.countEnd(committed, wrote);
+                    engine.countEnd(committed, wrote, onlyAppended);
                 }
             }
         } finally {

@@ -6,12 +6,13 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
-import java.util.OptionalLong;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import io.helidon.webserver.http.ServerResponse;
+import io.messages.db.Engine.DataVersion;
 import io.messages.db.RequestTransaction;
 
 import org.jspecify.annotations.Nullable;
@@ -22,11 +23,12 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Rows are written as they are read: a listing larger than {@link #CACHE_LIMIT} streams
  * (chunked) from the database cursor, so memory does not grow with the table. A smaller one is
- * kept as bytes and served again until the next committed write, when this process sees every
- * write (SQLite). It stays exact: the data version is read before the query, grows with every
- * commit before that write's response is sent, and a body is served only for a version at least
- * as new as the reader's. Readers that arrive while a version is being rendered wait for that
- * one render instead of each running the query.
+ * kept and served again while no write has committed since, when this process sees every write
+ * (SQLite). It stays exact: the data version is read before the query, moves with every commit
+ * before that write's response is sent, and a kept body is served only for a version at least as
+ * new as the reader's. When every write since was an append of new messages, the kept body is
+ * extended with the rows after its last id instead of being read again. Readers that arrive
+ * while a version is being rendered wait for that one render.
  */
 final class Listing {
     static final String PREFIX = "Here are your list of messages: ";
@@ -34,10 +36,14 @@ final class Listing {
     static final int CACHE_LIMIT = 1 << 20;
 
     private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.UTF_8);
-    private static final Rendered NOTHING = new Rendered(-1, CompletableFuture.completedFuture(null));
+    private static final Rendered NOTHING = new Rendered(new DataVersion(-1, -1), CompletableFuture.completedFuture(null));
 
-    // A render of one data version; its body is null while too large to keep or after a failure.
-    private record Rendered(long version, CompletableFuture<byte @Nullable []> body) {
+    // What is kept of one listing: its bytes and the id of its last message (0: none).
+    private record Body(byte[] bytes, long lastId) {
+    }
+
+    // A render of one data version; its body is null when too large to keep or after a failure.
+    private record Rendered(DataVersion version, CompletableFuture<@Nullable Body> body) {
     }
 
     private final MessageStore store;
@@ -49,51 +55,56 @@ final class Listing {
 
     /** Writes the listing to {@code res} (whose headers are already set). */
     void send(RequestTransaction tx, ServerResponse res) {
-        OptionalLong version = tx.dataVersion();
+        Optional<DataVersion> version = tx.dataVersion();
         if (version.isEmpty()) {
-            sendRendered(res, render(tx, res, null));
+            sendKept(res, render(tx, res, null, null));
             return;
         }
         while (true) {
             Rendered current = latest.get();
-            if (current.version() >= version.getAsLong()) {
-                byte[] body = current.body().join();
-                sendRendered(res, body != null ? body : render(tx, res, null));
+            if (current.version().writes() >= version.get().writes()) {
+                Body body = current.body().join();
+                sendKept(res, body != null ? body : render(tx, res, null, null));
                 return;
             }
-            Rendered mine = new Rendered(version.getAsLong(), new CompletableFuture<>());
+            Rendered mine = new Rendered(version.get(), new CompletableFuture<>());
             if (latest.compareAndSet(current, mine)) {
-                byte[] body;
+                // Still only appends since the kept body: extend it rather than read it all again.
+                Body base = current.version().changes() == version.get().changes() ? current.body().getNow(null) : null;
+                Body body;
                 try {
-                    body = render(tx, res, mine.body());
+                    body = render(tx, res, base, mine.body());
                 } catch (RuntimeException e) {
                     mine.body().complete(null);
                     latest.compareAndSet(mine, NOTHING);
                     throw e;
                 }
                 mine.body().complete(body);
-                sendRendered(res, body);
+                sendKept(res, body);
                 return;
             }
         }
     }
 
-    // The body, or null when it outgrew the cache limit and was streamed to res already.
-    private byte @Nullable [] render(RequestTransaction tx, ServerResponse res,
-                                     @Nullable CompletableFuture<byte @Nullable []> tooLarge) {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream(8192);
+    // The listing from base (or from scratch), or null when it outgrew the cache limit and was
+    // streamed to res already.
+    private @Nullable Body render(RequestTransaction tx, ServerResponse res, @Nullable Body base,
+                                  @Nullable CompletableFuture<@Nullable Body> tooLarge) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(base == null ? 8192 : base.bytes().length + 1024);
         OutputStream out = buffer;
         OutputStream streaming = null;
-        try (Stream<String> values = store.stream(tx)) {
-            buffer.write(PREFIX_BYTES);
-            boolean first = true;
+        long lastId = base == null ? 0 : base.lastId();
+        boolean first = lastId == 0;
+        try (Stream<Message> messages = store.streamAfter(tx, lastId)) {
+            buffer.write(base == null ? PREFIX_BYTES : base.bytes());
             // One hasNext() per row: the cursor is closed at its end and must not be asked again.
-            for (Iterator<String> it = values.iterator(); it.hasNext(); first = false) {
-                String value = it.next();
+            for (Iterator<Message> it = messages.iterator(); it.hasNext(); first = false) {
+                Message message = it.next();
                 if (!first) {
                     out.write('\n');
                 }
-                out.write(value.getBytes(StandardCharsets.UTF_8));
+                out.write(message.value().getBytes(StandardCharsets.UTF_8));
+                lastId = message.id();
                 if (streaming == null && buffer.size() > CACHE_LIMIT) {
                     if (tooLarge != null) {
                         tooLarge.complete(null); // let waiting readers stream for themselves
@@ -107,15 +118,15 @@ final class Listing {
                 streaming.close();
                 return null;
             }
-            return buffer.toByteArray();
+            return new Body(buffer.toByteArray(), lastId);
         } catch (IOException e) {
             throw new UncheckedIOException("the listing could not be written", e);
         }
     }
 
-    private static void sendRendered(ServerResponse res, byte @Nullable [] body) {
+    private static void sendKept(ServerResponse res, @Nullable Body body) {
         if (body != null) {
-            res.send(body);
+            res.send(body.bytes());
         }
     }
 }

@@ -32,7 +32,19 @@ public final class MessageStore {
      * @return the messages in insertion order
      */
     public Stream<String> stream(RequestTransaction tx) {
-        return tx.read().namedQuery("select-messages").map(row -> row.column("value").getString());
+        return streamAfter(tx, 0).map(Message::value);
+    }
+
+    /**
+     * Every message with an id above {@code after}, oldest first, read as the stream is
+     * consumed. The caller closes the stream.
+     *
+     * @param tx    the request's transaction
+     * @param after the id to start after (0: all)
+     * @return the messages in insertion order
+     */
+    public Stream<Message> streamAfter(RequestTransaction tx, long after) {
+        return tx.read().namedQuery("select-messages-after", after, Long.MAX_VALUE).map(MessageStore::message);
     }
 
     /**
@@ -45,9 +57,7 @@ public final class MessageStore {
      */
     public List<Message> page(RequestTransaction tx, long after, int limit) {
         try (Stream<DbRow> rows = tx.read().namedQuery("select-messages-after", after, limit)) {
-            return rows.map(row -> new Message(row.column("id").get(Number.class).longValue(),
-                                               row.column("value").getString()))
-                    .toList();
+            return rows.map(MessageStore::message).toList();
         }
     }
 
@@ -59,9 +69,13 @@ public final class MessageStore {
      * @return the stored message, with its id
      */
     public Message add(RequestTransaction tx, String value) {
-        long id = tx.write().namedGet("insert-message", value)
+        long id = tx.append().namedGet("insert-message", value)
                 .orElseThrow(() -> new IllegalStateException("insert-message returned no id"))
                 .column("id").get(Number.class).longValue();
         return new Message(id, value);
+    }
+
+    private static Message message(DbRow row) {
+        return new Message(row.column("id").get(Number.class).longValue(), row.column("value").getString());
     }
 }

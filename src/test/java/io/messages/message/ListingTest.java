@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import io.messages.db.RequestTransaction;
 import io.messages.testing.Rows;
 import io.messages.testing.TestDatabase;
 import io.messages.testing.TestServers;
@@ -92,6 +93,31 @@ class ListingTest {
         assertThat(res.body().equals(expected.toString()), is(true));
         assertThat(get(served, "/record?msg=after").statusCode(), is(200));
         assertThat(get(served, "/").body().endsWith("\nafter"), is(true));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void keptListingIsExtendedByAppendsAndReadAgainAfterOtherWrites(TestDatabase database) throws Exception {
+        Served served = TestServers.of("listing-changes", database, routing -> routing.get("/test/rename", (req, res) -> {
+            RequestTransaction.of(req).write().dml("UPDATE messages SET value = ? WHERE value = ?",
+                                                   req.query().get("to"), req.query().get("from"));
+            res.send("renamed");
+        }));
+        Rows.clear(served.engine());
+        get(served, "/record?msg=a");
+        get(served, "/record?msg=b");
+        assertThat(get(served, "/").body(), is(Listing.PREFIX + "a\nb"));
+
+        get(served, "/record?msg=c");
+        String appended = get(served, "/").body();
+        get(served, "/test/rename?from=b&to=B");
+        String updated = get(served, "/").body();
+        get(served, "/record?msg=d");
+        String appendedAgain = get(served, "/").body();
+
+        assertThat(appended, is(Listing.PREFIX + "a\nb\nc"));
+        assertThat(updated, is(Listing.PREFIX + "a\nB\nc"));
+        assertThat(appendedAgain, is(Listing.PREFIX + "a\nB\nc\nd"));
     }
 
     private HttpResponse<String> get(Served served, String path) throws Exception {
