@@ -48,17 +48,17 @@ peak_rss_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$SERVICE_PID/statu
 seed_over_http() { # $1: how many messages
     seq 1 "$1" | xargs -P 8 -I{} curl -sf -o /dev/null "http://127.0.0.1:$PORT/record?msg=seed-{}"
 }
-run_wrk() { # $1: connections, $2: path, $3: lua script or ""
+run_wrk() { # $1: connections, $2: every Nth request records (empty: GET / only), $3: scenario name
     local script=() threads=$(( $1 < 2 ? 1 : 2 ))
-    [ -n "$3" ] && script=(-s "src/bench/$3")
-    wrk -t"$threads" -c"$1" -d"$WARMUP" "${script[@]}" "http://127.0.0.1:$PORT$2" >/dev/null
-    wrk -t"$threads" -c"$1" -d"$DURATION" --latency "${script[@]}" "http://127.0.0.1:$PORT$2" >"$WORK/wrk.txt"
+    [ -n "$2" ] && script=(-s src/bench/writes.lua)
+    wrk -t"$threads" -c"$1" -d"$WARMUP" "${script[@]}" "http://127.0.0.1:$PORT/" ${2:+-- "$2"} >/dev/null
+    wrk -t"$threads" -c"$1" -d"$DURATION" --latency "${script[@]}" "http://127.0.0.1:$PORT/" ${2:+-- "$2"} >"$WORK/wrk.txt"
     local rps p50 p99 errors
     rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$WORK/wrk.txt")
     p50=$(awk '$1 == "50%" {print $2}' "$WORK/wrk.txt")
     p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt")
     errors=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' "$WORK/wrk.txt")
-    printf "| %-8s | %11s | %7s | %8s | %8s | %6s | %4s MiB |\n" "$4" "$1" "$rps" "$p50" "$p99" "$errors" "$(peak_rss_mb)"
+    printf "| %-8s | %11s | %7s | %8s | %8s | %6s | %4s MiB |\n" "$3" "$1" "$rps" "$p50" "$p99" "$errors" "$(peak_rss_mb)"
 }
 
 echo "bench: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $("$JAVA" -version 2>&1 | head -1), $(date -u +%F)"
@@ -76,12 +76,12 @@ echo
 echo "| scenario | connections |   req/s |      p50 |      p99 | errors | peak RSS |"
 echo "|----------|-------------|---------|----------|----------|--------|----------|"
 for c in 1 16 64; do
-    for scenario in "GET /|/|" "90/10|/|mix.lua" "/record|/record|record.lua"; do
-        IFS='|' read -r name path script <<<"$scenario"
+    for scenario in "GET /|" "90/10|10" "/record|1"; do
+        IFS='|' read -r name every <<<"$scenario"
         rm -f "$WORK"/messages.db*
         cp "$WORK/seed.db" "$WORK/messages.db"
         start_service "$WORK/messages.db"
-        run_wrk "$c" "$path" "$script" "$name"
+        run_wrk "$c" "$every" "$name"
         stop_service
     done
 done

@@ -212,7 +212,7 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    static String rootMessage(Throwable e) {
+    private static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
