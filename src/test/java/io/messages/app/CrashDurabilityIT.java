@@ -6,10 +6,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.messages.testing.ChildJvm;
 import io.messages.testing.EmbeddedPostgresServer;
+import io.messages.testing.SqliteFile;
 import io.messages.testing.TestConfig;
 import io.messages.testing.TestDatabase;
 
@@ -78,7 +75,7 @@ class CrashDurabilityIT {
         }
         assertThat(acknowledged.size(), greaterThan(ROUNDS * WRITERS));
         if (database == TestDatabase.SQLITE) {
-            assertThat(integrityCheck(db), is("ok"));
+            assertThat(SqliteFile.integrityCheck(db), is("ok"));
         }
         System.out.println("crash test on " + database + ": " + acknowledged.size() + " acknowledged of " + attempted.size()
                                    + " sent, all listed after " + ROUNDS + " kills");
@@ -138,14 +135,5 @@ class CrashDurabilityIT {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .start();
-    }
-
-    private static String integrityCheck(Path db) throws Exception {
-        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("PRAGMA integrity_check")) {
-            result.next();
-            return result.getString(1);
-        }
     }
 }

@@ -9,13 +9,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -26,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.messages.testing.ChildJvm;
+import io.messages.testing.SqliteFile;
 import io.messages.testing.TestConfig;
 
 import org.junit.jupiter.api.Test;
@@ -84,7 +80,8 @@ class GracefulShutdownIT {
         assertThat(output, containsString("messages: stopped in"));
         assertThat("requests cut after they were accepted", List.copyOf(cut), is(empty()));
         assertThat(acknowledged.size(), greaterThan(WRITERS));
-        Set<String> stored = stored(db);
+        assertThat(SqliteFile.integrityCheck(db), is("ok"));
+        Set<String> stored = SqliteFile.values(db);
         assertThat("acknowledged messages missing", acknowledged.stream().filter(m -> !stored.contains(m)).toList(),
                    is(empty()));
     }
@@ -116,22 +113,5 @@ class GracefulShutdownIT {
             }
         }
         return null;
-    }
-
-    private static Set<String> stored(Path db) throws Exception {
-        Set<String> values = new HashSet<>();
-        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
-             Statement statement = connection.createStatement()) {
-            try (ResultSet check = statement.executeQuery("PRAGMA integrity_check")) {
-                check.next();
-                assertThat(check.getString(1), is("ok"));
-            }
-            try (ResultSet rows = statement.executeQuery("SELECT value FROM messages")) {
-                while (rows.next()) {
-                    values.add(rows.getString(1));
-                }
-            }
-        }
-        return values;
     }
 }

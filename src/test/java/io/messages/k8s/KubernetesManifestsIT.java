@@ -1,8 +1,5 @@
 package io.messages.k8s;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +26,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
+import io.messages.testing.ChildJvm;
 import io.messages.testing.TestConfig;
 
 import org.junit.jupiter.api.Test;
@@ -39,7 +37,6 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 
 /**
@@ -143,15 +140,14 @@ class KubernetesManifestsIT {
         builder.environment().put("DB_CONNECTION_URL", dbUrl);
         Process process = builder.start();
         try {
-            HttpClient http = HttpClient.newHttpClient();
             List<Probe> probes = List.of(container.getStartupProbe(), container.getLivenessProbe(),
                                          container.getReadinessProbe());
             for (Probe probe : probes) {
                 HTTPGetAction get = probe.getHttpGet();
                 int port = port(container, get.getPort().getStrVal());
-                assertThat(get.getPath() + " on " + port, awaitStatus(http, port, get.getPath()), is(200));
+                assertThat(get.getPath() + " on " + port, ChildJvm.awaitAnswer(port, get.getPath()).statusCode(), is(200));
             }
-            assertThat(awaitStatus(http, port(container, "http"), "/"), is(200));
+            assertThat(ChildJvm.awaitAnswer(port(container, "http"), "/").statusCode(), is(200));
             process.destroy();
             assertThat(process.waitFor(set.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds(),
                                        TimeUnit.SECONDS), is(true));
@@ -176,21 +172,6 @@ class KubernetesManifestsIT {
         command.replaceAll(arg -> arg.equals("/app/messages.jar")
                 ? System.getProperty("messages.jar", "target/messages.jar") : arg);
         return command;
-    }
-
-    private static int awaitStatus(HttpClient http, int port, String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (true) {
-            try {
-                return http.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
-            } catch (java.io.IOException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
-        }
     }
 
     private static void assertProbesOnTheAdminHealthPaths(Container container) {

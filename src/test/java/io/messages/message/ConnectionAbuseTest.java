@@ -4,18 +4,16 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpServer;
 import io.messages.db.Engine;
 import io.messages.testing.RawHttp;
 import io.messages.testing.Rows;
-import io.messages.testing.TestServer;
+import io.messages.testing.TestDatabase;
+import io.messages.testing.TestServers;
+import io.messages.testing.TestServers.Served;
 
 import org.junit.jupiter.api.Test;
 
@@ -25,20 +23,11 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 
 /** Clients that misbehave at the connection level: slow, vanishing, pipelining. */
-@ServerTest
 class ConnectionAbuseTest {
-    private static Engine engine;
-
-    private final int port;
-
-    ConnectionAbuseTest(URI uri) {
-        this.port = uri.getPort();
-    }
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        engine = TestServer.serve(server);
-    }
+    // Connection handling does not depend on the database: SQLite is enough.
+    private final Served served = TestServers.of("connection-abuse", TestDatabase.SQLITE);
+    private final Engine engine = served.engine();
+    private final int port = served.port();
 
     @Test
     void slowClientSendingOneByteASecondDoesNotBlockOthers() throws Exception {

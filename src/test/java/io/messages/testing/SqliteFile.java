@@ -1,0 +1,39 @@
+package io.messages.testing;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashSet;
+import java.util.Set;
+
+/** A SQLite database file read directly, with no service in between: after the process is gone. */
+public final class SqliteFile {
+    private SqliteFile() {
+    }
+
+    /** What {@code PRAGMA integrity_check} says of {@code db}: {@code ok} when it is sound. */
+    public static String integrityCheck(Path db) throws SQLException {
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("PRAGMA integrity_check")) {
+            result.next();
+            return result.getString(1);
+        }
+    }
+
+    /** Every stored message value. */
+    public static Set<String> values(Path db) throws SQLException {
+        Set<String> values = new HashSet<>();
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT value FROM messages")) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        return values;
+    }
+}
