@@ -7,6 +7,8 @@
 #   src/bench/run.sh            the table above
 #   src/bench/run.sh --large    also: listing time and peak RSS at 1,000 and 1,000,000 messages
 #   src/bench/run.sh --large-only   just that
+# BENCH_CONNECTIONS="64" and BENCH_SCENARIOS="/record" pick rows (defaults: all of them);
+# SERVICE_JAVA_OPTS passes options to the service's JVM (e.g. -Ddb.group-commit.enabled=false).
 # Not part of the test run. Installs wrk from Debian's packages if it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -75,9 +77,10 @@ stop_service
 echo
 echo "| scenario | connections |   req/s |      p50 |      p99 | errors | peak RSS |"
 echo "|----------|-------------|---------|----------|----------|--------|----------|"
-for c in 1 16 64; do
+for c in ${BENCH_CONNECTIONS:-1 16 64}; do
     for scenario in "GET /|" "90/10|10" "/record|1"; do
         IFS='|' read -r name every <<<"$scenario"
+        case " ${BENCH_SCENARIOS:-GET / 90/10 /record} " in *" $name "*) ;; *) continue ;; esac
         rm -f "$WORK"/messages.db*
         cp "$WORK/seed.db" "$WORK/messages.db"
         start_service "$WORK/messages.db"

@@ -16,6 +16,9 @@ import javax.management.ObjectName;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.helidon.common.config.Config;
 import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbClientException;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The database engine: a Helidon {@link DbClient} (with its connection pool) built from the
@@ -29,19 +32,24 @@ public final class Engine implements AutoCloseable {
     private final WriteGate writeGate;
     private final String poolName;
     private final Optional<DatabaseFile> file;
+    private final @Nullable GroupCommit groupCommit;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final LongAdder begun = new LongAdder();
     private final LongAdder committed = new LongAdder();
     private final LongAdder rolledBack = new LongAdder();
+    private final LongAdder databaseCommits = new LongAdder();
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong changes = new AtomicLong();
 
-    private Engine(DbClient client, DatabaseLocation location, WriteGate writeGate, String poolName) {
+    private Engine(DbClient client, DatabaseLocation location, WriteGate writeGate, String poolName,
+                   GroupCommitSettings groupCommit) {
         this.client = client;
         this.location = location;
         this.writeGate = writeGate;
         this.poolName = poolName;
         this.file = location.file().map(DatabaseFile::opened);
+        // Only a single-writer database queues its writers, so only there can they share commits.
+        this.groupCommit = location.singleWriter() && groupCommit.enabled() ? new GroupCommit(this, groupCommit) : null;
     }
 
     /**
@@ -63,8 +71,15 @@ public final class Engine implements AutoCloseable {
             throw new EngineException("cannot open the database at " + location.masked() + ": " + rootMessage(e), e);
         }
         long busyTimeout = db.get("connection.dataSource.busy_timeout").asLong().orElse(5000L);
+        GroupCommitSettings groupCommit;
+        try {
+            groupCommit = GroupCommitSettings.from(db.get("group-commit"));
+        } catch (RuntimeException e) {
+            client.close();
+            throw e instanceof EngineException ? e : new EngineException("bad db.group-commit: " + rootMessage(e), e);
+        }
         Engine engine = new Engine(client, location, WriteGate.create(location.singleWriter(), busyTimeout),
-                                   db.get("connection.poolName").asString().orElse("messages"));
+                                   db.get("connection.poolName").asString().orElse("messages"), groupCommit);
         String schema = db.get("schema." + location.kind()).asString().orElseThrow(() -> {
             engine.close();
             return new EngineException("no schema for database kind '" + location.kind() + "': add db.schema."
@@ -117,9 +132,22 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** How many request transactions were begun, committed and rolled back since start. */
+    /**
+     * How many request transactions were begun, committed and rolled back since start, and how
+     * many database commits made those that wrote durable.
+     */
     public TransactionCounts counts() {
-        return new TransactionCounts(begun.sum(), committed.sum(), rolledBack.sum());
+        return new TransactionCounts(begun.sum(), committed.sum(), rolledBack.sum(), databaseCommits.sum());
+    }
+
+    /** How many requests are waiting for the write turn now (0 for server databases). */
+    public int writersWaiting() {
+        return writeGate.waiting();
+    }
+
+    /** Whether writes of several requests share commits (SQLite with {@code db.group-commit.enabled}). */
+    public boolean groupsCommits() {
+        return groupCommit != null;
     }
 
     /** Whether {@link #close()} ran. */
@@ -149,8 +177,23 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    WriteGate writeGate() {
+    /**
+     * Checks, before writes are accepted, that the SQLite file can still take them.
+     *
+     * @throws DbClientException if it cannot (answered as 503)
+     */
+    void checkFile() {
+        file.flatMap(DatabaseFile::problem).ifPresent(problem -> {
+            throw new DbClientException("the database cannot take writes: " + problem);
+        });
+    }
+
+        WriteGate writeGate() {
         return writeGate;
+    }
+
+    @Nullable GroupCommit groupCommit() {
+        return groupCommit;
     }
 
     void countBegin() {
@@ -160,12 +203,26 @@ public final class Engine implements AutoCloseable {
     void countEnd(boolean commit, boolean wrote, boolean onlyAppended) {
         (commit ? committed : rolledBack).increment();
         if (commit && wrote) {
+            databaseCommits.increment();
             // changes first: a reader that sees the new write count must see the change too.
             if (!onlyAppended) {
                 changes.incrementAndGet();
             }
             writes.incrementAndGet();
         }
+    }
+
+    /** {@code kept} request transactions were committed by one database commit. */
+    void countGroupCommit(int kept, boolean changed) {
+        if (kept == 0) {
+            return;
+        }
+        committed.add(kept);
+        databaseCommits.increment();
+        if (changed) {
+            changes.incrementAndGet();
+        }
+        writes.addAndGet(kept);
     }
 
     /**
@@ -197,8 +254,16 @@ public final class Engine implements AutoCloseable {
     public record DataVersion(long writes, long changes) {
     }
 
-    /** Transaction totals, as counted by the request-transaction filter. */
-    public record TransactionCounts(long begun, long committed, long rolledBack) {
+    /**
+     * Transaction totals, as counted by the request-transaction filter.
+     *
+     * @param begun           request transactions begun
+     * @param committed       request transactions committed
+     * @param rolledBack      request transactions rolled back (or lost with a failed commit)
+     * @param databaseCommits commits of the database that made written request transactions
+     *                        durable: one each, or one per group with group commit
+     */
+    public record TransactionCounts(long begun, long committed, long rolledBack, long databaseCommits) {
     }
 
     // SQLite creates the database file but not its directory; a fresh volume or checkout has none.

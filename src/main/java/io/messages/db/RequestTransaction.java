@@ -17,10 +17,16 @@ import org.jspecify.annotations.Nullable;
  * rolls back. It is begun lazily, on the first
  * {@link #read()} or {@link #write()}, so a request that never touches the database opens none.
  * Handlers run statements through it and never commit or roll back themselves.
+ *
+ * <p>With group commit (SQLite), a request that writes before it reads anything takes a seat in
+ * the open batch ({@link GroupCommit}): its statements, reads included, run in its own savepoint
+ * of the batch's transaction, and {@link #end(boolean)} returns once the batch holding its work
+ * is committed. A request that read first keeps its own transaction, as without group commit.
  */
 public final class RequestTransaction {
     private final Engine engine;
     private @Nullable DbTransaction transaction;
+    private GroupCommit.@Nullable Seat seat;
     private boolean writeTurn;
     private boolean wrote;
     private boolean onlyAppended = true;
@@ -45,7 +51,8 @@ public final class RequestTransaction {
 
     /** Statements that only read; begins the transaction if this is the request's first use. */
     public DbExecute read() {
-        return begin();
+        ensureNotEnded();
+        return seat != null ? seat.statements() : begin();
     }
 
     /**
@@ -77,11 +84,25 @@ public final class RequestTransaction {
         if (!writeTurn) {
             engine.writeGate().enter();
             writeTurn = true;
-            engine.file().flatMap(DatabaseFile::problem).ifPresent(problem -> {
-                throw new DbClientException("the database cannot take writes: " + problem);
-            });
+            if (engine.groupCommit() == null) {
+                engine.checkFile();
+            }
         }
         wrote = true;
+        GroupCommit group = engine.groupCommit();
+        if (group == null) {
+            return begin();
+        }
+        if (seat == null && transaction == null) {
+            seat = group.join();
+            engine.countBegin();
+        }
+        if (seat != null) {
+            return seat.statements();
+        }
+        // This request read in its own transaction first; writing there needs SQLite's write
+        // lock, which the open batch holds until it commits.
+        group.commitOpen();
         return begin();
     }
 
@@ -100,7 +121,7 @@ public final class RequestTransaction {
 
     /** Whether the request has begun its transaction and it has not ended yet. */
     public boolean isActive() {
-        return transaction != null && !ended;
+        return (transaction != null || seat != null) && !ended;
     }
 
     /**
@@ -114,7 +135,9 @@ public final class RequestTransaction {
         }
         ended = true;
         try {
-            if (transaction != null) {
+            if (seat != null) {
+                endSeat(seat, commit);
+            } else if (transaction != null) {
                 boolean committed = false;
                 try {
                     if (commit) {
@@ -145,6 +168,20 @@ public final class RequestTransaction {
         }
     }
 
+    private void endSeat(GroupCommit.Seat seat, boolean commit) {
+        writeTurn = false; // the seat gives the turn up itself
+        boolean kept;
+        try {
+            kept = seat.leave(commit, onlyAppended);
+        } catch (RuntimeException e) {
+            engine.countEnd(false, true, onlyAppended);
+            throw e;
+        }
+        if (kept) {
+            seat.awaitCommit();
+        }
+    }
+
     private void rollback(DbTransaction transaction) {
         try {
             transaction.rollback();
@@ -172,7 +209,12 @@ public final class RequestTransaction {
     private void releaseWriteTurn() {
         if (writeTurn) {
             writeTurn = false;
-            engine.writeGate().leave();
+            GroupCommit group = engine.groupCommit();
+            if (group != null) {
+                group.leaveTurn();
+            } else {
+                engine.writeGate().leave();
+            }
         }
     }
 }

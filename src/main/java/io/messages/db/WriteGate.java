@@ -44,9 +44,24 @@ final class WriteGate {
         }
     }
 
+    /** Takes the turn if it is free now, without waiting (or queueing). */
+    boolean tryEnter() {
+        return turn == null || turn.tryAcquire();
+    }
+
     void leave() {
         if (turn != null) {
             turn.release();
         }
+    }
+
+    /** Whether some writer is waiting for the turn. */
+    boolean hasWaiting() {
+        return turn != null && turn.hasQueuedThreads();
+    }
+
+    /** How many writers are waiting for the turn (an estimate, for metrics and tests). */
+    int waiting() {
+        return turn == null ? 0 : turn.getQueueLength();
     }
 }

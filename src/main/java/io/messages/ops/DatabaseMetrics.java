@@ -14,7 +14,9 @@ import io.messages.db.Engine;
 
 /**
  * Meters of the database engine, read from it at scrape time:
- * {@code messages_transactions_total{outcome}} and
+ * {@code messages_transactions_total{outcome}}, {@code messages_db_commits_total} (committed
+ * transactions per database commit is the group commit's batch size) and
+ * {@code messages_db_writers_waiting} and
  * {@code messages_db_pool_connections{state}} (active, idle, pending, total). Both are tagged
  * with the pool's name, so that several engines in one JVM (tests) do not share series.
  */
@@ -27,6 +29,13 @@ final class DatabaseMetrics {
         Tag pool = Tag.create("pool", engine.poolName());
         transactions(registry, engine, pool, "committed", counts -> counts.committed());
         transactions(registry, engine, pool, "rolled_back", counts -> counts.rolledBack());
+        registry.getOrCreate(FunctionalCounter.builder("messages.db.commits", engine, e -> e.counts().databaseCommits())
+                                     .description("Database commits that made written request transactions durable; "
+                                                          + "with group commit one holds several")
+                                     .tags(List.of(pool)));
+        registry.getOrCreate(Gauge.builder("messages.db.writers.waiting", engine, Engine::writersWaiting)
+                                     .description("Requests waiting for the write turn (SQLite's single writer)")
+                                     .tags(List.of(pool)));
         connections(registry, engine, pool, "active", HikariPoolMXBean::getActiveConnections);
         connections(registry, engine, pool, "idle", HikariPoolMXBean::getIdleConnections);
         connections(registry, engine, pool, "pending", HikariPoolMXBean::getThreadsAwaitingConnection);

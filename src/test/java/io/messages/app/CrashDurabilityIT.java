@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.messages.testing.ChildJvm;
 import io.messages.testing.EmbeddedPostgresServer;
+import io.messages.testing.Scrape;
 import io.messages.testing.SqliteFile;
 import io.messages.testing.TestConfig;
 import io.messages.testing.TestDatabase;
@@ -30,6 +31,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
 
 /**
  * kill -9 under concurrent writers, on the packaged jar: after each restart on the same database
@@ -43,6 +45,8 @@ class CrashDurabilityIT {
 
     private final Set<String> attempted = ConcurrentHashMap.newKeySet();
     private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    private double transactionsCommitted;
+    private double databaseCommits;
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(TestDatabase.class)
@@ -56,17 +60,18 @@ class CrashDurabilityIT {
         System.out.println("crash test on " + database + ": " + ROUNDS + " rounds, seed " + seed);
         for (int round = 0; round < ROUNDS; round++) {
             int port = ChildJvm.freePort();
-            Process process = start(options, port);
+            int admin = ChildJvm.freePort();
+            Process process = start(options, port, admin);
             try {
                 assertEveryAcknowledgedMessageIsListed(port);
-                writeThenKill(process, port, round, 300 + random.nextInt(1200));
+                writeThenKill(process, port, admin, round, 300 + random.nextInt(1200));
             } finally {
                 process.destroyForcibly();
                 process.waitFor(30, TimeUnit.SECONDS);
             }
         }
         int port = ChildJvm.freePort();
-        Process last = start(options, port);
+        Process last = start(options, port, ChildJvm.freePort());
         try {
             assertEveryAcknowledgedMessageIsListed(port);
         } finally {
@@ -76,12 +81,14 @@ class CrashDurabilityIT {
         assertThat(acknowledged.size(), greaterThan(ROUNDS * WRITERS));
         if (database == TestDatabase.SQLITE) {
             assertThat(SqliteFile.integrityCheck(db), is("ok"));
+            assertThat("group commit was on", databaseCommits, lessThan(transactionsCommitted));
         }
         System.out.println("crash test on " + database + ": " + acknowledged.size() + " acknowledged of " + attempted.size()
-                                   + " sent, all listed after " + ROUNDS + " kills");
+                                   + " sent, all listed after " + ROUNDS + " kills; " + (long) transactionsCommitted
+                                   + " writes committed by " + (long) databaseCommits + " database commits");
     }
 
-    private void writeThenKill(Process process, int port, int round, int killAfterMillis) throws Exception {
+    private void writeThenKill(Process process, int port, int admin, int round, int killAfterMillis) throws Exception {
         List<Future<?>> writers = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int w = 0; w < WRITERS; w++) {
@@ -89,6 +96,9 @@ class CrashDurabilityIT {
                 writers.add(pool.submit(() -> write(port, prefix)));
             }
             Thread.sleep(killAfterMillis);
+            Scrape metrics = new Scrape(ChildJvm.awaitAnswer(admin, "/observe/metrics").body());
+            transactionsCommitted += metrics.value("messages_transactions_total", "outcome=\"committed\"");
+            databaseCommits += metrics.value("messages_db_commits_total");
             process.destroyForcibly(); // SIGKILL: no shutdown hook, no graceful anything
             for (Future<?> writer : writers) {
                 writer.get(60, TimeUnit.SECONDS);
@@ -127,10 +137,10 @@ class CrashDurabilityIT {
         assertThat("listed twice", listed.size(), is(listedSet.size()));
     }
 
-    private static Process start(List<String> options, int port) throws IOException {
+    private static Process start(List<String> options, int port, int admin) throws IOException {
         List<String> all = new ArrayList<>(options);
         all.add("-Dserver.port=" + port);
-        all.add("-Dserver.sockets.0.port=" + ChildJvm.freePort());
+        all.add("-Dserver.sockets.0.port=" + admin);
         return new ProcessBuilder(ChildJvm.command(ChildJvm.Launch.JAR, all.toArray(String[]::new)))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)

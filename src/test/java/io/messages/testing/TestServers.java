@@ -41,11 +41,21 @@ public final class TestServers {
      * behind the same filters) after the production ones.
      */
     public static Served of(String suite, TestDatabase database, Consumer<HttpRouting.Builder> extraRoutes) {
-        return SERVED.computeIfAbsent(suite + "/" + database, key -> start(database, extraRoutes));
+        return of(suite, database, Map.of(), extraRoutes);
     }
 
-    private static Served start(TestDatabase database, Consumer<HttpRouting.Builder> extraRoutes) {
-        Config config = database.config();
+    /**
+     * The server of {@code suite} on {@code database}, with config {@code overrides} (flat keys)
+     * and {@code extraRoutes}.
+     */
+    public static Served of(String suite, TestDatabase database, Map<String, String> overrides,
+                            Consumer<HttpRouting.Builder> extraRoutes) {
+        return SERVED.computeIfAbsent(suite + "/" + database, key -> start(database, overrides, extraRoutes));
+    }
+
+    private static Served start(TestDatabase database, Map<String, String> overrides,
+                                Consumer<HttpRouting.Builder> extraRoutes) {
+        Config config = database.config(overrides);
         Engine engine = Engine.open(config.get("db"));
         MessageLimits limits = MessageLimits.from(config.get("messages"));
         WebServer server = WebServer.builder()
