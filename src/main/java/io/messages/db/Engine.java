@@ -63,6 +63,7 @@ public final class Engine implements AutoCloseable {
     public static Engine open(Config db) {
         DatabaseLocation location = DatabaseLocation.of(db.get("connection.url").asString()
                 .orElseThrow(() -> new EngineException("db.connection.url is not set")));
+        GroupCommitSettings groupCommit = groupCommit(db.get("group-commit"));
         location.file().ifPresent(Engine::createDirectory);
         DbClient client;
         try {
@@ -71,13 +72,6 @@ public final class Engine implements AutoCloseable {
             throw new EngineException("cannot open the database at " + location.masked() + ": " + rootMessage(e), e);
         }
         long busyTimeout = db.get("connection.dataSource.busy_timeout").asLong().orElse(5000L);
-        GroupCommitSettings groupCommit;
-        try {
-            groupCommit = GroupCommitSettings.from(db.get("group-commit"));
-        } catch (RuntimeException e) {
-            client.close();
-            throw e instanceof EngineException ? e : new EngineException("bad db.group-commit: " + rootMessage(e), e);
-        }
         Engine engine = new Engine(client, location, WriteGate.create(location.singleWriter(), busyTimeout),
                                    db.get("connection.poolName").asString().orElse("messages"), groupCommit);
         String schema = db.get("schema." + location.kind()).asString().orElseThrow(() -> {
@@ -264,6 +258,16 @@ public final class Engine implements AutoCloseable {
      *                        durable: one each, or one per group with group commit
      */
     public record TransactionCounts(long begun, long committed, long rolledBack, long databaseCommits) {
+    }
+
+    private static GroupCommitSettings groupCommit(Config groupCommit) {
+        try {
+            return GroupCommitSettings.from(groupCommit);
+        } catch (EngineException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new EngineException("bad db.group-commit: " + e.getMessage(), e);
+        }
     }
 
     // SQLite creates the database file but not its directory; a fresh volume or checkout has none.

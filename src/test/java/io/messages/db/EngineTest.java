@@ -87,4 +87,18 @@ class EngineTest {
 
         assertThat(e.getMessage(), containsString("nosuchdb"));
     }
+
+    @Test
+    void badGroupCommitSettingsFailWithOneClearMessage() {
+        Path db = TestConfig.tempDir().resolve("m.db");
+
+        EngineException noBatch = assertThrows(EngineException.class, () -> Engine.open(
+                TestConfig.sqlite(db, Map.of("db.group-commit.max-batch", "0")).get("db")));
+        EngineException badWait = assertThrows(EngineException.class, () -> Engine.open(
+                TestConfig.sqlite(db, Map.of("db.group-commit.max-wait", "soon")).get("db")));
+
+        assertThat(noBatch.getMessage(), containsString("db.group-commit.max-batch must be at least 1, not 0"));
+        assertThat(badWait.getMessage(), containsString("bad db.group-commit"));
+        assertThat(badWait.getMessage(), containsString("soon"));
+    }
 }
