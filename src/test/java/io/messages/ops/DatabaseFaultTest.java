@@ -8,9 +8,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
+import io.helidon.config.Config;
 import io.messages.app.Main;
 import io.messages.app.Service;
+import io.messages.testing.Scrape;
 import io.messages.testing.TestConfig;
 
 import org.junit.jupiter.api.AfterEach;
@@ -36,8 +39,22 @@ class DatabaseFaultTest {
 
     @BeforeEach
     void start() throws Exception {
-        service = Main.start(TestConfig.sqlite(db, Map.of()));
+        Config config = TestConfig.sqlite(db, Map.of());
+        service = Main.start(config);
         assertThat(get("/record?msg=before").statusCode(), is(200));
+        awaitFullPool(config.get("db.connection.poolName").asString().get(),
+                      config.get("db.connection.maximumPoolSize").asInt().get());
+    }
+
+    // HikariCP fills the pool in the background after start. A connection it opened while the
+    // file is moved away would create a new, empty file at the path: wait until it is done.
+    private void awaitFullPool(String pool, int size) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (new Scrape(admin("/observe/metrics").body())
+                       .value("messages_db_pool_connections", "pool=\"" + pool + "\"", "state=\"total\"") < size) {
+            assertThat("pool filled in time", System.nanoTime() < deadline, is(true));
+            Thread.sleep(20);
+        }
     }
 
     @AfterEach
