@@ -26,8 +26,9 @@ import org.jspecify.annotations.Nullable;
  * the batch's commit. Its response is sent only after that commit; a failed commit fails every
  * request in the batch (each answers 5xx) and keeps none of them.
  *
- * <p>Everything here except {@link Seat#awaitCommit()} runs by the request that holds the write
- * turn; the turn's semaphore orders those calls.
+ * <p>Everything here runs by the request that holds the write turn (the turn's semaphore orders
+ * those calls), except waiting for a batch's outcome and announcing it, which go through the
+ * batch's future.
  */
 final class GroupCommit {
     private static final System.Logger LOGGER = System.getLogger(GroupCommit.class.getName());
