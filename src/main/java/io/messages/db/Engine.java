@@ -182,7 +182,7 @@ public final class Engine implements AutoCloseable {
         });
     }
 
-        WriteGate writeGate() {
+    WriteGate writeGate() {
         return writeGate;
     }
 
