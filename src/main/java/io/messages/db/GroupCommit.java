@@ -1,5 +1,6 @@
 package io.messages.db;
 
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -75,11 +76,8 @@ final class GroupCommit {
      * the write turn held. Nothing happens when no batch is open.
      */
     void commitOpen() {
-        Batch batch = open;
-        if (batch != null) {
-            open = null;
-            batch.end();
-            batch.announce();
+        if (open != null) {
+            endOpen().announce();
         }
     }
 
@@ -92,10 +90,8 @@ final class GroupCommit {
         Batch ended = null;
         try {
             Batch batch = open;
-            if (batch != null && batch.due(settings, engine.writeGate().hasWaiting())) {
-                open = null;
-                batch.end();
-                ended = batch;
+            if (batch != null && batch.due(engine.writeGate().hasWaiting())) {
+                ended = endOpen();
             }
         } finally {
             engine.writeGate().leave();
@@ -103,6 +99,14 @@ final class GroupCommit {
         if (ended != null) {
             ended.announce();
         }
+    }
+
+    // With the turn held and a batch open: commits it (or rolls it back) and closes it.
+    private Batch endOpen() {
+        Batch batch = Objects.requireNonNull(open);
+        open = null;
+        batch.end();
+        return batch;
     }
 
     /** A request's place in a batch: its savepoint. */
@@ -203,7 +207,7 @@ final class GroupCommit {
         }
 
         /** Whether the request leaving the turn should commit now rather than pass the turn on. */
-        private boolean due(GroupCommitSettings settings, boolean writersWaiting) {
+        private boolean due(boolean writersWaiting) {
             return !writersWaiting
                     || broken != null
                     || members >= settings.maxBatch()

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.messages.message.MessageStore;
+import io.messages.testing.CommitFailure;
 import io.messages.testing.Rows;
 import io.messages.testing.TestDatabase;
 import io.messages.testing.TestServers;
@@ -56,11 +57,14 @@ class GroupCommitTest {
     @BeforeEach
     void emptyTable() {
         // A batch is committed once it has been open for max-wait; held requests take longer.
-        served = TestServers.of("group-commit", TestDatabase.SQLITE, Map.of("db.group-commit.max-wait", "PT1M"),
-                                GroupCommitTest::testRoutes);
+        use("group-commit", Map.of("db.group-commit.max-wait", "PT1M"));
+    }
+
+    // Talks to the suite's server with these group-commit settings, its table emptied.
+    private void use(String suite, Map<String, String> settings) {
+        served = TestServers.of(suite, TestDatabase.SQLITE, settings, GroupCommitTest::testRoutes);
         engine = served.engine();
-        engine.client().execute().dml("CREATE TABLE IF NOT EXISTS child (parent_id BIGINT NOT NULL "
-                                              + "REFERENCES messages(id) DEFERRABLE INITIALLY DEFERRED)");
+        CommitFailure.prepare(engine);
         Rows.clear(engine);
     }
 
@@ -88,8 +92,7 @@ class GroupCommitTest {
                 .get("/test/commit-fails", (req, res) -> {
                     RequestTransaction tx = RequestTransaction.of(req);
                     STORE.add(tx, req.query().get("msg"));
-                    // A deferred foreign key is checked at COMMIT: this fails the whole batch.
-                    tx.write().dml("INSERT INTO child (parent_id) VALUES (-1)");
+                    CommitFailure.plant(tx); // fails the whole batch
                     res.send("claimed success");
                 });
     }
@@ -186,12 +189,7 @@ class GroupCommitTest {
 
     @Test
     void batchIsCommittedWhenItHoldsMaxBatchRequests() throws Exception {
-        Served pairs = TestServers.of("group-commit-pairs", TestDatabase.SQLITE,
-                                      Map.of("db.group-commit.max-batch", "2", "db.group-commit.max-wait", "PT1M"),
-                                      GroupCommitTest::testRoutes);
-        served = pairs;
-        engine = pairs.engine();
-        Rows.clear(engine);
+        use("group-commit-pairs", Map.of("db.group-commit.max-batch", "2", "db.group-commit.max-wait", "PT1M"));
         long commitsBefore = engine.counts().databaseCommits();
         Hold first = hold("first");
         CompletableFuture<HttpResponse<String>> holder = get("/test/hold?msg=first");
@@ -207,11 +205,7 @@ class GroupCommitTest {
 
     @Test
     void batchOpenForMaxWaitIsCommittedByTheNextRequestToLeave() throws Exception {
-        Served quick = TestServers.of("group-commit-quick", TestDatabase.SQLITE,
-                                      Map.of("db.group-commit.max-wait", "PT0.05S"), GroupCommitTest::testRoutes);
-        served = quick;
-        engine = quick.engine();
-        Rows.clear(engine);
+        use("group-commit-quick", Map.of("db.group-commit.max-wait", "PT0.05S"));
         Hold first = hold("first");
         Hold second = hold("second");
         CompletableFuture<HttpResponse<String>> holder = get("/test/hold?msg=first");
@@ -232,11 +226,7 @@ class GroupCommitTest {
 
     @Test
     void batchLeftWithoutACommitterIsCommittedByAMemberWaitingForIt() throws Exception {
-        Served quick = TestServers.of("group-commit-quick", TestDatabase.SQLITE,
-                                      Map.of("db.group-commit.max-wait", "PT0.05S"), GroupCommitTest::testRoutes);
-        served = quick;
-        engine = quick.engine();
-        Rows.clear(engine);
+        use("group-commit-quick", Map.of("db.group-commit.max-wait", "PT0.05S"));
         Hold first = hold("first");
         CompletableFuture<HttpResponse<String>> holder = get("/test/hold?msg=first");
         awaitWritten(first);
@@ -277,17 +267,16 @@ class GroupCommitTest {
 
     @Test
     void withGroupCommitOffEveryWriteIsItsOwnCommit() throws Exception {
-        Served off = TestServers.of("group-commit-off", TestDatabase.SQLITE,
-                                    Map.of("db.group-commit.enabled", "false"), routing -> { });
-        assertThat(off.engine().groupsCommits(), is(false));
-        Engine.TransactionCounts before = off.engine().counts();
+        use("group-commit-off", Map.of("db.group-commit.enabled", "false"));
+        assertThat(engine.groupsCommits(), is(false));
+        Engine.TransactionCounts before = engine.counts();
         List<CompletableFuture<HttpResponse<String>>> writes = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            writes.add(send(off, "/record?msg=w" + i));
+            writes.add(get("/record?msg=w" + i));
         }
         answers(writes);
 
-        Engine.TransactionCounts after = off.engine().counts();
+        Engine.TransactionCounts after = engine.counts();
         assertThat(after.committed() - before.committed(), is(50L));
         assertThat(after.databaseCommits() - before.databaseCommits(), is(50L));
     }
@@ -320,11 +309,7 @@ class GroupCommitTest {
     }
 
     private CompletableFuture<HttpResponse<String>> get(String path) {
-        return send(served, path);
-    }
-
-    private CompletableFuture<HttpResponse<String>> send(Served server, String path) {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path))
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + served.port() + path))
                 .timeout(PATIENCE)
                 .build();
         return http.sendAsync(req, HttpResponse.BodyHandlers.ofString());

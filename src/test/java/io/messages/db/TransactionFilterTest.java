@@ -6,6 +6,7 @@ import io.helidon.webclient.api.ClientResponseTyped;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.http.HttpRouting;
 import io.messages.message.MessageStore;
+import io.messages.testing.CommitFailure;
 import io.messages.testing.Rows;
 import io.messages.testing.TestDatabase;
 import io.messages.testing.TestServers;
@@ -36,9 +37,7 @@ class TransactionFilterTest {
         Served served = TestServers.of("transactions", database, TransactionFilterTest::testRoutes);
         engine = served.engine();
         client = served.client();
-        // A deferred foreign key is checked at COMMIT: the real way to make a commit fail.
-        engine.client().execute().dml("CREATE TABLE IF NOT EXISTS child (parent_id BIGINT NOT NULL "
-                                              + "REFERENCES messages(id) DEFERRABLE INITIALLY DEFERRED)");
+        CommitFailure.prepare(engine);
         Rows.clear(engine);
     }
 
@@ -63,7 +62,7 @@ class TransactionFilterTest {
                     .get("/test/commit-fails", (req, res) -> {
                         RequestTransaction tx = RequestTransaction.of(req);
                         STORE.add(tx, "written, then the commit failed");
-                        tx.write().dml("INSERT INTO child (parent_id) VALUES (-1)");
+                        CommitFailure.plant(tx);
                         res.send("claimed success");
                     })
                     .get("/test/rollback-fails", (req, res) -> {

@@ -64,54 +64,25 @@ class DatabaseFaultTest {
 
     @Test
     void fileMovedAwayRefusesWritesKeepsReadsAndRecoversWhenMovedBack() throws Exception {
-        Path away = dir.resolveSibling("moved-away.db");
-
-        Files.move(db, away);
-        Fault fault = observe("the database file is missing");
-        Files.move(away, db);
-
-        fault.assertRefusedWritesAndServedReads();
+        observeWhileMovedAway(db, "the database file is missing").assertRefusedWritesAndServedReads();
         assertRecovered();
     }
 
     @Test
     void directoryMovedAwayRefusesWritesAndRecoversWhenMovedBack() throws Exception {
-        Path away = dir.resolveSibling("moved-away");
-
-        Files.move(dir, away);
-        Fault fault = observe("the database file is missing");
-        Files.move(away, dir);
-
-        fault.assertRefusedWritesAndServedReads();
+        observeWhileMovedAway(dir, "the database file is missing").assertRefusedWritesAndServedReads();
         assertRecovered();
     }
 
     @Test
     void immutableFileRefusesWritesAndRecoversWhenWritableAgain() throws Exception {
-        // root ignores file modes; the immutable attribute stops root too.
-        assumeTrue(chattr("+i", db), "chattr +i is not supported here");
-        Fault fault;
-        try {
-            fault = observe("the database file is not writable");
-        } finally {
-            chattr("-i", db);
-        }
-
-        fault.assertRefusedWritesAndServedReads();
+        observeWhileImmutable(db, "the database file is not writable").assertRefusedWritesAndServedReads();
         assertRecovered();
     }
 
     @Test
     void immutableDirectoryRefusesWritesAndRecoversWhenWritableAgain() throws Exception {
-        assumeTrue(chattr("+i", dir), "chattr +i is not supported here");
-        Fault fault;
-        try {
-            fault = observe("the database directory is not writable");
-        } finally {
-            chattr("-i", dir);
-        }
-
-        fault.assertRefusedWritesAndServedReads();
+        observeWhileImmutable(dir, "the database directory is not writable").assertRefusedWritesAndServedReads();
         assertRecovered();
     }
 
@@ -142,6 +113,26 @@ class DatabaseFaultTest {
     private Fault observe(String problem) throws Exception {
         return new Fault(get("/record?msg=during"), get("/"), admin("/observe/health/ready"),
                          admin("/observe/health/live"), problem);
+    }
+
+    private Fault observeWhileMovedAway(Path path, String problem) throws Exception {
+        Path away = dir.resolveSibling("moved-away");
+        Files.move(path, away);
+        try {
+            return observe(problem);
+        } finally {
+            Files.move(away, path);
+        }
+    }
+
+    private Fault observeWhileImmutable(Path path, String problem) throws Exception {
+        // root ignores file modes; the immutable attribute stops root too.
+        assumeTrue(chattr("+i", path), "chattr +i is not supported here");
+        try {
+            return observe(problem);
+        } finally {
+            chattr("-i", path);
+        }
     }
 
     private void assertRecovered() throws Exception {
