@@ -2,7 +2,6 @@ package io.messages.app;
 
 import java.nio.charset.StandardCharsets;
 
-import io.helidon.dbclient.DbClientException;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.HttpMediaTypes;
@@ -10,11 +9,14 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.messages.db.DatabaseFailure;
 
 /**
  * Every exception a handler (or the transaction filter) throws, mapped to a response in one
- * place. A 4xx says in one sentence what was wrong with the request; a 5xx says what failed,
- * without internals (no stack trace, no SQL), and is logged once with the request path.
+ * place. A 4xx says in one sentence what was wrong with the request. A database that cannot
+ * serve now ({@link DatabaseFailure#unavailable}, wherever in the request it failed) is a 503
+ * with {@code Retry-After}, logged as one line; anything else is a 500, logged with its stack
+ * trace. No body carries internals (stack trace, SQL).
  */
 final class ErrorResponses {
     private static final System.Logger LOGGER = System.getLogger(ErrorResponses.class.getName());
@@ -24,36 +26,45 @@ final class ErrorResponses {
 
     static void register(HttpRouting.Builder routing) {
         routing.error(HttpException.class, ErrorResponses::httpError)
-                .error(DbClientException.class, ErrorResponses::databaseError)
-                .error(RuntimeException.class, ErrorResponses::internalError);
+                .error(RuntimeException.class, ErrorResponses::failure);
     }
 
     private static void httpError(ServerRequest req, ServerResponse res, HttpException e) {
         if (e.status().code() >= 500) {
-            internalError(req, res, e);
+            failure(req, res, e);
             return;
         }
         e.headers().forEach(res::header);
         send(res, e.status(), e.getMessage());
     }
 
-    private static void databaseError(ServerRequest req, ServerResponse res, DbClientException e) {
-        log(req, e);
-        // Unavailable now, not broken: outages, lock timeouts and deadlocks pass; nothing was kept.
-        res.header(HeaderNames.RETRY_AFTER, "1");
-        send(res, Status.SERVICE_UNAVAILABLE_503,
-             "The database could not complete the request; nothing was stored. Try again later.");
+    private static void failure(ServerRequest req, ServerResponse res, RuntimeException e) {
+        if (DatabaseFailure.unavailable(e)) {
+            // An outage fails many requests alike: one line each, not a stack trace each.
+            LOGGER.log(System.Logger.Level.WARNING, "Request " + describe(req) + " answered 503: " + causes(e));
+            res.header(HeaderNames.RETRY_AFTER, "1");
+            send(res, Status.SERVICE_UNAVAILABLE_503,
+                 "The database could not complete the request; nothing was stored. Try again later.");
+            return;
+        }
+        LOGGER.log(System.Logger.Level.ERROR, "Request " + describe(req) + " failed", e);
+        send(res, Status.INTERNAL_SERVER_ERROR_500, "The request failed inside the service; nothing was stored.");
     }
 
-    private static void internalError(ServerRequest req, ServerResponse res, RuntimeException e) {
-        log(req, e);
-        send(res, Status.INTERNAL_SERVER_ERROR_500,
-             "The request failed inside the service; nothing was stored.");
+    private static String describe(ServerRequest req) {
+        return req.prologue().method().text() + " " + req.path().path();
     }
 
-    private static void log(ServerRequest req, Throwable e) {
-        LOGGER.log(System.Logger.Level.ERROR,
-                   "Request " + req.prologue().method().text() + " " + req.path().path() + " failed", e);
+    // "what failed: why: root cause", each distinct message once.
+    private static String causes(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null && text.length() < 500; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && !text.toString().contains(message)) {
+                text.append(text.isEmpty() ? "" : ": ").append(message.strip());
+            }
+        }
+        return text.toString();
     }
 
     private static void send(ServerResponse res, Status status, String text) {

@@ -1,7 +1,6 @@
 package io.messages.db;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -9,14 +8,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
-import javax.management.JMException;
-import javax.management.JMX;
-import javax.management.ObjectName;
-
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.helidon.common.config.Config;
 import io.helidon.dbclient.DbClient;
-import io.helidon.dbclient.DbClientException;
+import io.helidon.dbclient.DbStatements;
+import io.helidon.dbclient.jdbc.JdbcClientBuilder;
 
 import org.jspecify.annotations.Nullable;
 
@@ -28,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 public final class Engine implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(Engine.class.getName());
     private final DbClient client;
+    private final ConnectionPool pool;
     private final DatabaseLocation location;
     private final WriteGate writeGate;
     private final String poolName;
@@ -41,9 +38,10 @@ public final class Engine implements AutoCloseable {
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong changes = new AtomicLong();
 
-    private Engine(DbClient client, DatabaseLocation location, WriteGate writeGate, String poolName,
-                   GroupCommitSettings groupCommit) {
+    private Engine(DbClient client, ConnectionPool pool, DatabaseLocation location, WriteGate writeGate,
+                   String poolName, GroupCommitSettings groupCommit) {
         this.client = client;
+        this.pool = pool;
         this.location = location;
         this.writeGate = writeGate;
         this.poolName = poolName;
@@ -63,16 +61,25 @@ public final class Engine implements AutoCloseable {
     public static Engine open(Config db) {
         DatabaseLocation location = DatabaseLocation.of(db.get("connection.url").asString()
                 .orElseThrow(() -> new EngineException("db.connection.url is not set")));
+        String source = db.get("source").asString().orElse("jdbc");
+        if (!source.equals("jdbc")) {
+            throw new EngineException("unknown db.source '" + source + "': this service speaks JDBC (db.source: jdbc)");
+        }
         GroupCommitSettings groupCommit = groupCommit(db.get("group-commit"));
         location.file().ifPresent(Engine::createDirectory);
-        DbClient client;
+        ConnectionPool pool;
         try {
-            client = DbClient.create(db);
+            pool = ConnectionPool.start(db.get("connection"));
         } catch (RuntimeException e) {
             throw new EngineException("cannot open the database at " + location.masked() + ": " + rootMessage(e), e);
         }
+        // Helidon's JDBC client over our pool; statements by name from db.statements, as DbClient.create does.
+        DbClient client = JdbcClientBuilder.create()
+                .connectionPool(pool)
+                .statements(DbStatements.create(db.get("statements")))
+                .build();
         long busyTimeout = db.get("connection.dataSource.busy_timeout").asLong().orElse(5000L);
-        Engine engine = new Engine(client, location, WriteGate.create(location.singleWriter(), busyTimeout),
+        Engine engine = new Engine(client, pool, location, WriteGate.create(location.singleWriter(), busyTimeout),
                                    db.get("connection.poolName").asString().orElse("messages"), groupCommit);
         String schema = db.get("schema." + location.kind()).asString().orElseThrow(() -> {
             engine.close();
@@ -108,22 +115,17 @@ public final class Engine implements AutoCloseable {
         return location;
     }
 
-    /**
-     * The connection pool's live figures (active, idle, waiting threads), through HikariCP's
-     * management bean.
-     *
-     * @throws IllegalStateException if the bean is not registered ({@code db.connection.registerMbeans})
-     */
+    /** The connection pool's live figures (active, idle, waiting threads). */
     public HikariPoolMXBean pool() {
-        try {
-            ObjectName name = new ObjectName("com.zaxxer.hikari:type=Pool (" + poolName + ")");
-            if (!ManagementFactory.getPlatformMBeanServer().isRegistered(name)) {
-                throw new IllegalStateException("no pool bean " + name + "; is db.connection.registerMbeans true?");
-            }
-            return JMX.newMXBeanProxy(ManagementFactory.getPlatformMBeanServer(), name, HikariPoolMXBean.class);
-        } catch (JMException e) {
-            throw new IllegalStateException("cannot reach the pool bean of " + poolName, e);
-        }
+        return pool.figures();
+    }
+
+    /**
+     * How many pooled connections were retired because a transaction-control call failed on them
+     * or their server went away.
+     */
+    public long retiredConnections() {
+        return pool.retired();
     }
 
     /**
@@ -159,26 +161,13 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Retires every pooled connection: idle ones now, busy ones when they are returned. Called
-     * after a rollback failed, when the connection it ran on went back to the pool in an unknown
-     * state (the driver may still believe a transaction is open and fail every later use).
-     */
-    void retireConnections() {
-        try {
-            pool().softEvictConnections();
-        } catch (RuntimeException e) {
-            LOGGER.log(System.Logger.Level.WARNING, "Could not retire the pool's connections: " + e.getMessage());
-        }
-    }
-
-    /**
      * Checks, before writes are accepted, that the SQLite file can still take them.
      *
-     * @throws DbClientException if it cannot (answered as 503)
+     * @throws DatabaseUnavailableException if it cannot (answered as 503)
      */
     void checkFile() {
         file.flatMap(DatabaseFile::problem).ifPresent(problem -> {
-            throw new DbClientException("the database cannot take writes: " + problem);
+            throw new DatabaseUnavailableException("the database cannot take writes: " + problem);
         });
     }
 

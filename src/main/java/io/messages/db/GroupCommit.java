@@ -154,7 +154,8 @@ final class GroupCommit {
          * passed the turn to all gave up waiting for it, the batch would stay open; so every
          * {@code max-wait} this looks whether the turn is free and, if so, commits the batch.
          *
-         * @throws DbClientException if the batch's commit failed: nothing of it was stored
+         * @throws DatabaseUnavailableException if the batch's commit failed: nothing of it was stored
+         *                                      (a batch of one throws its own failure)
          */
         void awaitCommit() {
             long waitNanos = settings.maxWait().toNanos();
@@ -165,10 +166,15 @@ final class GroupCommit {
                 } catch (TimeoutException e) {
                     commitIfAbandoned();
                 } catch (ExecutionException e) {
-                    throw new DbClientException("the group commit holding this request failed", e.getCause());
+                    // Alone in its batch, the request failed on its own work; with batch-mates it
+                    // may not be the cause, and trying again may well succeed.
+                    if (batch.kept == 1 && e.getCause() instanceof RuntimeException own) {
+                        throw own;
+                    }
+                    throw new DatabaseUnavailableException("the group commit holding this request failed", e.getCause());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new DbClientException("interrupted while waiting for the group commit", e);
+                    throw new DatabaseUnavailableException("interrupted while waiting for the group commit", e);
                 }
             }
         }
@@ -267,8 +273,8 @@ final class GroupCommit {
             try {
                 transaction.rollback();
             } catch (RuntimeException e) {
+                // The pool has retired its connection (GuardedConnection).
                 cause.addSuppressed(e);
-                engine.retireConnections();
             }
             fail(cause);
         }

@@ -2,7 +2,6 @@ package io.messages.db;
 
 import java.util.Optional;
 
-import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbTransaction;
 import io.helidon.webserver.http.ServerRequest;
@@ -24,6 +23,8 @@ import org.jspecify.annotations.Nullable;
  * is committed. A request that read first keeps its own transaction, as without group commit.
  */
 public final class RequestTransaction {
+    private static final System.Logger LOGGER = System.getLogger(RequestTransaction.class.getName());
+
     private final Engine engine;
     private @Nullable DbTransaction transaction;
     private GroupCommit.@Nullable Seat seat;
@@ -60,7 +61,7 @@ public final class RequestTransaction {
      * order), held until the transaction ends, and checks that the database file can still take
      * writes; then it begins the transaction if needed.
      *
-     * @throws DbClientException if the database cannot take writes now (answered as 503)
+     * @throws DatabaseUnavailableException if the database cannot take writes now (answered as 503)
      */
     public DbExecute write() {
         onlyAppended = false;
@@ -72,7 +73,7 @@ public final class RequestTransaction {
      * {@code MessageStore.add} does); otherwise like {@link #write()}. Caches of the listing may
      * extend what they hold instead of reading it all again when every write was an append.
      *
-     * @throws DbClientException if the database cannot take writes now (answered as 503)
+     * @throws DatabaseUnavailableException if the database cannot take writes now (answered as 503)
      */
     public DbExecute append() {
         return writeTurn();
@@ -125,70 +126,69 @@ public final class RequestTransaction {
     }
 
     /**
-     * Ends an active transaction: commits when {@code commit} is true, otherwise rolls back.
-     * Nothing happens if it was never begun or has already ended. A failed commit leaves
-     * nothing stored and is rethrown.
+     * Ends an active transaction: commits when {@code keep} is true, otherwise rolls back.
+     * Nothing happens if it was never begun or has already ended. Only a failed commit of written
+     * work is thrown (nothing of it was stored, and the response must say so); a failed rollback,
+     * or a failed end of a transaction that only read, changes nothing that was promised: it is
+     * logged, and the connection it ran on has been retired by the pool ({@link GuardedConnection}).
      */
-    void end(boolean commit) {
+    void end(boolean keep) {
         if (ended) {
             return;
         }
         ended = true;
         try {
             if (seat != null) {
-                endSeat(seat, commit);
+                endSeat(seat, keep);
             } else if (transaction != null) {
-                boolean committed = false;
-                try {
-                    if (commit) {
-                        transaction.commit();
-                        committed = true;
-                    } else {
-                        rollback(transaction);
-                    }
-                } finally {
-                    engine.countEnd(committed, wrote, onlyAppended);
-                }
+                endOwn(transaction, keep);
             }
         } finally {
             releaseWriteTurn();
         }
     }
 
-    /**
-     * Rolls back after {@code failure}. If the rollback fails too, {@code failure} stays the one
-     * reported and the rollback's exception is attached to it as suppressed
-     * (helidon-io/helidon#9949: otherwise the second exception hides what really went wrong).
-     */
-    void endAfter(Throwable failure) {
+    private void endOwn(DbTransaction transaction, boolean keep) {
+        boolean committed = false;
         try {
-            end(false);
-        } catch (RuntimeException rollbackFailure) {
-            failure.addSuppressed(rollbackFailure);
+            if (keep) {
+                transaction.commit();
+                committed = true;
+            } else {
+                transaction.rollback();
+            }
+        } catch (RuntimeException e) {
+            if (keep && wrote) {
+                throw e;
+            }
+            logQuietEnd(keep, e);
+        } finally {
+            engine.countEnd(committed, wrote, onlyAppended);
         }
     }
 
-    private void endSeat(GroupCommit.Seat seat, boolean commit) {
+    private void endSeat(GroupCommit.Seat seat, boolean keep) {
         writeTurn = false; // the seat gives the turn up itself
         boolean kept;
         try {
-            kept = seat.leave(commit, onlyAppended);
+            kept = seat.leave(keep, onlyAppended);
         } catch (RuntimeException e) {
+            // A savepoint statement failed: the batch is broken and will be rolled back whole.
             engine.countEnd(false, true, onlyAppended);
-            throw e;
+            if (keep) {
+                throw new DatabaseUnavailableException("the group commit holding this request failed", e);
+            }
+            logQuietEnd(false, e);
+            return;
         }
         if (kept) {
             seat.awaitCommit();
         }
     }
 
-    private void rollback(DbTransaction transaction) {
-        try {
-            transaction.rollback();
-        } catch (RuntimeException e) {
-            engine.retireConnections();
-            throw e;
-        }
+    private static void logQuietEnd(boolean keep, RuntimeException e) {
+        LOGGER.log(System.Logger.Level.WARNING, (keep ? "Ending a read-only" : "Rolling back a")
+                + " request transaction failed; nothing written was kept: " + e.getMessage());
     }
 
     private DbExecute begin() {

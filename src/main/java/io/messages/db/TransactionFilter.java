@@ -46,7 +46,7 @@ public final class TransactionFilter implements Filter {
         try {
             chain.proceed();
         } catch (RuntimeException | Error e) {
-            tx.endAfter(e);
+            tx.end(false);
             throw e;
         }
         if (tx.isActive()) {

@@ -3,7 +3,6 @@ package io.messages.db;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
-import io.helidon.dbclient.DbClientException;
 
 import org.jspecify.annotations.Nullable;
 
@@ -28,7 +27,7 @@ final class WriteGate {
     /**
      * Waits for the write turn.
      *
-     * @throws DbClientException if the turn did not come within the timeout (answered as 503)
+     * @throws DatabaseUnavailableException if the turn did not come within the timeout (answered as 503)
      */
     void enter() {
         if (turn == null) {
@@ -36,11 +35,11 @@ final class WriteGate {
         }
         try {
             if (!turn.tryAcquire(timeoutMillis, TimeUnit.MILLISECONDS)) {
-                throw new DbClientException("database busy: no write turn within " + timeoutMillis + " ms");
+                throw new DatabaseUnavailableException("database busy: no write turn within " + timeoutMillis + " ms");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new DbClientException("interrupted while waiting for the write turn", e);
+            throw new DatabaseUnavailableException("interrupted while waiting for the write turn", e);
         }
     }
 

@@ -16,7 +16,7 @@ import io.messages.db.Engine;
  * Meters of the database engine, read from it at scrape time:
  * {@code messages_transactions_total{outcome}}, {@code messages_db_commits_total} (committed
  * transactions per database commit is the group commit's batch size) and
- * {@code messages_db_writers_waiting} and
+ * {@code messages_db_connections_retired_total}, {@code messages_db_writers_waiting} and
  * {@code messages_db_pool_connections{state}} (active, idle, pending, total). Both are tagged
  * with the pool's name, so that several engines in one JVM (tests) do not share series.
  */
@@ -32,6 +32,10 @@ final class DatabaseMetrics {
         registry.getOrCreate(FunctionalCounter.builder("messages.db.commits", engine, e -> e.counts().databaseCommits())
                                      .description("Database commits that made written request transactions durable; "
                                                           + "with group commit one holds several")
+                                     .tags(List.of(pool)));
+        registry.getOrCreate(FunctionalCounter.builder("messages.db.connections.retired", engine, Engine::retiredConnections)
+                                     .description("Pooled connections retired because a commit, rollback or savepoint "
+                                                          + "failed on them or their server went away")
                                      .tags(List.of(pool)));
         registry.getOrCreate(Gauge.builder("messages.db.writers.waiting", engine, Engine::writersWaiting)
                                      .description("Requests waiting for the write turn (SQLite's single writer)")

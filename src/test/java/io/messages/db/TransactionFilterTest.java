@@ -1,5 +1,6 @@
 package io.messages.db;
 
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.Status;
 import io.helidon.webclient.api.ClientResponseTyped;
@@ -51,6 +52,10 @@ class TransactionFilterTest {
                         res.status(Status.CONFLICT_409).send("rejected after writing");
                     })
                     .get("/test/no-db", (req, res) -> res.send("no database here"))
+                    .get("/test/bad-statement", (req, res) -> {
+                        RequestTransaction.of(req).write().dml("INSERT INTO no_such_table VALUES (1)");
+                        res.send("claimed success");
+                    })
                     .get("/test/write-after-send", (req, res) -> {
                         res.send("sent");
                         try {
@@ -116,10 +121,26 @@ class TransactionFilterTest {
         on(database);
         ClientResponseTyped<String> res = client.get("/test/commit-fails").request(String.class);
 
-        assertThat(res.status(), is(Status.SERVICE_UNAVAILABLE_503));
+        // A constraint checked at commit is the request's own fault, not an outage: no Retry-After.
+        assertThat(res.status(), is(Status.INTERNAL_SERVER_ERROR_500));
         assertThat(res.entity(), not(containsString("claimed success")));
         assertThat(res.entity(), containsString("nothing was stored"));
         assertThat(Rows.count(engine), is(0L));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void statementThatFailsOnItsOwnAnswers500AndLeavesItsConnectionInThePool(TestDatabase database) {
+        on(database);
+        long retired = engine.retiredConnections();
+
+        ClientResponseTyped<String> res = client.get("/test/bad-statement").request(String.class);
+
+        assertThat(res.status(), is(Status.INTERNAL_SERVER_ERROR_500));
+        assertThat(res.headers().contains(HeaderNames.RETRY_AFTER), is(false));
+        assertThat(res.entity(), not(containsString("no_such_table")));
+        assertThat(Rows.count(engine), is(0L));
+        assertThat("a failed statement leaves a usable connection", engine.retiredConnections(), is(retired));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -137,13 +158,19 @@ class TransactionFilterTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(TestDatabase.class)
-    void failedRollbackReportsTheFirstFailure(TestDatabase database) {
+    void failedRollbackReportsTheFirstFailureAndRetiresItsConnection(TestDatabase database) {
         on(database);
+        long retired = engine.retiredConnections();
+
         ClientResponseTyped<String> res = client.get("/test/rollback-fails").request(String.class);
 
         assertThat(res.status(), is(Status.CONFLICT_409));
         assertThat(res.entity(), is("the first failure"));
         assertThat(Rows.count(engine), is(0L));
+        // SQLite refuses the rollback (no transaction is active): that connection is not trusted
+        // again. PostgreSQL only warns, so nothing failed there.
+        assertThat(engine.retiredConnections(), is(retired + (database == TestDatabase.SQLITE ? 1 : 0)));
+        assertThat(client.get("/record").queryParam("msg", "next").request(String.class).status(), is(Status.OK_200));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,0 +1,107 @@
+package io.messages.db;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
+import io.helidon.common.config.Config;
+import io.helidon.dbclient.DbClientException;
+import io.helidon.dbclient.jdbc.CloseableJdbcConnectionPool;
+
+/**
+ * The database client's connection pool: HikariCP, configured from {@code db.connection} exactly
+ * as Helidon's Hikari provider does it ({@code url}, {@code username}, {@code password}, every
+ * other key a HikariCP property), plus what that provider cannot do: retire one connection that
+ * can no longer be trusted ({@link GuardedConnection}). HikariCP by itself evicts a connection
+ * only for a few SQLSTATEs, never for SQLite's errors, and puts a connection whose rollback
+ * failed back into the pool, where every later user fails on it.
+ */
+final class ConnectionPool implements CloseableJdbcConnectionPool {
+    private static final System.Logger LOGGER = System.getLogger(ConnectionPool.class.getName());
+    // How Helidon's provider names the database type: "jdbc:sqlite", "jdbc:postgresql".
+    private static final Pattern DB_TYPE = Pattern.compile("(\\w+:\\w+):.*");
+
+    private final HikariDataSource dataSource;
+    private final String dbType;
+    private final LongAdder retired = new LongAdder();
+
+    private ConnectionPool(HikariDataSource dataSource, String dbType) {
+        this.dataSource = dataSource;
+        this.dbType = dbType;
+    }
+
+    /**
+     * Starts the pool described by the {@code db.connection} node (HikariCP connects at once, so
+     * an unreachable database fails here).
+     */
+    static ConnectionPool start(Config connection) {
+        Properties properties = new Properties();
+        Map<String, String> values = connection.detach().asMap().orElseGet(Map::of);
+        values.forEach((key, value) -> {
+            if (!key.equals("url") && !key.equals("username") && !key.equals("password") && !key.startsWith("helidon.")) {
+                properties.setProperty(key, value);
+            }
+        });
+        HikariConfig config = new HikariConfig(properties);
+        String url = values.getOrDefault("url", "");
+        config.setJdbcUrl(url);
+        config.setUsername(values.get("username"));
+        config.setPassword(values.get("password"));
+        Matcher type = DB_TYPE.matcher(url);
+        return new ConnectionPool(new HikariDataSource(config), type.matches() ? type.group(1) : DEFAULT_DB_TYPE);
+    }
+
+    @Override
+    public Connection connection() {
+        try {
+            return GuardedConnection.of(dataSource.getConnection(), this);
+        } catch (SQLException e) {
+            // The cause says why (pool timeout, refused, bad password); the URL stays out of it.
+            throw new DbClientException("no database connection: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String dbType() {
+        return dbType;
+    }
+
+    /** The pool's live figures, and the soft eviction of all its connections. */
+    HikariPoolMXBean figures() {
+        return dataSource.getHikariPoolMXBean();
+    }
+
+    /** How many connections were retired because they could no longer be trusted. */
+    long retired() {
+        return retired.sum();
+    }
+
+    /**
+     * Takes {@code pooled} out of the pool now: its physical connection is closed instead of being
+     * handed out again. When the failure says that its server went away (shut down, restarting,
+     * or no longer the primary), every other connection is retired too: idle ones now, busy ones
+     * when they are returned, so that none is left pointing at a server that is gone.
+     */
+    void retire(Connection pooled, SQLException why) {
+        retired.increment();
+        dataSource.evictConnection(pooled);
+        boolean serverGone = DatabaseFailure.serverGone(why);
+        if (serverGone) {
+            figures().softEvictConnections();
+        }
+        LOGGER.log(System.Logger.Level.WARNING, "Retired {0} after: {1}",
+                   serverGone ? "every pooled connection" : "a pooled connection", why.getMessage());
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,110 @@
+package io.messages.db;
+
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+import org.sqlite.SQLiteException;
+
+/**
+ * What a database failure means, decided in this one place from the failure itself (SQLSTATE,
+ * SQLite result code), whatever exception class carries it and wherever in a request it happened.
+ *
+ * <ul>
+ *     <li>{@link #unavailable(Throwable)}: the database cannot serve now but may in a moment:
+ *     a lost or refused connection, a server shutting down or starting, too many connections, a
+ *     serialization failure or deadlock, a read-only server (a demoted primary), SQLite busy,
+ *     locked, full or failing I/O, or one of this service's own refusals. Nothing was kept;
+ *     answered 503 with {@code Retry-After}. Everything else is a fault of the request's own
+ *     work (a constraint, a bug): 500.</li>
+ *     <li>{@link #serverGone(SQLException)}: the connection's server went away or stopped being a
+ *     primary, so every pooled connection to it is suspect, not only the one that failed.</li>
+ * </ul>
+ */
+public final class DatabaseFailure {
+    // PostgreSQL (and SQL standard) states, by class or exact code.
+    private static final Set<String> UNAVAILABLE_CLASSES = Set.of(
+            "08",  // connection exception: lost, refused, cannot be established
+            "53"); // insufficient resources: too many connections, disk full, out of memory
+    private static final Set<String> UNAVAILABLE_STATES = Set.of(
+            "57P01", // admin shutdown
+            "57P02", // crash shutdown
+            "57P03", // cannot connect now: starting up, in recovery
+            "40001", // serialization failure
+            "40P01", // deadlock detected
+            "25006"); // read-only SQL transaction: the server is (now) a standby
+    private static final Set<String> SERVER_GONE_STATES = Set.of("57P01", "57P02", "57P03", "25006");
+
+    // SQLite primary result codes (the low byte of extended codes).
+    private static final int SQLITE_BUSY = 5;
+    private static final int SQLITE_LOCKED = 6;
+    private static final int SQLITE_READONLY = 8;
+    private static final int SQLITE_IOERR = 10;
+    private static final int SQLITE_FULL = 13;
+    private static final int SQLITE_CANTOPEN = 14;
+    private static final Set<Integer> SQLITE_UNAVAILABLE = Set.of(
+            SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN);
+
+    private DatabaseFailure() {
+    }
+
+    /**
+     * Whether {@code failure}, or anything it was caused by, says the database is
+     * unavailable for now rather than the request's work being wrong.
+     *
+     * @param failure what a request, commit, rollback or pool checkout threw
+     * @return true to answer 503 with {@code Retry-After}
+     */
+    public static boolean unavailable(Throwable failure) {
+        return find(failure, 0);
+    }
+
+    /** Whether the disk holding the SQLite database is full, as {@code failure} says. */
+    public static boolean diskFull(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLiteException sqlite && primary(sqlite) == SQLITE_FULL) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether {@code failure} says the server behind the connection went away (shut down, crashed,
+     * restarting, or demoted to a standby), so that every pooled connection to it is suspect.
+     */
+    static boolean serverGone(SQLException failure) {
+        String state = failure.getSQLState();
+        return state != null && (state.startsWith("08") || SERVER_GONE_STATES.contains(state));
+    }
+
+    private static boolean find(@Nullable Throwable t, int depth) {
+        // Depth-bounded: cause chains are short, but may be cyclic. Suppressed failures (a rollback
+        // that failed after the real failure) do not decide.
+        if (t == null || depth > 16) {
+            return false;
+        }
+        if (t instanceof DatabaseUnavailableException || t instanceof SQLException sql && unavailable(sql)) {
+            return true;
+        }
+        return t.getCause() != t && find(t.getCause(), depth + 1);
+    }
+
+    private static boolean unavailable(SQLException e) {
+        if (e instanceof SQLiteException sqlite) {
+            return SQLITE_UNAVAILABLE.contains(primary(sqlite));
+        }
+        String state = e.getSQLState();
+        if (state != null && state.length() == 5) {
+            return UNAVAILABLE_CLASSES.contains(state.substring(0, 2)) || UNAVAILABLE_STATES.contains(state);
+        }
+        // No state: the pool's own timeout (SQLTransientConnectionException) and its kin.
+        return e instanceof SQLTransientException || e instanceof SQLRecoverableException;
+    }
+
+    private static int primary(SQLiteException e) {
+        return e.getResultCode().code & 0xff;
+    }
+}

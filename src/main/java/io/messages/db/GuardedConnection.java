@@ -1,0 +1,94 @@
+package io.messages.db;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A pooled connection, and the statements made on it, that retire the connection from the pool
+ * as soon as it can no longer be trusted:
+ * <ul>
+ *     <li>a transaction-control call failed: commit, rollback, the auto-commit switch, a
+ *     savepoint (call or {@code SAVEPOINT}/{@code RELEASE}/{@code ROLLBACK TO} statement). The
+ *     driver and the database may then disagree on whether a transaction is open: SQLite rolls
+ *     a transaction back by itself on a full disk or an I/O error, and every later
+ *     {@code setAutoCommit}, commit or rollback on that connection fails;</li>
+ *     <li>any call failed because the server went away ({@link DatabaseFailure#serverGone}).</li>
+ * </ul>
+ * A statement that failed on its own (a constraint, a syntax error, a deadlock victim) leaves the
+ * connection in the pool: the rollback that follows puts it back in a known state.
+ */
+final class GuardedConnection implements InvocationHandler {
+    private static final Set<String> CONTROL_CALLS = Set.of(
+            "commit", "rollback", "setAutoCommit", "setSavepoint", "releaseSavepoint");
+    private static final Set<String> STATEMENT_FACTORIES = Set.of("createStatement", "prepareStatement", "prepareCall");
+    private static final Pattern CONTROL_STATEMENT = Pattern.compile(
+            "\\s*(SAVEPOINT|RELEASE|ROLLBACK|COMMIT|BEGIN|END)\\b.*", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+
+    private final Connection pooled;
+    private final ConnectionPool pool;
+    private boolean retired;
+
+    private GuardedConnection(Connection pooled, ConnectionPool pool) {
+        this.pooled = pooled;
+        this.pool = pool;
+    }
+
+    /** {@code pooled}, guarded. */
+    static Connection of(Connection pooled, ConnectionPool pool) {
+        return proxy(Connection.class, new GuardedConnection(pooled, pool));
+    }
+
+    @Override
+    public @Nullable Object invoke(Object proxy, Method method, @Nullable Object[] args) throws Throwable {
+        Object result = call(pooled, method, args, CONTROL_CALLS.contains(method.getName()));
+        if (result instanceof Statement statement && STATEMENT_FACTORIES.contains(method.getName())) {
+            // The statement's own SQL (prepared) or each executed SQL (plain) tells a control statement.
+            String sql = args != null && args.length > 0 && args[0] instanceof String s ? s : null;
+            @SuppressWarnings("unchecked")
+            Class<Statement> type = (Class<Statement>) method.getReturnType();
+            return proxy(type, (p, m, a) -> call(statement, m, a, isControl(sql) || isControl(firstString(a))));
+        }
+        return result;
+    }
+
+    private @Nullable Object call(Object target, Method method, @Nullable Object[] args, boolean control)
+            throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            Throwable failure = e.getCause();
+            if (failure instanceof SQLException sql && (control || DatabaseFailure.serverGone(sql))) {
+                retire(sql);
+            }
+            throw failure;
+        }
+    }
+
+    private synchronized void retire(SQLException why) {
+        if (!retired) {
+            retired = true;
+            pool.retire(pooled, why);
+        }
+    }
+
+    private static boolean isControl(@Nullable String sql) {
+        return sql != null && CONTROL_STATEMENT.matcher(sql).matches();
+    }
+
+    private static @Nullable String firstString(@Nullable Object[] args) {
+        return args != null && args.length > 0 && args[0] instanceof String s ? s : null;
+    }
+
+    private static <T> T proxy(Class<T> type, InvocationHandler handler) {
+        return type.cast(Proxy.newProxyInstance(GuardedConnection.class.getClassLoader(), new Class<?>[] {type}, handler));
+    }
+}
