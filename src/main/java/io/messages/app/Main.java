@@ -6,9 +6,12 @@ import java.util.List;
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.messages.db.Engine;
 import io.messages.db.TransactionFilter;
+import io.messages.http.CloseWhenAsked;
+import io.messages.http.StrictHttp1;
 import io.messages.message.MessageLimits;
 import io.messages.message.MessageService;
 import io.messages.message.MessageStore;
@@ -58,8 +61,7 @@ public final class Main {
         Engine engine = Engine.open(config.get("db"));
         ConnectionDrain drain = new ConnectionDrain();
         try {
-            WebServer server = WebServer.builder()
-                    .config(config.get("server"))
+            WebServer server = webServer(config.get("server"))
                     .addFeature(Observability.feature(config.get("server.features.observe"), engine))
                     .routing(routing -> routing(routing, engine, limits, drain))
                     .build()
@@ -73,6 +75,19 @@ public final class Main {
     }
 
     /**
+     * The web server as configured by {@code server}, its public socket speaking strict HTTP/1.1
+     * ({@link StrictHttp1}).
+     *
+     * @param server the {@code server} config node
+     * @return the builder, for routing and features to be added
+     */
+    public static WebServerConfig.Builder webServer(Config server) {
+        WebServerConfig.Builder builder = WebServer.builder().config(server);
+        StrictHttp1.apply(builder, server);
+        return builder;
+    }
+
+    /**
      * The routes of the service, each request timed and in its own transaction of {@code engine}.
      *
      * @param routing the routing to set up
@@ -81,7 +96,8 @@ public final class Main {
      * @param drain   the drain used when the service stops
      */
     public static void routing(HttpRouting.Builder routing, Engine engine, MessageLimits limits, ConnectionDrain drain) {
-        routing.addFilter(new RequestMetrics(MessageService.ROUTES))
+        routing.addFilter(new CloseWhenAsked())
+                .addFilter(new RequestMetrics(MessageService.ROUTES))
                 .addFilter(drain)
                 .addFilter(new TransactionFilter(engine))
                 .register("/", new MessageService(new MessageStore(), limits));

@@ -7,7 +7,13 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,6 +61,78 @@ public final class RawHttp {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Everything the server sent on one connection: the responses in order, and whether it then
+     * closed the connection.
+     *
+     * @param responses every complete response (a {@code 100 Continue} counts as one)
+     * @param closed    whether the server closed the connection (end of stream or reset)
+     */
+    public record Conversation(List<Response> responses, boolean closed) {
+    }
+
+    /**
+     * Sends {@code request} to 127.0.0.1:{@code port}, optionally ends the client's side
+     * ({@code endOutput}, as a client that sent everything it had), and reads until the server
+     * closes the connection or {@code wait} passes.
+     */
+    public static Conversation converse(int port, String request, boolean endOutput, Duration wait) {
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        boolean closed = false;
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            if (endOutput) {
+                socket.shutdownOutput();
+            }
+            long deadline = System.nanoTime() + wait.toNanos();
+            byte[] buffer = new byte[8192];
+            while (!closed) {
+                int left = (int) TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    break;
+                }
+                socket.setSoTimeout(left);
+                try {
+                    int n = socket.getInputStream().read(buffer);
+                    if (n < 0) {
+                        closed = true;
+                    } else {
+                        received.write(buffer, 0, n);
+                    }
+                } catch (SocketTimeoutException e) {
+                    break;
+                } catch (SocketException e) {
+                    closed = true; // reset by the server
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Conversation(parse(received.toByteArray()), closed);
+    }
+
+    private static List<Response> parse(byte[] bytes) {
+        String text = new String(bytes, StandardCharsets.ISO_8859_1);
+        List<Response> responses = new ArrayList<>();
+        int at = 0;
+        while (at < text.length()) {
+            int end = text.indexOf("\r\n\r\n", at);
+            if (end < 0) {
+                break;
+            }
+            String head = text.substring(at, end);
+            Matcher length = CONTENT_LENGTH.matcher(head);
+            int bodyLength = length.find() ? Integer.parseInt(length.group(1)) : 0;
+            int bodyEnd = Math.min(text.length(), end + 4 + bodyLength);
+            byte[] body = text.substring(end + 4, bodyEnd).getBytes(StandardCharsets.ISO_8859_1);
+            responses.add(new Response(Integer.parseInt(head.substring(9, 12)), head,
+                                       new String(body, StandardCharsets.UTF_8)));
+            at = bodyEnd;
+        }
+        return responses;
     }
 
     /** {@code GET target} with {@code Connection: close}. */

@@ -58,8 +58,7 @@ public final class TestServers {
         Config config = database.config(overrides);
         Engine engine = Engine.open(config.get("db"));
         MessageLimits limits = MessageLimits.from(config.get("messages"));
-        WebServer server = WebServer.builder()
-                .config(config.get("server"))
+        WebServer server = Main.webServer(config.get("server"))
                 .routing(routing -> {
                     Main.routing(routing, engine, limits, new ConnectionDrain());
                     extraRoutes.accept(routing);

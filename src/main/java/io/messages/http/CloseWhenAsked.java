@@ -1,0 +1,24 @@
+package io.messages.http;
+
+import io.helidon.http.HeaderValues;
+import io.helidon.webserver.CloseConnectionException;
+import io.helidon.webserver.http.Filter;
+import io.helidon.webserver.http.FilterChain;
+import io.helidon.webserver.http.RoutingRequest;
+import io.helidon.webserver.http.RoutingResponse;
+
+/**
+ * Closes the connection after a response that says {@code Connection: close} (a stopping
+ * server's drain, an error that ends the connection). Helidon 4.1.7 sends the header but then
+ * waits for the client's next request on the same connection (helidon-io/helidon#12324, fixed
+ * in later releases). Installed first, so that everything else has finished with the request.
+ */
+public final class CloseWhenAsked implements Filter {
+    @Override
+    public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
+        chain.proceed();
+        if (res.headers().contains(HeaderValues.CONNECTION_CLOSE)) {
+            throw new CloseConnectionException("the response closes the connection");
+        }
+    }
+}
