@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,6 +32,7 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
     private final HikariDataSource dataSource;
     private final String dbType;
     private final LongAdder retired = new LongAdder();
+    private volatile Consumer<SQLException> failures = failure -> { };
 
     private ConnectionPool(HikariDataSource dataSource, String dbType) {
         this.dataSource = dataSource;
@@ -71,6 +73,16 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
     @Override
     public String dbType() {
         return dbType;
+    }
+
+    /** Tells {@code listener} of every failure a statement or transaction call meets on any connection. */
+    void onFailure(Consumer<SQLException> listener) {
+        this.failures = listener;
+    }
+
+    /** A call on one of this pool's connections failed. */
+    void failed(SQLException failure) {
+        failures.accept(failure);
     }
 
     /** The pool's live figures, and the soft eviction of all its connections. */

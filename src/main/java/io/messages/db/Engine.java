@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -11,6 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.helidon.common.config.Config;
 import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbRow;
 import io.helidon.dbclient.DbStatements;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
 
@@ -45,7 +47,12 @@ public final class Engine implements AutoCloseable {
         this.location = location;
         this.writeGate = writeGate;
         this.poolName = poolName;
-        this.file = location.file().map(DatabaseFile::opened);
+        this.file = location.file().map(path -> DatabaseFile.opened(path, this::secureCommittedWrites));
+        file.ifPresent(f -> pool.onFailure(failure -> {
+            if (DatabaseFailure.diskFull(failure)) {
+                f.writeFailedForSpace();
+            }
+        }));
         // Only a single-writer database queues its writers, so only there can they share commits.
         this.groupCommit = location.singleWriter() && groupCommit.enabled() ? new GroupCommit(this, groupCommit) : null;
     }
@@ -92,6 +99,7 @@ public final class Engine implements AutoCloseable {
             engine.close();
             throw new EngineException("cannot create the schema in " + location.masked() + ": " + rootMessage(e), e);
         }
+        engine.file.ifPresent(DatabaseFile::noteLog);
         return engine;
     }
 
@@ -171,6 +179,23 @@ public final class Engine implements AutoCloseable {
         });
     }
 
+    // The write-ahead log was lost under the open connections (see DatabaseFile): every committed
+    // write is copied out of it, through a connection that still has it open, into the database
+    // file, so that none depends on it any more, however this process ends.
+    private void secureCommittedWrites() {
+        LOGGER.log(System.Logger.Level.ERROR, "The write-ahead log of {0} was deleted or replaced under the service:"
+                + " writes are refused until a restart; copying every committed write into the database file",
+                   location.masked());
+        try (Stream<DbRow> result = client.execute().query("PRAGMA wal_checkpoint(TRUNCATE)")) {
+            DbRow row = result.findFirst().orElseThrow();
+            boolean complete = row.column("busy").get(Number.class).intValue() == 0;
+            LOGGER.log(complete ? System.Logger.Level.INFO : System.Logger.Level.ERROR,
+                       complete ? "Every committed write is in the database file" : "The checkpoint could not complete");
+        } catch (RuntimeException e) {
+            LOGGER.log(System.Logger.Level.ERROR, "Copying committed writes into the database file failed", e);
+        }
+    }
+
     WriteGate writeGate() {
         return writeGate;
     }
@@ -186,6 +211,7 @@ public final class Engine implements AutoCloseable {
     void countEnd(boolean commit, boolean wrote, boolean onlyAppended) {
         (commit ? committed : rolledBack).increment();
         if (commit && wrote) {
+            file.ifPresent(DatabaseFile::written);
             databaseCommits.increment();
             // changes first: a reader that sees the new write count must see the change too.
             if (!onlyAppended) {
@@ -200,6 +226,7 @@ public final class Engine implements AutoCloseable {
         if (kept == 0) {
             return;
         }
+        file.ifPresent(DatabaseFile::written);
         committed.add(kept);
         databaseCommits.increment();
         if (changed) {

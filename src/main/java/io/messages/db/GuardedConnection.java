@@ -66,8 +66,11 @@ final class GuardedConnection implements InvocationHandler {
             return method.invoke(target, args);
         } catch (InvocationTargetException e) {
             Throwable failure = e.getCause();
-            if (failure instanceof SQLException sql && (control || DatabaseFailure.serverGone(sql))) {
-                retire(sql);
+            if (failure instanceof SQLException sql) {
+                pool.failed(sql);
+                if (control || DatabaseFailure.serverGone(sql)) {
+                    retire(sql);
+                }
             }
             throw failure;
         }

@@ -1,6 +1,7 @@
 package io.messages.ops;
 
 import java.util.Optional;
+import java.util.function.Function;
 
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
@@ -8,20 +9,34 @@ import io.helidon.health.HealthCheckType;
 import io.messages.db.DatabaseFile;
 
 /**
- * Readiness of a SQLite database file: the same test that writes pass before they are accepted
- * (see {@link DatabaseFile}). A query alone cannot see these faults: open connections keep
- * answering from a file that was moved or deleted.
+ * Health of a SQLite database file (see {@link DatabaseFile}); a query alone cannot see these
+ * faults, since open connections keep answering from a file that was moved or deleted.
+ * Readiness: the file can take writes and the disk is not full; both recover by themselves.
+ * Liveness: the file can still be trusted in this process at all; when its write-ahead log was
+ * lost, only a restart recovers, so Kubernetes is asked for one.
  */
 final class DatabaseFileCheck implements HealthCheck {
     private final DatabaseFile file;
+    private final HealthCheckType type;
+    private final Function<DatabaseFile, Optional<String>> problem;
 
-    DatabaseFileCheck(DatabaseFile file) {
+    private DatabaseFileCheck(DatabaseFile file, HealthCheckType type, Function<DatabaseFile, Optional<String>> problem) {
         this.file = file;
+        this.type = type;
+        this.problem = problem;
+    }
+
+    static DatabaseFileCheck readiness(DatabaseFile file) {
+        return new DatabaseFileCheck(file, HealthCheckType.READINESS, DatabaseFile::readinessProblem);
+    }
+
+    static DatabaseFileCheck liveness(DatabaseFile file) {
+        return new DatabaseFileCheck(file, HealthCheckType.LIVENESS, DatabaseFile::lost);
     }
 
     @Override
     public HealthCheckType type() {
-        return HealthCheckType.READINESS;
+        return type;
     }
 
     @Override
@@ -31,11 +46,11 @@ final class DatabaseFileCheck implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        Optional<String> problem = file.problem();
+        Optional<String> found = problem.apply(file);
         HealthCheckResponse.Builder response = HealthCheckResponse.builder()
-                .status(problem.isEmpty())
+                .status(found.isEmpty())
                 .detail("file", file.path().toString());
-        problem.ifPresent(it -> response.detail("problem", it));
+        found.ifPresent(it -> response.detail("problem", it));
         return response.build();
     }
 }

@@ -12,7 +12,7 @@ import io.messages.db.Engine;
 
 /**
  * Helidon's observe feature for this service: health under {@code /observe/health} (liveness
- * never depends on the database, readiness does) and Prometheus metrics under
+ * does not depend on the database being reachable, readiness does) and Prometheus metrics under
  * {@code /observe/metrics}, on the sockets named in {@code server.features.observe.sockets}
  * (the {@code admin} socket by default, so the public port never exposes them).
  */
@@ -42,7 +42,8 @@ public final class Observability {
                                   .timeout(Duration.ofSeconds(2))
                                   .build(),
                           HealthCheckType.READINESS);
-        engine.file().ifPresent(file -> health.addCheck(new DatabaseFileCheck(file)));
+        engine.file().ifPresent(file -> health.addCheck(DatabaseFileCheck.readiness(file))
+                .addCheck(DatabaseFileCheck.liveness(file)));
         return ObserveFeature.builder()
                 .config(observe)
                 .addObserver(health.build())

@@ -1,0 +1,104 @@
+package io.messages.testing;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Concurrent clients writing unique messages ({@code GET /record}) until stopped, each noting
+ * what was acknowledged (200), refused (503) and anything else. Bounded: every writer stops after
+ * 60 s whatever happens.
+ */
+public final class Writers implements AutoCloseable {
+    private static final Duration AT_MOST = Duration.ofSeconds(60);
+
+    private final Set<String> acknowledged = ConcurrentHashMap.newKeySet();
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean writing = new AtomicBoolean(true);
+    private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
+    private final List<Future<?>> running = new ArrayList<>();
+
+    private Writers() {
+    }
+
+    /**
+     * Starts {@code count} writers on {@code port}, each pausing {@code pause} between writes;
+     * {@code message(writer, i)} makes the i-th message of a writer.
+     */
+    public static Writers start(int port, int count, Duration pause, MessageMaker message) {
+        Writers writers = new Writers();
+        long deadline = System.nanoTime() + AT_MOST.toNanos();
+        for (int w = 0; w < count; w++) {
+            int writer = w;
+            writers.running.add(writers.threads.submit(() -> {
+                for (int i = 0; writers.writing.get() && System.nanoTime() < deadline; i++) {
+                    String msg = message.make(writer, i);
+                    HttpResponse<String> res = Http.get(port, "/record?msg=" + msg);
+                    switch (res.statusCode()) {
+                        case 200 -> writers.acknowledged.add(msg);
+                        case 503 -> writers.refused.add(msg);
+                        default -> writers.unexpected.add(res.statusCode() + " " + res.body());
+                    }
+                    Thread.sleep(pause);
+                }
+                return null;
+            }));
+        }
+        return writers;
+    }
+
+    /** Makes the i-th message of a writer. */
+    @FunctionalInterface
+    public interface MessageMaker {
+        String make(int writer, int i);
+    }
+
+    /** Waits until {@code done} is true (checked every 10 ms), at most {@code wait}; returns whether it became true. */
+    public static boolean await(BooleanSupplier done, Duration wait) throws InterruptedException {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    public Set<String> acknowledged() {
+        return acknowledged;
+    }
+
+    public Set<String> refused() {
+        return refused;
+    }
+
+    /** Answers that were neither 200 nor 503, with their bodies. */
+    public List<String> unexpected() {
+        return List.copyOf(unexpected);
+    }
+
+    /** Stops every writer and waits for its last request to be answered. */
+    @Override
+    public void close() throws Exception {
+        writing.set(false);
+        try {
+            for (Future<?> writer : running) {
+                writer.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+}
