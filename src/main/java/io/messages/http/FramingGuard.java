@@ -43,6 +43,9 @@ final class FramingGuard implements Supplier<byte[]> {
         this.socket = connection.dataReader();
         this.framing = new RequestFraming(limits);
         this.timeoutNanos = readTimeout.toNanos();
+        if (timeoutNanos > 0) {
+            ReadDeadlines.watch(this);
+        }
     }
 
     @Override
@@ -68,6 +71,11 @@ final class FramingGuard implements Supplier<byte[]> {
             }
             framing.feed(bytes);
         }
+    }
+
+    /** Whether the connection is still open. */
+    boolean open() {
+        return connection.serverSocket().isConnected();
     }
 
     /** Whether this has been waiting for bytes for longer than the read timeout at {@code now}. */
@@ -96,7 +104,6 @@ final class FramingGuard implements Supplier<byte[]> {
         partialWhileWaiting = framing.midRequest();
         waitingSince = System.nanoTime();
         state.set(WAITING);
-        ReadDeadlines.waiting(this);
         try {
             socket.ensureAvailable();
         } catch (DataReader.InsufficientDataAvailableException e) {
@@ -105,8 +112,6 @@ final class FramingGuard implements Supplier<byte[]> {
         } catch (RuntimeException e) {
             endWait();
             throw e;
-        } finally {
-            ReadDeadlines.done(this);
         }
         endWait();
         return socket.readBytes(socket.available());

@@ -7,13 +7,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * Ends reads that waited too long. Helidon 4.1.7 does not apply
  * {@code server.connection-options.read-timeout} to the sockets it accepts, so a client that
- * stops sending would hold its connection for ever. Each connection waiting for bytes is listed
- * here with the time it began to wait; one daemon thread looks at the list every
- * {@value #SWEEP_MILLIS} ms and times out those past their limit.
+ * stops sending would hold its connection for ever. Every open connection is listed here; one
+ * daemon thread looks at the list every {@value #SWEEP_MILLIS} ms, times out those that have
+ * waited for bytes past their limit, and forgets those that were closed.
  */
 final class ReadDeadlines {
     private static final long SWEEP_MILLIS = 100;
-    private static final Set<FramingGuard> WAITING = ConcurrentHashMap.newKeySet();
+    private static final Set<FramingGuard> WATCHED = ConcurrentHashMap.newKeySet();
 
     static {
         Thread.ofPlatform().name("messages-read-deadlines").daemon(true).start(ReadDeadlines::sweep);
@@ -22,14 +22,9 @@ final class ReadDeadlines {
     private ReadDeadlines() {
     }
 
-    /** {@code guard} starts waiting for bytes now. */
-    static void waiting(FramingGuard guard) {
-        WAITING.add(guard);
-    }
-
-    /** {@code guard} stopped waiting (bytes came, or the connection ended). */
-    static void done(FramingGuard guard) {
-        WAITING.remove(guard);
+    /** Watches the reads of {@code guard}'s connection until it is closed. */
+    static void watch(FramingGuard guard) {
+        WATCHED.add(guard);
     }
 
     private static void sweep() {
@@ -40,9 +35,11 @@ final class ReadDeadlines {
                 return;
             }
             long now = System.nanoTime();
-            for (FramingGuard guard : WAITING) {
-                if (guard.expired(now)) {
-                    WAITING.remove(guard);
+            for (FramingGuard guard : WATCHED) {
+                if (!guard.open()) {
+                    WATCHED.remove(guard);
+                } else if (guard.expired(now)) {
+                    WATCHED.remove(guard);
                     guard.timeOut();
                 }
             }

@@ -1,9 +1,9 @@
 package io.messages.http;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -76,11 +76,11 @@ final class RequestFraming {
 
     // The request being read.
     private State state = State.REQUEST_LINE;
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private final Bytes line = new Bytes();
     private boolean lineEndsSoon;
     private boolean started;
-    private final ByteArrayOutputStream head = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+    private final Bytes head = new Bytes();
+    private final Bytes body = new Bytes();
     private int sectionBytes;
     private long remaining;
     private final List<String> contentLengths = new ArrayList<>();
@@ -99,22 +99,14 @@ final class RequestFraming {
             return;
         }
         try {
-            for (int i = 0; i < bytes.length && !closeRequested; i++) {
-                if (state == State.BODY || state == State.CHUNK_DATA) {
-                    int n = (int) Math.min(remaining, bytes.length - i);
-                    body.write(bytes, i, n);
-                    remaining -= n;
-                    i += n - 1;
-                    if (remaining == 0) {
-                        if (state == State.BODY) {
-                            finish();
-                        } else {
-                            state = State.CHUNK_CR;
-                        }
-                    }
-                } else {
-                    next(bytes[i]);
-                }
+            int at = 0;
+            while (at < bytes.length && !closeRequested) {
+                at = switch (state) {
+                    case BODY, CHUNK_DATA -> content(bytes, at);
+                    case CHUNK_CR -> expect(bytes[at], '\r', State.CHUNK_LF, at);
+                    case CHUNK_LF -> expect(bytes[at], '\n', State.CHUNK_SIZE, at);
+                    default -> line(bytes, at);
+                };
             }
         } catch (Rejected e) {
             rejection = e.rejection;
@@ -151,59 +143,76 @@ final class RequestFraming {
         return wanted;
     }
 
-    private void next(byte b) {
-        switch (state) {
-            case CHUNK_CR -> expect(b, '\r', State.CHUNK_LF);
-            case CHUNK_LF -> expect(b, '\n', State.CHUNK_SIZE);
-            default -> lineByte(b);
+    // Body bytes, as many as the body or chunk still has; returns where they end.
+    private int content(byte[] bytes, int from) {
+        int n = (int) Math.min(remaining, bytes.length - from);
+        body.add(bytes, from, n);
+        remaining -= n;
+        if (remaining == 0) {
+            if (state == State.BODY) {
+                finish();
+            } else {
+                state = State.CHUNK_CR;
+            }
         }
+        return from + n;
     }
 
-    private void expect(byte b, char wanted, State then) {
+    private int expect(byte b, char wanted, State then, int at) {
         if (b != wanted) {
             throw new Rejected(CHUNK);
         }
         state = then;
+        return at + 1;
     }
 
-    // Collects a line; it must end with CRLF: a bare CR or a bare LF is an error (RFC 9112 2.2).
-    private void lineByte(byte b) {
+    // Bytes of the current line, up to its end; it must end with CRLF: a bare CR or a bare LF is
+    // an error (RFC 9112 2.2). Returns where it stopped.
+    private int line(byte[] bytes, int from) {
         if (lineEndsSoon) {
-            if (b != '\n') {
+            if (bytes[from] != '\n') {
                 throw new Rejected(LINE_END);
             }
             lineEndsSoon = false;
-            byte[] text = line.toByteArray();
-            line.reset();
+            byte[] text = line.copy();
+            line.clear();
             onLine(text);
-            return;
+            return from + 1;
         }
-        if (b == '\n') {
+        int end = from;
+        while (end < bytes.length && bytes[end] != '\r' && bytes[end] != '\n') {
+            end++;
+        }
+        if (end > from) {
+            started = true;
+            line.add(bytes, from, end - from);
+            switch (state) {
+                case REQUEST_LINE -> limit(line.length() > limits.maxRequestLine(), LINE_TOO_LONG);
+                case HEADERS, TRAILERS -> limit(sectionBytes + line.length() > limits.maxHeaders(), HEADERS_TOO_LONG);
+                default -> limit(line.length() > MAX_CHUNK_LINE, CHUNK);
+            }
+        }
+        if (end == bytes.length) {
+            return end;
+        }
+        if (bytes[end] == '\n') {
             throw new Rejected(LINE_END);
         }
         started = true;
-        if (b == '\r') {
-            lineEndsSoon = true;
-            return;
-        }
-        line.write(b);
-        switch (state) {
-            case REQUEST_LINE -> limit(line.size() > limits.maxRequestLine(), LINE_TOO_LONG);
-            case HEADERS, TRAILERS -> limit(sectionBytes + line.size() > limits.maxHeaders(), HEADERS_TOO_LONG);
-            default -> limit(line.size() > MAX_CHUNK_LINE, CHUNK);
-        }
+        lineEndsSoon = true;
+        return end + 1;
     }
 
     private void onLine(byte[] text) {
         switch (state) {
             case REQUEST_LINE -> {
-                if (text.length == 0 && head.size() == 0) {
+                if (text.length == 0 && head.length() == 0) {
                     started = false; // RFC 9112 2.2: empty lines before a request are ignored
                     return;
                 }
                 requestLine(text);
-                head.writeBytes(text);
-                head.writeBytes(CRLF);
+                head.add(text);
+                head.add(CRLF);
                 state = State.HEADERS;
             }
             case HEADERS -> {
@@ -213,8 +222,8 @@ final class RequestFraming {
                 }
                 sectionBytes += text.length + 2;
                 if (header(text)) {
-                    head.writeBytes(text);
-                    head.writeBytes(CRLF);
+                    head.add(text);
+                    head.add(CRLF);
                 }
             }
             case CHUNK_SIZE -> chunkSize(text);
@@ -355,7 +364,7 @@ final class RequestFraming {
             int c = text[i] & 0xff;
             limit(c < 0x20 && c != '\t' || c == 0x7f, CHUNK);
         }
-        limit(body.size() + size > limits.maxPayload(), BODY_TOO_LARGE);
+        limit(body.length() + size > limits.maxPayload(), BODY_TOO_LARGE);
         if (size == 0) {
             state = State.TRAILERS;
         } else {
@@ -366,15 +375,15 @@ final class RequestFraming {
 
     // The request is complete: its head with one Content-Length, then its body.
     private void finish() {
-        if (body.size() > 0) {
-            head.writeBytes(("Content-Length: " + body.size() + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        if (body.length() > 0) {
+            head.add(("Content-Length: " + body.length() + "\r\n").getBytes(StandardCharsets.US_ASCII));
         }
-        head.writeBytes(CRLF);
-        head.writeBytes(body.toByteArray());
-        complete.add(head.toByteArray());
+        head.add(CRLF);
+        head.add(body);
+        complete.add(head.copy());
         closeRequested = close;
-        head.reset();
-        body.reset();
+        head.clear();
+        body.clear();
         contentLengths.clear();
         transferCodings.clear();
         sectionBytes = 0;
@@ -408,6 +417,40 @@ final class RequestFraming {
             }
         }
         return -1;
+    }
+
+    // A growing byte array; ByteArrayOutputStream would take a lock for every byte.
+    private static final class Bytes {
+        private byte[] data = new byte[512];
+        private int length;
+
+        void add(byte[] bytes, int from, int n) {
+            if (length + n > data.length) {
+                data = Arrays.copyOf(data, Math.max(data.length * 2, length + n));
+            }
+            System.arraycopy(bytes, from, data, length, n);
+            length += n;
+        }
+
+        void add(byte[] bytes) {
+            add(bytes, 0, bytes.length);
+        }
+
+        void add(Bytes bytes) {
+            add(bytes.data, 0, bytes.length);
+        }
+
+        int length() {
+            return length;
+        }
+
+        byte[] copy() {
+            return Arrays.copyOf(data, length);
+        }
+
+        void clear() {
+            length = 0;
+        }
     }
 
     // Unwinds the byte loop at the first error; no stack trace needed.
