@@ -1,7 +1,10 @@
 package io.messages.db;
 
+import java.lang.reflect.Method;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.LongAdder;
@@ -28,6 +31,7 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
     private static final System.Logger LOGGER = System.getLogger(ConnectionPool.class.getName());
     // How Helidon's provider names the database type: "jdbc:sqlite", "jdbc:postgresql".
     private static final Pattern DB_TYPE = Pattern.compile("(\\w+:\\w+):.*");
+    private static final Map<String, String> HIKARI_NAMES = hikariNames();
 
     private final HikariDataSource dataSource;
     private final String dbType;
@@ -44,11 +48,16 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
      * an unreachable database fails here).
      */
     static ConnectionPool start(Config connection) {
-        Properties properties = new Properties();
         Map<String, String> values = connection.detach().asMap().orElseGet(Map::of);
+        Properties properties = new Properties();
         values.forEach((key, value) -> {
             if (!key.equals("url") && !key.equals("username") && !key.equals("password") && !key.startsWith("helidon.")) {
-                properties.setProperty(key, value);
+                String name = hikariName(key);
+                // Spelled differently from HikariCP's name, it came from an environment variable,
+                // which overrides the file.
+                if (!properties.containsKey(name) || !key.equals(name)) {
+                    properties.setProperty(name, value);
+                }
             }
         });
         HikariConfig config = new HikariConfig(properties);
@@ -58,6 +67,28 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
         config.setPassword(values.get("password"));
         Matcher type = DB_TYPE.matcher(url);
         return new ConnectionPool(new HikariDataSource(config), type.matches() ? type.group(1) : DEFAULT_DB_TYPE);
+    }
+
+    // HikariCP's spelling of a property: environment variables reach the config in lower case
+    // (DB_CONNECTION_MAXIMUMPOOLSIZE is db.connection.maximumpoolsize), and HikariCP would refuse
+    // them. Driver properties (dataSource.*) keep their own spelling.
+    private static String hikariName(String key) {
+        String lower = key.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("datasource.")) {
+            return "dataSource." + key.substring("datasource.".length());
+        }
+        return HIKARI_NAMES.getOrDefault(lower, key);
+    }
+
+    private static Map<String, String> hikariNames() {
+        Map<String, String> names = new HashMap<>();
+        for (Method method : HikariConfig.class.getMethods()) {
+            if (method.getName().startsWith("set") && method.getParameterCount() == 1) {
+                String name = Character.toLowerCase(method.getName().charAt(3)) + method.getName().substring(4);
+                names.put(name.toLowerCase(Locale.ROOT), name);
+            }
+        }
+        return Map.copyOf(names);
     }
 
     @Override

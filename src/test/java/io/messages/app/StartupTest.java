@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.messages.testing.ChildJvm;
+import io.messages.testing.Scrape;
 import io.messages.testing.TestConfig;
 
 import org.junit.jupiter.api.Test;
@@ -69,13 +70,16 @@ class StartupTest {
     }
 
     @Test
-    void environmentVariablesOverridePortsAndDatabaseUrl() throws Exception {
+    void environmentVariablesOverridePortsDatabaseUrlAndPoolSize() throws Exception {
         int port = ChildJvm.freePort();
         int adminPort = ChildJvm.freePort();
         Path db = TestConfig.tempDir().resolve("from-env.db");
+        // Environment variables reach the config in lower case: db.connection.maximumpoolsize
+        // must still override the file's maximumPoolSize (8), as the Kubernetes overlay does.
         Process process = start(Map.of("SERVER_PORT", String.valueOf(port),
                                        "SERVER_SOCKETS_0_PORT", String.valueOf(adminPort),
-                                       "DB_CONNECTION_URL", "jdbc:sqlite:" + db));
+                                       "DB_CONNECTION_URL", "jdbc:sqlite:" + db,
+                                       "DB_CONNECTION_MAXIMUMPOOLSIZE", "3"));
         try {
             HttpResponse<String> res = ChildJvm.awaitAnswer(port, "/record?msg=env");
             HttpResponse<String> ready = ChildJvm.awaitAnswer(adminPort, "/observe/health/ready");
@@ -83,10 +87,21 @@ class StartupTest {
             assertThat(res.body(), is("Recorded: env"));
             assertThat(Files.isRegularFile(db), is(true));
             assertThat(ready.statusCode(), is(200));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            double total;
+            while ((total = poolTotal(adminPort)) < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat("the pool fills to the size from the environment", total, is(3.0));
         } finally {
             process.destroy();
             process.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    private static double poolTotal(int adminPort) throws InterruptedException {
+        return new Scrape(ChildJvm.awaitAnswer(adminPort, "/observe/metrics").body())
+                .value("messages_db_pool_connections", "state=\"total\"");
     }
 
     private static void assertOneClearLine(Result result, String says) {

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -13,6 +14,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -22,6 +24,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
@@ -32,12 +35,14 @@ import io.messages.testing.TestConfig;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.both;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 
 /**
  * No cluster can run here, so the manifests are proven every other way: rendered by kubectl's
@@ -47,6 +52,7 @@ import static org.hamcrest.Matchers.notNullValue;
  */
 class KubernetesManifestsIT {
     private static final Path BASE = Path.of("k8s", "base");
+    private static final Path POSTGRES = Path.of("k8s", "overlays", "postgres");
     private static final Path CONTAINERFILE = Path.of("k8s", "Containerfile");
 
     @Test
@@ -78,6 +84,8 @@ class KubernetesManifestsIT {
         assertThat(service.getSpec().getPorts().size(), is(1));
         assertThat(service.getSpec().getPorts().getFirst().getTargetPort().getStrVal(), is("http"));
         assertThat(service.getSpec().getSelector(), is(set.getSpec().getSelector().getMatchLabels()));
+        assertThat("the Service selects the pods", set.getSpec().getTemplate().getMetadata().getLabels().entrySet()
+                .containsAll(service.getSpec().getSelector().entrySet()), is(true));
         for (HasMetadata object : objects) {
             assertThat(object.getKind() + " carries the common labels", object.getMetadata().getLabels(),
                        org.hamcrest.Matchers.hasEntry("app.kubernetes.io/name", "messages"));
@@ -85,39 +93,93 @@ class KubernetesManifestsIT {
     }
 
     @Test
-    void postgresOverlayRendersThreeReplicasWithSecretPasswordAndDisruptionBudget() throws Exception {
-        Path copy = TestConfig.tempDir();
-        Manifests.copyTree(Path.of("k8s"), copy.resolve("k8s"));
-        Manifests.copyTree(Path.of("config"), copy.resolve("config"));
-        Path overlay = copy.resolve("k8s/overlays/postgres");
-        // The password file is git-ignored; the committed example stands in for it.
-        Files.copy(overlay.resolve("db-password.txt.example"), overlay.resolve("db-password.txt"));
-
-        List<HasMetadata> objects = Manifests.render(overlay);
+    void postgresOverlayDeploysAnHaPostgresThroughCloudNativePgAndAutoscaledReplicasThatFitItsConnections()
+            throws Exception {
+        List<HasMetadata> objects = Manifests.render(POSTGRES);
         Deployment deployment = Manifests.find(objects, Deployment.class, "messages");
-        Container container = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst();
-        ConfigMap database = Manifests.find(objects, ConfigMap.class, "messages-database");
-        Secret password = Manifests.find(objects, Secret.class, "messages-database");
+        PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+        Container container = pod.getContainers().getFirst();
+        GenericKubernetesResource cluster = Manifests.find(objects, GenericKubernetesResource.class, "messages-db");
+        HorizontalPodAutoscaler autoscaler = Manifests.find(objects, HorizontalPodAutoscaler.class, "messages");
         PodDisruptionBudget budget = Manifests.find(objects, PodDisruptionBudget.class, "messages");
+        Map<String, Object> spec = field(cluster.getAdditionalProperties(), "spec");
 
         assertThat(objects.stream().filter(StatefulSet.class::isInstance).toList(), is(empty()));
-        assertThat(deployment.getSpec().getReplicas(), is(3));
-        assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal(), is(0));
-        assertThat(database.getData().get("DB_CONNECTION_URL"), containsString("jdbc:postgresql://"));
-        assertThat(container.getEnvFrom().getFirst().getConfigMapRef().getName(), is(database.getMetadata().getName()));
-        EnvVar passwordVar = container.getEnv().stream().filter(e -> e.getName().equals("DB_CONNECTION_PASSWORD"))
-                .findFirst().orElseThrow();
-        assertThat(passwordVar.getValueFrom().getSecretKeyRef().getName(), is(password.getMetadata().getName()));
-        assertThat(password.getData().get(passwordVar.getValueFrom().getSecretKeyRef().getKey()), notNullValue());
-        assertThat(budget.getSpec().getMinAvailable().getIntVal(), is(2));
+        assertThat(objects.stream().filter(Secret.class::isInstance).toList(), is(empty()));
+        // Three PostgreSQL instances; a commit waits for one standby of two (quorum), and the
+        // webhook's rule holds: 0 < number < instances.
+        assertThat(cluster.getApiVersion(), is("postgresql.cnpg.io/v1"));
+        assertThat(spec.get("instances"), is(3));
+        Map<String, Object> synchronous = field(field(spec, "postgresql"), "synchronous");
+        assertThat(synchronous.get("method"), is("any"));
+        assertThat((Integer) synchronous.get("number"), is(both(greaterThan(0)).and(lessThan(3))));
+        assertThat(synchronous.get("dataDurability"), is("required"));
+        assertThat("no legacy settings beside it", spec.containsKey("minSyncReplicas") || spec.containsKey("maxSyncReplicas"),
+                   is(false));
+        assertThat(spec.get("enablePDB"), is(true));
+        Map<String, Object> initdb = field(field(spec, "bootstrap"), "initdb");
+        assertThat(initdb.get("database"), is("messages"));
+        assertThat(initdb.get("owner"), is("messages"));
+        assertThat("bootstrap makes the -app Secret only when none is given", initdb.containsKey("secret"), is(false));
+        assertThat(field(spec, "storage").get("size"), is(notNullValue()));
+        assertThat(field(field(spec, "resources"), "requests").keySet(), hasItem("memory"));
+
+        // The service connects as the application user, through the -rw Service, from the Secret
+        // the operator makes: no hand-made password.
+        EnvVar url = container.getEnv().stream().filter(e -> e.getName().equals("DB_CONNECTION_URL")).findFirst()
+                .orElseThrow();
+        assertThat(url.getValueFrom().getSecretKeyRef().getName(), is(cluster.getMetadata().getName() + "-app"));
+        assertThat(url.getValueFrom().getSecretKeyRef().getKey(), is("jdbc-uri"));
+
+        // Replicas that scale, and a drain can always evict one of them.
+        assertThat(deployment.getSpec().getReplicas(), is(nullValue()));
+        assertThat(autoscaler.getSpec().getScaleTargetRef().getKind(), is("Deployment"));
+        assertThat(autoscaler.getSpec().getScaleTargetRef().getName(), is(deployment.getMetadata().getName()));
+        assertThat(autoscaler.getSpec().getMetrics().getFirst().getResource().getName(), is("cpu"));
+        assertThat(autoscaler.getSpec().getMinReplicas(), greaterThan(budget.getSpec().getMinAvailable().getIntVal()));
         assertThat(budget.getSpec().getSelector().getMatchLabels(), is(deployment.getSpec().getSelector().getMatchLabels()));
-        Config config = renderedConfig(objects);
-        for (String name : database.getData().keySet()) {
-            assertThat(name + " is read by the app", configKey(name).startsWith("db.connection."), is(true));
-        }
-        assertEveryEnvVarIsAConfigKey(container, config);
+        assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal(), is(0));
+
+        // Every pod the autoscaler may run, plus one more during a rollout, with a full pool each,
+        // fits PostgreSQL's connections beside its superuser reserve (3) and the operator's (10).
+        int pool = Integer.parseInt(env(container, "DB_CONNECTION_MAXIMUMPOOLSIZE"));
+        int pods = autoscaler.getSpec().getMaxReplicas()
+                + deployment.getSpec().getStrategy().getRollingUpdate().getMaxSurge().getIntVal();
+        int maxConnections = Integer.parseInt((String) field(field(spec, "postgresql"), "parameters").get("max_connections"));
+        assertThat(pods + " pods x " + pool + " connections", pods * pool + 3 + 10, lessThan(maxConnections + 1));
+
+        Service service = Manifests.find(objects, Service.class, "messages");
+        assertThat("the Service selects the pods", deployment.getSpec().getTemplate().getMetadata().getLabels().entrySet()
+                .containsAll(service.getSpec().getSelector().entrySet()), is(true));
+        assertEveryEnvVarIsAConfigKey(container, renderedConfig(objects));
         assertProbesOnTheAdminHealthPaths(container);
-        assertRestricted(deployment.getSpec().getTemplate().getSpec(), container);
+        assertRestricted(pod, container);
+    }
+
+    @Test
+    void bothShapesRunTheSamePodAndDifferOnlyInWhereTheDatabaseIs() throws Exception {
+        PodSpec sqlite = Manifests.find(Manifests.render(BASE), StatefulSet.class, "messages").getSpec().getTemplate()
+                .getSpec();
+        PodSpec postgres = Manifests.find(Manifests.render(POSTGRES), Deployment.class, "messages").getSpec()
+                .getTemplate().getSpec();
+
+        assertThat(withoutDatabase(postgres), is(withoutDatabase(sqlite)));
+    }
+
+    // The pod without what says where the database is: its URL, pool size and volume.
+    private static PodSpec withoutDatabase(PodSpec pod) {
+        PodSpec copy = new io.fabric8.kubernetes.api.model.PodSpecBuilder(pod).build();
+        Container container = copy.getContainers().getFirst();
+        container.setEnv(container.getEnv().stream().filter(e -> !e.getName().startsWith("DB_CONNECTION_")).toList());
+        container.setVolumeMounts(container.getVolumeMounts().stream().filter(m -> !m.getName().equals("data")).toList());
+        return copy;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> field(Map<String, Object> object, String name) {
+        Object value = object.get(name);
+        assertThat(name, value, is(notNullValue()));
+        return (Map<String, Object>) value;
     }
 
     @Test

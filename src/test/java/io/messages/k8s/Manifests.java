@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -12,8 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+import org.yaml.snakeyaml.Yaml;
 
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.abort;
@@ -21,10 +23,14 @@ import static org.junit.jupiter.api.Assumptions.abort;
 /**
  * Renders a kustomization with {@code kubectl kustomize} and parses every object with fabric8's
  * Kubernetes model, strictly: fabric8 keeps unknown fields and wrongly typed values in
- * {@code additionalProperties} instead of failing, so any such entry anywhere is reported.
+ * {@code additionalProperties} instead of failing, so any such entry anywhere is reported. Custom
+ * resources (an operator's kinds) are checked against the operator's own CRD schema.
  */
 final class Manifests {
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    // The custom resources the manifests use, with the schema of the operator version checked against.
+    private static final List<CrdSchema> CUSTOM_RESOURCES = List.of(
+            CrdSchema.fromResource("/cnpg/postgresql.cnpg.io_clusters-1.30.0.yaml.gz"));
 
     private Manifests() {
     }
@@ -43,9 +49,20 @@ final class Manifests {
             if (!document.isBlank()) {
                 HasMetadata object = SERIALIZATION.unmarshal(document, HasMetadata.class);
                 List<String> unknown = new ArrayList<>();
-                collectUnknown(object, object.getKind() + "/" + object.getMetadata().getName(), unknown);
+                if (object instanceof GenericKubernetesResource) {
+                    // Not a Kubernetes kind: checked against its operator's published schema.
+                    CrdSchema schema = CUSTOM_RESOURCES.stream()
+                            .filter(crd -> crd.apiVersion().equals(object.getApiVersion())
+                                    && crd.kind().equals(object.getKind()))
+                            .findFirst()
+                            .orElseThrow(() -> new AssertionError("no schema to check " + object.getApiVersion() + " "
+                                                                          + object.getKind() + " against"));
+                    unknown.addAll(schema.violations(new Yaml().load(document)));
+                } else {
+                    collectUnknown(object, object.getKind() + "/" + object.getMetadata().getName(), unknown);
+                }
                 if (!unknown.isEmpty()) {
-                    fail("fields unknown to the Kubernetes API or of the wrong type: " + unknown);
+                    fail("fields unknown to the API or of the wrong type: " + unknown);
                 }
                 objects.add(object);
             }
@@ -116,17 +133,4 @@ final class Manifests {
         }
     }
 
-    /** Copies {@code from} into {@code to}, file by file. */
-    static void copyTree(Path from, Path to) throws IOException {
-        try (var paths = Files.walk(from)) {
-            for (Path source : paths.toList()) {
-                Path target = to.resolve(from.relativize(source).toString());
-                if (Files.isDirectory(source)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(source, target);
-                }
-            }
-        }
-    }
 }
