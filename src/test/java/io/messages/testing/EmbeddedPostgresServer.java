@@ -2,10 +2,14 @@ package io.messages.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Comparator;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -18,6 +22,22 @@ public final class EmbeddedPostgresServer {
     private static final AtomicInteger DATABASES = new AtomicInteger();
 
     private EmbeddedPostgresServer() {
+    }
+
+    /**
+     * The directory of the PostgreSQL programs (initdb, pg_ctl, postgres) that zonky unpacked
+     * from its Maven Central bundle, for tests that run servers of their own.
+     */
+    public static Path binaries() {
+        Holder.POSTGRES.getPort(); // unpacked when the shared server first started
+        try (Stream<Path> unpacked = Files.list(Path.of(System.getProperty("java.io.tmpdir"), "embedded-pg"))) {
+            return unpacked.map(dir -> dir.resolve("bin"))
+                    .filter(bin -> Files.isExecutable(bin.resolve("pg_ctl")))
+                    .max(Comparator.comparing(bin -> bin.toFile().lastModified()))
+                    .orElseThrow(() -> new IllegalStateException("no unpacked PostgreSQL binaries"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The JDBC URL of a new, empty database; user {@code postgres}, no password. */

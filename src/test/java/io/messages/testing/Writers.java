@@ -12,12 +12,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
- * Concurrent clients writing unique messages ({@code GET /record}) until stopped, each noting
- * what was acknowledged (200), refused (503) and anything else. Bounded: every writer stops after
- * 60 s whatever happens.
+ * Concurrent clients writing unique messages ({@code GET /record}), or reading the listing, until
+ * stopped, each noting what was acknowledged (200), refused (503) and anything else, and how long
+ * the slowest answer took. Bounded: every client stops after 60 s whatever happens.
  */
 public final class Writers implements AutoCloseable {
     private static final Duration AT_MOST = Duration.ofSeconds(60);
@@ -26,6 +27,7 @@ public final class Writers implements AutoCloseable {
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean writing = new AtomicBoolean(true);
+    private final AtomicLong slowestNanos = new AtomicLong();
     private final ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor();
     private final List<Future<?>> running = new ArrayList<>();
 
@@ -37,14 +39,27 @@ public final class Writers implements AutoCloseable {
      * {@code message(writer, i)} makes the i-th message of a writer.
      */
     public static Writers start(int port, int count, Duration pause, MessageMaker message) {
+        return run(port, count, pause, (writer, i) -> "/record?msg=" + message.make(writer, i));
+    }
+
+    /** Starts {@code count} readers of {@code GET /} on {@code port}; acknowledged holds one entry per answer. */
+    public static Writers readers(int port, int count, Duration pause) {
+        return run(port, count, pause, (reader, i) -> "/");
+    }
+
+    private static Writers run(int port, int count, Duration pause, MessageMaker path) {
         Writers writers = new Writers();
         long deadline = System.nanoTime() + AT_MOST.toNanos();
         for (int w = 0; w < count; w++) {
             int writer = w;
             writers.running.add(writers.threads.submit(() -> {
                 for (int i = 0; writers.writing.get() && System.nanoTime() < deadline; i++) {
-                    String msg = message.make(writer, i);
-                    HttpResponse<String> res = Http.get(port, "/record?msg=" + msg);
+                    String target = path.make(writer, i);
+                    String msg = target.startsWith("/record?msg=") ? target.substring("/record?msg=".length())
+                            : writer + "-" + i;
+                    long started = System.nanoTime();
+                    HttpResponse<String> res = Http.get(port, target);
+                    writers.slowestNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
                     switch (res.statusCode()) {
                         case 200 -> writers.acknowledged.add(msg);
                         case 503 -> writers.refused.add(msg);
@@ -82,6 +97,11 @@ public final class Writers implements AutoCloseable {
 
     public Set<String> refused() {
         return refused;
+    }
+
+    /** How long the slowest answer took. */
+    public Duration slowest() {
+        return Duration.ofNanos(slowestNanos.get());
     }
 
     /** Answers that were neither 200 nor 503, with their bodies. */
