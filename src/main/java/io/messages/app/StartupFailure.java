@@ -26,6 +26,8 @@ final class StartupFailure {
 
     private static String messageOf(Throwable t) {
         String message = t.getMessage();
-        return message == null || message.isBlank() ? t.getClass().getSimpleName() : message.strip();
+        // One line, whatever a driver puts in its messages (PostgreSQL adds "\n  Position: 13").
+        return message == null || message.isBlank() ? t.getClass().getSimpleName()
+                : message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 }

@@ -12,6 +12,8 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
@@ -104,6 +106,11 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
     @Override
     public String dbType() {
         return dbType;
+    }
+
+    /** The pool as a plain DataSource (its connections are not guarded), for tools such as migrations. */
+    DataSource dataSource() {
+        return dataSource;
     }
 
     /** Tells {@code listener} of every failure a statement or transaction call meets on any connection. */

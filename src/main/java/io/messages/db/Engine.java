@@ -33,6 +33,7 @@ public final class Engine implements AutoCloseable {
     private final Optional<DatabaseFile> file;
     private final @Nullable GroupCommit groupCommit;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile String schemaVersion = "0";
     private final LongAdder begun = new LongAdder();
     private final LongAdder committed = new LongAdder();
     private final LongAdder rolledBack = new LongAdder();
@@ -58,28 +59,18 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Opens the database described by {@code db} config and creates the schema if it is missing
-     * ({@code db.schema.<kind>}, e.g. {@code db.schema.sqlite}).
+     * Opens the database described by {@code db} config and brings its schema to the newest
+     * version ({@code db.migrations}: see {@link Migrations}).
      *
      * @param db the {@code db} config node
      * @return the open engine
-     * @throws EngineException if the database cannot be opened or its schema created
+     * @throws EngineException if the database cannot be opened or its schema migrated
      */
     public static Engine open(Config db) {
-        DatabaseLocation location = DatabaseLocation.of(db.get("connection.url").asString()
-                .orElseThrow(() -> new EngineException("db.connection.url is not set")));
-        String source = db.get("source").asString().orElse("jdbc");
-        if (!source.equals("jdbc")) {
-            throw new EngineException("unknown db.source '" + source + "': this service speaks JDBC (db.source: jdbc)");
-        }
+        DatabaseLocation location = location(db);
         GroupCommitSettings groupCommit = groupCommit(db.get("group-commit"));
         location.file().ifPresent(Engine::createDirectory);
-        ConnectionPool pool;
-        try {
-            pool = ConnectionPool.start(db.get("connection"));
-        } catch (RuntimeException e) {
-            throw new EngineException("cannot open the database at " + location.masked() + ": " + rootMessage(e), e);
-        }
+        ConnectionPool pool = startPool(db, location);
         // Helidon's JDBC client over our pool; statements by name from db.statements, as DbClient.create does.
         DbClient client = JdbcClientBuilder.create()
                 .connectionPool(pool)
@@ -88,19 +79,36 @@ public final class Engine implements AutoCloseable {
         long busyTimeout = db.get("connection.dataSource.busy_timeout").asLong().orElse(5000L);
         Engine engine = new Engine(client, pool, location, WriteGate.create(location.singleWriter(), busyTimeout),
                                    db.get("connection.poolName").asString().orElse("messages"), groupCommit);
-        String schema = db.get("schema." + location.kind()).asString().orElseThrow(() -> {
-            engine.close();
-            return new EngineException("no schema for database kind '" + location.kind() + "': add db.schema."
-                                               + location.kind() + " to the config");
-        });
         try {
-            client.execute().dml(schema);
+            engine.schemaVersion = Migrations.from(db.get("migrations")).apply(pool.dataSource(), location);
         } catch (RuntimeException e) {
             engine.close();
-            throw new EngineException("cannot create the schema in " + location.masked() + ": " + rootMessage(e), e);
+            throw e instanceof EngineException ? e : new EngineException("cannot migrate the schema of "
+                    + location.masked() + ": " + rootMessage(e), e);
         }
         engine.file.ifPresent(DatabaseFile::noteLog);
         return engine;
+    }
+
+    /**
+     * Applies the pending schema migrations of the database described by {@code db} config, then
+     * closes it: {@code java -jar messages.jar migrate}, for an init container or a Job.
+     *
+     * @param db the {@code db} config node
+     * @return the schema's version now
+     * @throws EngineException with one line saying why, if the database cannot be opened or migrated
+     */
+    public static String migrate(Config db) {
+        DatabaseLocation location = location(db);
+        location.file().ifPresent(Engine::createDirectory);
+        try (ConnectionPool pool = startPool(db, location)) {
+            return Migrations.from(db.get("migrations")).applyNow(pool.dataSource(), location);
+        }
+    }
+
+    /** The schema's version (the newest migration applied), e.g. {@code 2}. */
+    public String schemaVersion() {
+        return schemaVersion;
     }
 
     /** The Helidon database client, for statements outside a request (health checks, tools). */
@@ -274,6 +282,24 @@ public final class Engine implements AutoCloseable {
      *                        durable: one each, or one per group with group commit
      */
     public record TransactionCounts(long begun, long committed, long rolledBack, long databaseCommits) {
+    }
+
+    private static DatabaseLocation location(Config db) {
+        DatabaseLocation location = DatabaseLocation.of(db.get("connection.url").asString()
+                .orElseThrow(() -> new EngineException("db.connection.url is not set")));
+        String source = db.get("source").asString().orElse("jdbc");
+        if (!source.equals("jdbc")) {
+            throw new EngineException("unknown db.source '" + source + "': this service speaks JDBC (db.source: jdbc)");
+        }
+        return location;
+    }
+
+    private static ConnectionPool startPool(Config db, DatabaseLocation location) {
+        try {
+            return ConnectionPool.start(db.get("connection"));
+        } catch (RuntimeException e) {
+            throw new EngineException("cannot open the database at " + location.masked() + ": " + rootMessage(e), e);
+        }
     }
 
     private static GroupCommitSettings groupCommit(Config groupCommit) {

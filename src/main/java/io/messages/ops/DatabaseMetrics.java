@@ -37,6 +37,9 @@ final class DatabaseMetrics {
                                      .description("Pooled connections retired because a commit, rollback or savepoint "
                                                           + "failed on them or their server went away")
                                      .tags(List.of(pool)));
+        registry.getOrCreate(Gauge.builder("messages.db.schema.version", engine, e -> schemaVersion(e.schemaVersion()))
+                                     .description("Version of the database schema (the newest migration applied)")
+                                     .tags(List.of(pool)));
         registry.getOrCreate(Gauge.builder("messages.db.writers.waiting", engine, Engine::writersWaiting)
                                      .description("Requests waiting for the write turn (SQLite's single writer)")
                                      .tags(List.of(pool)));
@@ -58,6 +61,15 @@ final class DatabaseMetrics {
         registry.getOrCreate(Gauge.builder("messages.db.pool.connections", engine, e -> poolFigure(e, figure))
                                      .description("Connections of the database pool, by state")
                                      .tags(List.of(pool, Tag.create("state", state))));
+    }
+
+    // Versions are numbers such as 2 or 2.1; anything else reports no value.
+    private static double schemaVersion(String version) {
+        try {
+            return Double.parseDouble(version);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     // A closed engine has no pool bean: report no value rather than fail the whole scrape.

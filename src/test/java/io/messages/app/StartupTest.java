@@ -2,7 +2,6 @@ package io.messages.app;
 
 import java.io.IOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,25 +28,25 @@ import static org.hamcrest.Matchers.not;
 class StartupTest {
     @Test
     void badPortFailsWithOneLineAndExitStatus2() throws Exception {
-        Result result = run(Map.of(), "-Dserver.port=not-a-port", sqliteUrlProperty());
+        ChildJvm.Exit result = run(Map.of(), "-Dserver.port=not-a-port", sqliteUrlProperty());
 
-        assertThat(result.exit(), is(2));
+        assertThat(result.status(), is(2));
         assertOneClearLine(result, "not-a-port");
     }
 
     @Test
     void portOutOfRangeFailsWithOneLineAndExitStatus2() throws Exception {
-        Result result = run(Map.of(), "-Dserver.port=70000", sqliteUrlProperty());
+        ChildJvm.Exit result = run(Map.of(), "-Dserver.port=70000", sqliteUrlProperty());
 
-        assertThat(result.exit(), is(2));
+        assertThat(result.status(), is(2));
         assertOneClearLine(result, "70000");
     }
 
     @Test
     void unknownDatabaseSourceFailsWithOneLineAndExitStatus2() throws Exception {
-        Result result = run(Map.of(), "-Ddb.source=nosuchdb", sqliteUrlProperty());
+        ChildJvm.Exit result = run(Map.of(), "-Ddb.source=nosuchdb", sqliteUrlProperty());
 
-        assertThat(result.exit(), is(2));
+        assertThat(result.status(), is(2));
         assertOneClearLine(result, "nosuchdb");
     }
 
@@ -55,17 +54,17 @@ class StartupTest {
     void unusableDatabasePathFailsWithOneLineAndExitStatus2() throws Exception {
         Path file = Files.createFile(TestConfig.tempDir().resolve("a-file"));
 
-        Result result = run(Map.of(), "-Ddb.connection.url=jdbc:sqlite:" + file.resolve("messages.db"));
+        ChildJvm.Exit result = run(Map.of(), "-Ddb.connection.url=jdbc:sqlite:" + file.resolve("messages.db"));
 
-        assertThat(result.exit(), is(2));
+        assertThat(result.status(), is(2));
         assertOneClearLine(result, "cannot create the database directory");
     }
 
     @Test
     void missingConfigFileFailsWithOneLineAndExitStatus2() throws Exception {
-        Result result = run(Map.of(), "-Dmessages.config=/nonexistent/application.yaml");
+        ChildJvm.Exit result = run(Map.of(), "-Dmessages.config=/nonexistent/application.yaml");
 
-        assertThat(result.exit(), is(2));
+        assertThat(result.status(), is(2));
         assertOneClearLine(result, "cannot read the config file /nonexistent/application.yaml");
     }
 
@@ -104,10 +103,8 @@ class StartupTest {
                 .value("messages_db_pool_connections", "state=\"total\"");
     }
 
-    private static void assertOneClearLine(Result result, String says) {
-        List<String> lines = result.stderr().lines()
-                .filter(line -> !line.startsWith("WARNING:")) // the JVM's own notices
-                .toList();
+    private static void assertOneClearLine(ChildJvm.Exit result, String says) {
+        List<String> lines = result.errorLines();
         assertThat(result.stderr(), lines, hasSize(1));
         assertThat(lines.getFirst(), containsString("messages: cannot start: "));
         assertThat(lines.getFirst(), containsString(says));
@@ -118,24 +115,11 @@ class StartupTest {
         return "-Ddb.connection.url=jdbc:sqlite:" + TestConfig.tempDir().resolve("messages.db");
     }
 
-    private record Result(int exit, String stderr) {
-    }
-
-    private static Result run(Map<String, String> env, String... properties) throws Exception {
-        Process process = start(env, properties);
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("the service did not exit within 60 s");
-        }
-        return new Result(process.exitValue(),
-                          new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    private static ChildJvm.Exit run(Map<String, String> env, String... properties) throws Exception {
+        return ChildJvm.runToExit(env, List.of(), properties);
     }
 
     private static Process start(Map<String, String> env, String... properties) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(ChildJvm.command(ChildJvm.Launch.CLASSPATH, properties))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        builder.environment().keySet().removeIf(name -> name.startsWith("SERVER_") || name.startsWith("DB_"));
-        builder.environment().putAll(env);
-        return builder.start();
+        return ChildJvm.start(env, List.of(), properties);
     }
 }

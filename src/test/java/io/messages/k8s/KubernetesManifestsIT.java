@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.both;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
@@ -157,6 +158,43 @@ class KubernetesManifestsIT {
     }
 
     @Test
+    void migrateFirstComponentRunsTheMigrationsInAnInitContainerOfTheSameImageBeforeTheService() throws Exception {
+        Path copy = TestConfig.tempDir();
+        for (String dir : List.of("k8s", "config")) {
+            try (var files = Files.walk(Path.of(dir))) {
+                for (Path file : files.toList()) {
+                    Path target = copy.resolve(file.toString());
+                    if (Files.isDirectory(file)) {
+                        Files.createDirectories(target);
+                    } else {
+                        Files.copy(file, target);
+                    }
+                }
+            }
+        }
+        // A user's kustomization: the postgres overlay with the component added.
+        Files.writeString(copy.resolve("kustomization.yaml"), """
+                resources:
+                  - k8s/overlays/postgres
+                components:
+                  - k8s/components/migrate-first
+                """);
+        List<HasMetadata> objects = Manifests.render(copy);
+        PodSpec pod = Manifests.find(objects, Deployment.class, "messages").getSpec().getTemplate().getSpec();
+        Container service = pod.getContainers().getFirst();
+        Container migrate = pod.getInitContainers().getFirst();
+
+        assertThat(migrate.getArgs(), is(List.of("migrate")));
+        assertThat(migrate.getImage(), is(service.getImage()));
+        assertThat(valueFrom(migrate, "DB_CONNECTION_URL"), is(valueFrom(service, "DB_CONNECTION_URL")));
+        assertThat(env(migrate, "MESSAGES_CONFIG"), is(env(service, "MESSAGES_CONFIG")));
+        assertThat("the service no longer migrates itself", env(service, "DB_MIGRATIONS_AT_DASH_START"), is("false"));
+        assertEveryEnvVarIsAConfigKey(service, renderedConfig(objects));
+        assertEveryEnvVarIsAConfigKey(migrate, renderedConfig(objects));
+        assertRestricted(pod, migrate);
+    }
+
+    @Test
     void bothShapesRunTheSamePodAndDifferOnlyInWhereTheDatabaseIs() throws Exception {
         PodSpec sqlite = Manifests.find(Manifests.render(BASE), StatefulSet.class, "messages").getSpec().getTemplate()
                 .getSpec();
@@ -183,7 +221,7 @@ class KubernetesManifestsIT {
     }
 
     @Test
-    void imageStartCommandServesEveryProbePathWithTheRenderedConfig() throws Exception {
+    void imageStartCommandServesEveryProbePathAndMigratesWithTheRenderedConfig() throws Exception {
         List<HasMetadata> objects = Manifests.render(BASE);
         StatefulSet set = Manifests.find(objects, StatefulSet.class, "messages");
         Container container = set.getSpec().getTemplate().getSpec().getContainers().getFirst();
@@ -217,7 +255,22 @@ class KubernetesManifestsIT {
         } finally {
             process.destroyForcibly();
         }
+        // The same command with "migrate", as the init container of k8s/components/migrate-first.
+        List<String> migrate = new ArrayList<>(imageCommand());
+        migrate.add("migrate");
+        ProcessBuilder migrating = new ProcessBuilder(migrate).redirectErrorStream(true);
+        migrating.environment().putAll(builder.environment());
+        Process migration = migrating.start();
+        try {
+            String output = new String(migration.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(migration.waitFor(60, TimeUnit.SECONDS), is(true));
+            assertThat(output, migration.exitValue(), is(0));
+            assertThat(output, containsString("messages: schema at version 1"));
+        } finally {
+            migration.destroyForcibly();
+        }
     }
+
 
     // The Containerfile's ENTRYPOINT, with the jar where the build put it and this JVM's java.
     private static List<String> imageCommand() throws Exception {
@@ -290,6 +343,11 @@ class KubernetesManifestsIT {
     private static int port(Container container, String name) {
         return container.getPorts().stream().filter(p -> name.equals(p.getName())).map(ContainerPort::getContainerPort)
                 .findFirst().orElseThrow(() -> new AssertionError("no container port " + name));
+    }
+
+    private static io.fabric8.kubernetes.api.model.EnvVarSource valueFrom(Container container, String name) {
+        return container.getEnv().stream().filter(e -> e.getName().equals(name)).map(EnvVar::getValueFrom)
+                .findFirst().orElseThrow(() -> new AssertionError("no env " + name));
     }
 
     private static String env(Container container, String name) {

@@ -7,9 +7,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,6 +51,48 @@ public final class ChildJvm {
             command.add(MAIN);
         }
         return command;
+    }
+
+    /** How a child JVM ended: its exit status and what it wrote. */
+    public record Exit(int status, String stdout, String stderr) {
+        /** What it wrote to stderr, without the JVM's own notices (lines starting "WARNING:"). */
+        public List<String> errorLines() {
+            return stderr.lines().filter(line -> !line.startsWith("WARNING:")).toList();
+        }
+    }
+
+    /**
+     * Runs the service ({@link Launch#CLASSPATH}) with {@code options} (system properties) and
+     * program {@code args}, in an environment without SERVER_* and DB_* variables plus {@code env},
+     * and waits (60 s at most) for it to exit.
+     */
+    public static Exit runToExit(Map<String, String> env, List<String> args, String... options) throws Exception {
+        // Files, not pipes: a child writing more than a pipe holds would block while we wait.
+        Path out = Files.createTempFile("child", ".out");
+        Path err = Files.createTempFile("child", ".err");
+        Process process = builder(env, args, options)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the service did not exit within 60 s");
+        }
+        return new Exit(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /** Starts the service like {@link #runToExit}, without waiting; its stdout is discarded. */
+    public static Process start(Map<String, String> env, List<String> args, String... options) throws IOException {
+        return builder(env, args, options).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    private static ProcessBuilder builder(Map<String, String> env, List<String> args, String... options) {
+        List<String> command = new ArrayList<>(command(Launch.CLASSPATH, options));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(name -> name.startsWith("SERVER_") || name.startsWith("DB_"));
+        builder.environment().putAll(env);
+        return builder;
     }
 
     /** A TCP port that was free a moment ago. */

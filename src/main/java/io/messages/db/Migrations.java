@@ -1,0 +1,135 @@
+package io.messages.db;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import io.helidon.common.config.Config;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/**
+ * The schema, kept by versioned SQL migrations with Flyway ({@code db/migration/<kind>/V<n>__*.sql}
+ * on the classpath), from the {@code db.migrations} config.
+ *
+ * <ul>
+ *     <li>A database made before migrations existed (the table, no history) is recorded at
+ *     version 1 without running it, and later versions are applied.</li>
+ *     <li>Each migration runs in a transaction (both databases roll DDL back): one that fails
+ *     leaves the database as it was, and start-up stops with one line naming it.</li>
+ *     <li>A database whose schema is newer than this service's migrations (the service was
+ *     rolled back) is refused: the service does not run on a schema it does not know.</li>
+ *     <li>Several instances starting together on one PostgreSQL apply each migration once
+ *     (Flyway's advisory lock); SQLite has one process by design.</li>
+ * </ul>
+ *
+ * @param atStart   whether the service applies pending migrations when it starts; if not, it
+ *                  refuses to start until they are applied ({@code java -jar messages.jar migrate})
+ * @param locations where migrations are read from ({@code db.migrations.locations}, comma-separated);
+ *                  {@code {kind}} is the database kind
+ */
+record Migrations(boolean atStart, List<String> locations) {
+    private static final System.Logger LOGGER = System.getLogger(Migrations.class.getName());
+
+    /** Reads the {@code db.migrations} node (defaults: at start, {@code classpath:db/migration/{kind}}). */
+    static Migrations from(Config migrations) {
+        // One comma-separated string, not a list: a list in the file cannot be overridden by an
+        // environment variable or a system property.
+        return new Migrations(migrations.get("at-start").asBoolean().orElse(true),
+                              List.of(migrations.get("locations").asString().orElse("classpath:db/migration/{kind}")
+                                              .split("\\s*,\\s*")));
+    }
+
+    /**
+     * Brings the schema of {@code dataSource} to the newest version (or, when not {@link #atStart},
+     * checks that it is there).
+     *
+     * @return the schema's version now
+     * @throws EngineException with one line saying why, if a migration failed or the schema is
+     *                         newer than the service or (not at start) older
+     */
+    String apply(DataSource dataSource, DatabaseLocation location) {
+        return apply(dataSource, location, atStart);
+    }
+
+    /** Like {@link #apply(DataSource, DatabaseLocation)}, applying pending migrations whatever {@link #atStart} says. */
+    String applyNow(DataSource dataSource, DatabaseLocation location) {
+        return apply(dataSource, location, true);
+    }
+
+    private String apply(DataSource dataSource, DatabaseLocation location, boolean migrate) {
+        Flyway flyway = Flyway.configure(Migrations.class.getClassLoader())
+                .dataSource(dataSource)
+                .locations(locations.stream().map(it -> it.replace("{kind}", location.kind())).toArray(String[]::new))
+                .failOnMissingLocations(true)
+                .baselineOnMigrate(true)
+                .baselineVersion("1")
+                .baselineDescription("schema before migrations")
+                // Not the default "*:future": a schema newer than the service fails, see below.
+                .ignoreMigrationPatterns("")
+                .load();
+        try {
+            refuseNewerSchema(flyway);
+            if (!migrate) {
+                flyway.validate();
+                return version(flyway);
+            }
+            MigrateResult result = migrateOnce(flyway);
+            String version = version(flyway);
+            LOGGER.log(System.Logger.Level.INFO, "messages: schema of {0} at version {1} ({2} migration(s) applied now)",
+                       location.masked(), version, result.migrationsExecuted);
+            return version;
+        } catch (FlywayException e) {
+            // The line holds the database's error already: no cause to repeat it.
+            throw new EngineException(oneLine(e));
+        }
+    }
+
+    // Instances starting together on an empty PostgreSQL may both decide to baseline before
+    // either takes the lock; the loser succeeds when it looks again.
+    private static MigrateResult migrateOnce(Flyway flyway) {
+        try {
+            return flyway.migrate();
+        } catch (FlywayException e) {
+            if (String.valueOf(e.getMessage()).startsWith("Unable to baseline")) {
+                return flyway.migrate();
+            }
+            throw e;
+        }
+    }
+
+    private static void refuseNewerSchema(Flyway flyway) {
+        MigrationInfo current = flyway.info().current();
+        Optional<MigrationVersion> newest = Arrays.stream(flyway.info().all())
+                .filter(info -> info.getState().isResolved())
+                .map(MigrationInfo::getVersion)
+                .max(MigrationVersion::compareTo);
+        if (current != null && newest.isPresent() && current.getVersion().compareTo(newest.get()) > 0) {
+            throw new FlywayException("the database's schema is at version " + current.getVersion()
+                                              + ", newer than this service knows (" + newest.get()
+                                              + "): roll the service forward, or restore the database");
+        }
+    }
+
+    private static String version(Flyway flyway) {
+        MigrationInfo current = flyway.info().current();
+        return current == null ? "0" : current.getVersion().getVersion();
+    }
+
+    // Flyway's message spreads over lines (script, state, code, database error, location): one
+    // line for the operator, without the hints about its own command line.
+    private static String oneLine(FlywayException e) {
+        return String.join("; ", String.valueOf(e.getMessage()).lines()
+                .map(String::strip)
+                .filter(line -> !line.isEmpty() && !line.startsWith("---") && !line.startsWith("Location")
+                        && !line.startsWith("Statement") && !line.startsWith("Line") && !line.startsWith("Need more")
+                        && !line.startsWith("If you removed"))
+                .map(line -> line.replaceAll("\\s+:\\s+", ": "))
+                .toList());
+    }
+}
