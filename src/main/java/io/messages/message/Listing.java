@@ -6,11 +6,17 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.Tag;
 import io.helidon.webserver.http.ServerResponse;
 import io.messages.db.Engine.DataVersion;
 import io.messages.db.RequestTransaction;
@@ -28,7 +34,11 @@ import org.jspecify.annotations.Nullable;
  * before that write's response is sent, and a kept body is served only for a version at least as
  * new as the reader's. When every write since was an append of new messages, the kept body is
  * extended with the rows after its last id instead of being read again. Readers that arrive
- * while a version is being rendered wait for that one render.
+ * while a version is being rendered wait for that one render. Where other processes write too
+ * (PostgreSQL), {@link SnapshotListing} keeps it exact with the database's snapshots instead.
+ *
+ * <p>{@code messages_listings_total{source}} counts how each listing was made: {@code kept},
+ * {@code extended}, {@code read} (whole), {@code streamed} (too large to keep).
  */
 final class Listing {
     static final String PREFIX = "Here are your list of messages: ";
@@ -38,8 +48,29 @@ final class Listing {
     private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.UTF_8);
     private static final Rendered NOTHING = new Rendered(new DataVersion(-1, -1), CompletableFuture.completedFuture(null));
 
-    // What is kept of one listing: its bytes and the id of its last message (0: none).
-    private record Body(byte[] bytes, long lastId) {
+    private static final Map<String, Counter> SOURCES = new ConcurrentHashMap<>();
+
+    /**
+     * What is kept of one listing: its bytes and the id of its last message (0: none).
+     *
+     * @param bytes  the whole response body
+     * @param lastId the id of its last message
+     */
+    record Body(byte[] bytes, long lastId) {
+        /** {@code base} (or the empty listing) followed by {@code messages}, which come after it. */
+        static Body of(@Nullable Body base, List<Message> messages) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(base == null ? 8192 : base.bytes().length + 1024);
+            out.writeBytes(base == null ? PREFIX_BYTES : base.bytes());
+            long lastId = base == null ? 0 : base.lastId();
+            for (Message message : messages) {
+                if (lastId != 0) {
+                    out.write('\n');
+                }
+                out.writeBytes(message.value().getBytes(StandardCharsets.UTF_8));
+                lastId = message.id();
+            }
+            return new Body(out.toByteArray(), lastId);
+        }
     }
 
     // A render of one data version; its body is null when too large to keep or after a failure.
@@ -47,23 +78,39 @@ final class Listing {
     }
 
     private final MessageStore store;
+    private final SnapshotListing snapshots;
     private final AtomicReference<Rendered> latest = new AtomicReference<>(NOTHING);
 
     Listing(MessageStore store) {
         this.store = store;
+        this.snapshots = new SnapshotListing(store, (tx, res) -> {
+            Body body = render(tx, res, null, null);
+            sendKept(res, body);
+            return body;
+        });
+    }
+
+    /** Counts one listing made from {@code source} (kept, extended, read, streamed). */
+    static void count(String source) {
+        SOURCES.computeIfAbsent(source, it -> Metrics.globalRegistry().getOrCreate(
+                Counter.builder("messages.listings").description("Listings served, by how they were made")
+                        .tags(List.of(Tag.create("source", it))))).increment();
     }
 
     /** Writes the listing to {@code res} (whose headers are already set). */
     void send(RequestTransaction tx, ServerResponse res) {
         Optional<DataVersion> version = tx.dataVersion();
         if (version.isEmpty()) {
-            sendKept(res, render(tx, res, null, null));
+            snapshots.send(tx, res);
             return;
         }
         while (true) {
             Rendered current = latest.get();
             if (current.version().writes() >= version.get().writes()) {
                 Body body = current.body().join();
+                if (body != null) {
+                    count("kept");
+                }
                 sendKept(res, body != null ? body : render(tx, res, null, null));
                 return;
             }
@@ -114,6 +161,7 @@ final class Listing {
                     out = streaming;
                 }
             }
+            count(streaming != null ? "streamed" : base != null ? "extended" : "read");
             if (streaming != null) {
                 streaming.close();
                 return null;

@@ -1,6 +1,8 @@
 package io.messages.message;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 import io.helidon.dbclient.DbRow;
@@ -73,6 +75,64 @@ public final class MessageStore {
                 .orElseThrow(() -> new IllegalStateException("insert-message returned no id"))
                 .column("id").get(Number.class).longValue();
         return new Message(id, value);
+    }
+
+    /**
+     * The reader's snapshot now (PostgreSQL), with the change counter in it.
+     *
+     * @param tx the request's transaction
+     * @return the snapshot
+     */
+    public Snapshot snapshot(RequestTransaction tx) {
+        return snapshot(tx.singleRead().namedGet("select-snapshot")
+                                .orElseThrow(() -> new IllegalStateException("select-snapshot returned no row")));
+    }
+
+    /**
+     * What a reader's snapshot sees that {@code seen} did not (PostgreSQL): in one statement, so
+     * in one snapshot, that snapshot, the change counter, and the messages inserted by
+     * transactions {@code seen} did not see, oldest first. Exact on its own: outside the
+     * request's transaction when it has begun none.
+     *
+     * @param tx   the request's transaction
+     * @param seen a snapshot, as {@code pg_current_snapshot()} writes it
+     * @return the reader's snapshot, and the messages unseen in {@code seen}
+     */
+    public Unseen unseen(RequestTransaction tx, String seen) {
+        Snapshot snapshot = null;
+        List<Message> messages = new ArrayList<>();
+        try (Stream<DbRow> rows = tx.singleRead().namedQuery("select-messages-unseen", seen, seen)) {
+            for (DbRow row : (Iterable<DbRow>) rows::iterator) {
+                if (row.column("part").get(Number.class).intValue() == 0) {
+                    snapshot = snapshot(row);
+                } else {
+                    messages.add(message(row));
+                }
+            }
+        }
+        return new Unseen(Objects.requireNonNull(snapshot, "select-messages-unseen returned no snapshot"), messages);
+    }
+
+    /**
+     * A database snapshot, and the change counter in it.
+     *
+     * @param text    the snapshot, as {@code pg_current_snapshot()} writes it
+     * @param changes the change counter (moved by any update, delete or truncate of messages)
+     */
+    public record Snapshot(String text, long changes) {
+    }
+
+    /**
+     * What {@link #unseen} found.
+     *
+     * @param snapshot the reader's snapshot
+     * @param messages the messages it sees that the given snapshot did not, oldest first
+     */
+    public record Unseen(Snapshot snapshot, List<Message> messages) {
+    }
+
+    private static Snapshot snapshot(DbRow row) {
+        return new Snapshot(row.column("snapshot").getString(), row.column("changes").get(Number.class).longValue());
     }
 
     private static Message message(DbRow row) {
