@@ -1,6 +1,8 @@
 package io.messages.app;
 
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 
 import io.helidon.config.Config;
@@ -75,12 +77,12 @@ public final class Main {
         ConnectionDrain drain = new ConnectionDrain();
         try {
             WebServer server = webServer(config.get("server"))
-                    .addFeature(Observability.feature(config.get("server.features.observe"), engine))
+                    .addFeature(Observability.feature(config.get("server.features.observe"), engine, drain))
                     .routing(routing -> routing(routing, engine, limits, drain))
                     .build()
                     .start();
             logStarted(server, config, engine);
-            return new Service(server, drain);
+            return new Service(server, drain, drainDelay(config.get("messages.drain-delay")));
         } catch (RuntimeException e) {
             engine.close();
             throw e;
@@ -115,6 +117,24 @@ public final class Main {
                 .addFilter(new TransactionFilter(engine))
                 .register("/", new MessageService(new MessageStore(), limits));
         ErrorResponses.register(routing);
+    }
+
+    // "auto": 5 s in Kubernetes (where the kubelet sets KUBERNETES_SERVICE_HOST in every pod),
+    // long enough for the Service's endpoints to drop a stopping pod; none elsewhere.
+    private static Duration drainDelay(Config delay) {
+        String value = delay.asString().orElse("auto");
+        if (value.equals("auto")) {
+            return System.getenv("KUBERNETES_SERVICE_HOST") != null ? Duration.ofSeconds(5) : Duration.ZERO;
+        }
+        try {
+            Duration duration = Duration.parse(value);
+            if (!duration.isNegative()) {
+                return duration;
+            }
+        } catch (DateTimeParseException e) {
+            // answered below
+        }
+        throw new StartupException("messages.drain-delay must be auto or a duration such as PT5S, not '" + value + "'");
     }
 
     private static void logStarted(WebServer server, Config config, Engine engine) {

@@ -83,11 +83,7 @@ final class Listing {
 
     Listing(MessageStore store) {
         this.store = store;
-        this.snapshots = new SnapshotListing(store, (tx, res) -> {
-            Body body = render(tx, res, null, null);
-            sendKept(res, body);
-            return body;
-        });
+        this.snapshots = new SnapshotListing(store, (tx, res) -> render(tx, res, null, null));
     }
 
     /** Counts one listing made from {@code source} (kept, extended, read, streamed). */

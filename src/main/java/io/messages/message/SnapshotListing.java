@@ -26,10 +26,10 @@ import org.jspecify.annotations.Nullable;
  * statement began is visible to it, so it is in what the reader gets, through any replica.
  */
 final class SnapshotListing {
-    /** Reads the whole listing and sends it; returns it, or null when it was too large to keep. */
+    /** Reads the whole listing: returns it, or null when it was too large to keep and was streamed to res. */
     @FunctionalInterface
     interface WholeRead {
-        Listing.@Nullable Body send(RequestTransaction tx, ServerResponse res);
+        Listing.@Nullable Body read(RequestTransaction tx, ServerResponse res);
     }
 
     private record Kept(Listing.Body body, MessageStore.Snapshot snapshot) {
@@ -72,11 +72,7 @@ final class SnapshotListing {
         if (!leads) {
             Listing.Body body = joined(round.body());
             Listing.count("shared");
-            if (body != null) {
-                res.send(body.bytes());
-            } else {
-                wholeRead.send(tx, res);
-            }
+            send(res, body != null ? body : wholeRead.read(tx, res));
             return;
         }
         round.previous().exceptionally(failure -> null).join();
@@ -85,17 +81,21 @@ final class SnapshotListing {
             open = null;
             lastEnded = round.ended();
         }
+        Listing.Body body;
         try {
-            round.body().complete(check(tx, res));
+            body = check(tx, res);
+            round.body().complete(body);
         } catch (RuntimeException | Error e) {
             round.body().completeExceptionally(e);
             throw e;
         } finally {
             round.ended().complete(null);
         }
+        // Sent after the round has its listing: a leader whose client is gone fails alone.
+        send(res, body);
     }
 
-    // The check itself: sends this reader's listing, and returns it (null when too large to keep).
+    // The check itself: the listing, or null when it was too large to keep and streamed to res.
     private Listing.@Nullable Body check(RequestTransaction tx, ServerResponse res) {
         Kept current = kept.get();
         if (current != null) {
@@ -103,14 +103,12 @@ final class SnapshotListing {
             if (unseen.snapshot().changes() == current.snapshot().changes()) {
                 if (unseen.messages().isEmpty()) {
                     Listing.count("kept");
-                    res.send(current.body().bytes());
                     return current.body();
                 }
                 if (unseen.messages().getFirst().id() > current.body().lastId()) {
                     Listing.Body body = Listing.Body.of(current.body(), unseen.messages());
                     Listing.count("extended");
                     keep(current, body, unseen.snapshot());
-                    res.send(body.bytes());
                     return body;
                 }
             }
@@ -119,7 +117,7 @@ final class SnapshotListing {
         // between), and those messages will come back as unseen, with ids not above the last
         // kept one: the next check reads whole again. Conservative, never stale.
         MessageStore.Snapshot snapshot = store.snapshot(tx);
-        Listing.Body body = wholeRead.send(tx, res);
+        Listing.Body body = wholeRead.read(tx, res);
         if (body != null) {
             keep(current, body, snapshot);
         }
@@ -129,6 +127,12 @@ final class SnapshotListing {
     private void keep(@Nullable Kept current, Listing.Body body, MessageStore.Snapshot snapshot) {
         if (body.bytes().length <= Listing.CACHE_LIMIT) {
             kept.compareAndSet(current, new Kept(body, snapshot));
+        }
+    }
+
+    private static void send(ServerResponse res, Listing.@Nullable Body body) {
+        if (body != null) {
+            res.send(body.bytes());
         }
     }
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.helidon.common.config.Config;
 import io.helidon.dbclient.health.DbClientHealthCheck;
+import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
@@ -26,9 +27,10 @@ public final class Observability {
      *
      * @param observe the {@code server.features.observe} config node
      * @param engine  the database engine
+     * @param drain   the drain that starts when the service stops (readiness is then DOWN)
      * @return the feature to add to the web server
      */
-    public static ObserveFeature feature(Config observe, Engine engine) {
+    public static ObserveFeature feature(Config observe, Engine engine, ConnectionDrain drain) {
         DatabaseMetrics.register(engine);
         // Helidon's check reports itself as a liveness check; as such a database outage would
         // make Kubernetes restart a healthy pod. It is readiness here.
@@ -44,6 +46,9 @@ public final class Observability {
                           HealthCheckType.READINESS);
         engine.file().ifPresent(file -> health.addCheck(DatabaseFileCheck.readiness(file))
                 .addCheck(DatabaseFileCheck.liveness(file)));
+        // A stopping service says so first, so that load balancers move clients away.
+        health.addCheck(() -> HealthCheckResponse.builder().status(!drain.isDraining()).build(), HealthCheckType.READINESS,
+                        "stopping");
         return ObserveFeature.builder()
                 .config(observe)
                 .addObserver(health.build())

@@ -75,10 +75,10 @@ class KubernetesManifestsIT {
         assertThat(url, is("jdbc:sqlite:" + mount(container, "data") + "/messages.db"));
         assertThat(env(container, "MESSAGES_CONFIG"), is(mount(container, "config") + "/application.yaml"));
         assertEveryEnvVarIsAConfigKey(container, config);
-        assertThat("longer than the app's own shutdown grace",
+        assertThat("longer than the drain delay (auto: 5 s in Kubernetes) and the shutdown grace together",
                    (long) pod.getTerminationGracePeriodSeconds(),
-                   greaterThan(config.get("server.shutdown-grace-period").asString().map(java.time.Duration::parse)
-                                       .get().toSeconds()));
+                   greaterThan(kubernetesDrainDelay(config) + config.get("server.shutdown-grace-period").asString()
+                           .map(java.time.Duration::parse).get().toSeconds()));
         assertRestricted(pod, container);
 
         Service service = Manifests.find(objects, Service.class, "messages");
@@ -324,6 +324,11 @@ class KubernetesManifestsIT {
     // Helidon's environment variable mapping: _ is a dot, _DASH_ a dash, lower case.
     private static String configKey(String envVar) {
         return envVar.replace("_DASH_", "-").replace('_', '.').toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static long kubernetesDrainDelay(Config config) {
+        String delay = config.get("messages.drain-delay").asString().get();
+        return delay.equals("auto") ? 5 : java.time.Duration.parse(delay).toSeconds();
     }
 
     private static Config renderedConfig(List<HasMetadata> objects) {

@@ -54,6 +54,9 @@ public final class RawHttp {
                 matched = (b == (matched % 2 == 0 ? '\r' : '\n')) ? matched + 1 : (b == '\r' ? 1 : 0);
             }
             String head = headBytes.toString(StandardCharsets.ISO_8859_1).strip();
+            if (!head.startsWith("HTTP/1.1 ")) {
+                throw new IOException("no response, the connection ended: " + head);
+            }
             Matcher length = CONTENT_LENGTH.matcher(head);
             byte[] body = length.find() ? in.readNBytes(Integer.parseInt(length.group(1))) : in.readAllBytes();
             int status = Integer.parseInt(head.substring(9, 12));

@@ -7,23 +7,28 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP forwarder on 127.0.0.1 that plays a Kubernetes Service: clients connect to one stable
- * port, and it forwards to whichever server it points at now ({@link #pointTo(int)}, as
- * CloudNativePG moves its -rw Service to a promoted primary). It can also hold everything it
- * forwards ({@link #pause()}), as a network link that stalls.
+ * port, and each new connection goes to one of the servers it points at now, in turn
+ * ({@link #pointTo(int)}, as CloudNativePG moves its -rw Service to a promoted primary;
+ * {@link #add(int)} and {@link #remove(int)}, as endpoints come and go). It can also hold
+ * everything it forwards ({@link #pause()}), as a network link that stalls.
  */
 public final class TcpProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-    private volatile int target;
+    private final List<Integer> targets = new CopyOnWriteArrayList<>();
+    private final AtomicInteger next = new AtomicInteger();
     private volatile boolean paused;
 
     private TcpProxy(int target) {
-        this.target = target;
+        this.targets.add(target);
         try {
             this.listener = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
         } catch (IOException e) {
@@ -42,9 +47,20 @@ public final class TcpProxy implements AutoCloseable {
         return listener.getLocalPort();
     }
 
-    /** New connections go to 127.0.0.1:{@code target} from now on. */
+    /** New connections go to 127.0.0.1:{@code target} alone from now on. */
     public void pointTo(int target) {
-        this.target = target;
+        targets.add(target);
+        targets.removeIf(port -> port != target);
+    }
+
+    /** New connections may go to 127.0.0.1:{@code target} too. */
+    public void add(int target) {
+        targets.add(target);
+    }
+
+    /** New connections no longer go to 127.0.0.1:{@code target} (open ones stay). */
+    public void remove(int target) {
+        targets.remove(Integer.valueOf(target));
     }
 
     /** Holds every byte in both directions until {@link #resume()}. */
@@ -80,8 +96,9 @@ public final class TcpProxy implements AutoCloseable {
     private void forward(Socket client) {
         Socket server;
         try {
-            server = new Socket(InetAddress.getLoopbackAddress(), target);
-        } catch (IOException e) {
+            List<Integer> now = List.copyOf(targets);
+            server = new Socket(InetAddress.getLoopbackAddress(), now.get(Math.floorMod(next.getAndIncrement(), now.size())));
+        } catch (IOException | ArithmeticException e) {
             quietlyClose(client); // nothing listens there: the client sees its connection end
             return;
         }

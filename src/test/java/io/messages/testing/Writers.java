@@ -1,6 +1,6 @@
 package io.messages.testing;
 
-import java.net.http.HttpResponse;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,15 +39,37 @@ public final class Writers implements AutoCloseable {
      * {@code message(writer, i)} makes the i-th message of a writer.
      */
     public static Writers start(int port, int count, Duration pause, MessageMaker message) {
-        return run(port, count, pause, (writer, i) -> "/record?msg=" + message.make(writer, i));
+        return start(port, count, pause, message, Fetcher.KEEP_ALIVE);
+    }
+
+    /** Like {@link #start(int, int, Duration, MessageMaker)}, each request sent through {@code fetcher}. */
+    public static Writers start(int port, int count, Duration pause, MessageMaker message, Fetcher fetcher) {
+        return run(port, count, pause, (writer, i) -> "/record?msg=" + message.make(writer, i), fetcher);
     }
 
     /** Starts {@code count} readers of {@code GET /} on {@code port}; acknowledged holds one entry per answer. */
     public static Writers readers(int port, int count, Duration pause) {
-        return run(port, count, pause, (reader, i) -> "/");
+        return readers(port, count, pause, Fetcher.KEEP_ALIVE);
     }
 
-    private static Writers run(int port, int count, Duration pause, MessageMaker path) {
+    /** Like {@link #readers(int, int, Duration)}, each request sent through {@code fetcher}. */
+    public static Writers readers(int port, int count, Duration pause, Fetcher fetcher) {
+        return run(port, count, pause, (reader, i) -> "/", fetcher);
+    }
+
+    /** How a client sends a GET and gets its status. */
+    @FunctionalInterface
+    public interface Fetcher {
+        /** Java's HTTP client: keep-alive connections, and its own retry of a GET whose connection closed. */
+        Fetcher KEEP_ALIVE = (port, target) -> Http.get(port, target).statusCode();
+        /** A new connection for every request, closed after it, and no retry: a plain client. */
+        Fetcher FRESH_CONNECTION = (port, target) -> RawHttp.get(port, target).status();
+
+        /** The status of {@code GET target} on {@code port}; UncheckedIOException when no answer came. */
+        int get(int port, String target);
+    }
+
+    private static Writers run(int port, int count, Duration pause, MessageMaker path, Fetcher fetcher) {
         Writers writers = new Writers();
         long deadline = System.nanoTime() + AT_MOST.toNanos();
         for (int w = 0; w < count; w++) {
@@ -58,12 +80,20 @@ public final class Writers implements AutoCloseable {
                     String msg = target.startsWith("/record?msg=") ? target.substring("/record?msg=".length())
                             : writer + "-" + i;
                     long started = System.nanoTime();
-                    HttpResponse<String> res = Http.get(port, target);
-                    writers.slowestNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
-                    switch (res.statusCode()) {
+                    int status;
+                    try {
+                        status = fetcher.get(port, target);
+                    } catch (UncheckedIOException e) {
+                        writers.unexpected.add("no answer: " + e.getCause());
+                        Thread.sleep(Math.max(10, pause.toMillis()));
+                        continue;
+                    } finally {
+                        writers.slowestNanos.accumulateAndGet(System.nanoTime() - started, Math::max);
+                    }
+                    switch (status) {
                         case 200 -> writers.acknowledged.add(msg);
                         case 503 -> writers.refused.add(msg);
-                        default -> writers.unexpected.add(res.statusCode() + " " + res.body());
+                        default -> writers.unexpected.add(status + " for " + target);
                     }
                     Thread.sleep(pause);
                 }
@@ -104,7 +134,7 @@ public final class Writers implements AutoCloseable {
         return Duration.ofNanos(slowestNanos.get());
     }
 
-    /** Answers that were neither 200 nor 503, with their bodies. */
+    /** Answers that were neither 200 nor 503, with their bodies, and requests that got no answer. */
     public List<String> unexpected() {
         return List.copyOf(unexpected);
     }
