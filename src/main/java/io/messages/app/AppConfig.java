@@ -2,6 +2,7 @@ package io.messages.app;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -41,6 +42,15 @@ public final class AppConfig {
      * @return the config
      * @throws StartupException if the file cannot be read
      */
+    /** {@code config} with {@code overrides} (flat keys) on top. */
+    static Config withOverrides(Config config, Map<String, String> overrides) {
+        return Config.builder()
+                .sources(ConfigSources.create(overrides), ConfigSources.create(config))
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .build();
+    }
+
     public static Config load(Path file) {
         if (!Files.isReadable(file)) {
             throw new StartupException("cannot read the config file " + file.toAbsolutePath()

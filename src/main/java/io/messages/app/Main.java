@@ -1,9 +1,13 @@
 package io.messages.app;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
@@ -20,6 +24,7 @@ import io.messages.message.MessageStore;
 import io.messages.ops.ConnectionDrain;
 import io.messages.ops.Observability;
 import io.messages.ops.RequestMetrics;
+import io.messages.ops.WarmUp;
 
 /**
  * The service: config, then the database engine, then routing and observability, then the web
@@ -36,28 +41,36 @@ public final class Main {
      * {@code -Dmessages.config} / {@code MESSAGES_CONFIG}) and stops it gracefully on SIGTERM. If
      * it cannot start, prints one line saying why and exits with status 2. With the argument
      * {@code migrate}, applies the database's pending schema migrations and exits instead: 0 when
-     * the schema is at the newest version, 2 with one line saying why not.
+     * the schema is at the newest version, 2 with one line saying why not. With {@code train},
+     * runs the training run of the AOT cache (see the pom) and exits.
      *
-     * @param args nothing, or {@code migrate}
+     * @param args nothing, {@code migrate} or {@code train}
      */
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        if (args.length > 1 || args.length == 1 && !args[0].equals("migrate")) {
-            System.err.println("messages: usage: java -jar messages.jar [migrate]");
+        String command = args.length == 1 ? args[0] : "start";
+        if (args.length > 1 || !List.of("start", "migrate", "train").contains(command)) {
+            System.err.println("messages: usage: java -jar messages.jar [migrate|train]");
             System.exit(2);
             return;
         }
         Service service;
         try {
-            if (args.length == 1) {
-                System.out.println("messages: schema at version " + Engine.migrate(AppConfig.load().get("db")));
-                System.exit(0);
-                return;
+            switch (command) {
+                case "migrate" -> {
+                    System.out.println("messages: schema at version " + Engine.migrate(AppConfig.load().get("db")));
+                    System.exit(0);
+                    return;
+                }
+                case "train" -> {
+                    train(AppConfig.load());
+                    System.exit(0);
+                    return;
+                }
+                default -> service = start(AppConfig.load());
             }
-            service = start(AppConfig.load());
         } catch (RuntimeException e) {
-            System.err.println("messages: cannot " + (args.length == 1 ? "migrate" : "start") + ": "
-                                       + StartupFailure.describe(e));
+            System.err.println("messages: cannot " + command + ": " + StartupFailure.describe(e));
             System.exit(2);
             return;
         }
@@ -72,21 +85,57 @@ public final class Main {
      * @return the running service
      */
     public static Service start(Config config) {
+        return start(config, WarmUp.from(config.get("messages.warm-up")));
+    }
+
+    // With warmUp: it runs once the server listens, and readiness waits for it.
+    private static Service start(Config config, WarmUp warmUp) {
         MessageLimits limits = MessageLimits.from(config.get("messages"));
         Engine engine = Engine.open(config.get("db"));
         ConnectionDrain drain = new ConnectionDrain();
         try {
             WebServer server = webServer(config.get("server"))
-                    .addFeature(Observability.feature(config.get("server.features.observe"), engine, drain))
-                    .routing(routing -> routing(routing, engine, limits, drain))
+                    .addFeature(Observability.feature(config.get("server.features.observe"), engine, drain,
+                                                      warmUp.readiness()))
+                    .routing(routing -> routing(routing, engine, limits, drain).addFilter(warmUp))
                     .build()
                     .start();
             logStarted(server, config, engine);
+            int adminPort = server.port(observeSocket(config));
+            Thread.ofVirtual().name("messages-warm-up").start(() -> warmUp.run(server.port(), adminPort));
             return new Service(server, drain, drainDelay(config.get("messages.drain-delay")));
         } catch (RuntimeException e) {
             engine.close();
             throw e;
         }
+    }
+
+    /**
+     * The training run of the AOT cache (JDK 25, {@code -XX:AOTCacheOutput}): the service on a
+     * throwaway SQLite database, warmed up for longer than at a normal start, then stopped; the
+     * JVM writes the cache as it exits. {@code java -jar messages.jar train}.
+     */
+    private static void train(Config config) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("messages-training");
+        } catch (IOException e) {
+            throw new StartupException("cannot make a directory for the training database", e);
+        }
+        Config training = AppConfig.withOverrides(config, Map.of(
+                "db.connection.url", "jdbc:sqlite:" + dir.resolve("training.db"),
+                "server.port", "0", "server.sockets.0.port", "0", "messages.drain-delay", "PT0S"));
+        WarmUp warmUp = WarmUp.from(training.get("messages.warm-up")).forTraining();
+        Service service = start(training, warmUp);
+        while (!warmUp.done()) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        service.stop();
     }
 
     /**
@@ -110,13 +159,15 @@ public final class Main {
      * @param limits  what a message may be
      * @param drain   the drain used when the service stops
      */
-    public static void routing(HttpRouting.Builder routing, Engine engine, MessageLimits limits, ConnectionDrain drain) {
+    public static HttpRouting.Builder routing(HttpRouting.Builder routing, Engine engine, MessageLimits limits,
+                                              ConnectionDrain drain) {
         routing.addFilter(new CloseWhenAsked())
                 .addFilter(new RequestMetrics(MessageService.ROUTES))
                 .addFilter(drain)
                 .addFilter(new TransactionFilter(engine))
                 .register("/", new MessageService(new MessageStore(), limits));
         ErrorResponses.register(routing);
+        return routing;
     }
 
     // "auto": 5 s in Kubernetes (where the kubelet sets KUBERNETES_SERVICE_HOST in every pod),
@@ -137,9 +188,13 @@ public final class Main {
         throw new StartupException("messages.drain-delay must be auto or a duration such as PT5S, not '" + value + "'");
     }
 
-    private static void logStarted(WebServer server, Config config, Engine engine) {
-        String opsSocket = config.get("server.features.observe.sockets").asList(String.class)
+    private static String observeSocket(Config config) {
+        return config.get("server.features.observe.sockets").asList(String.class)
                 .orElse(List.of(WebServer.DEFAULT_SOCKET_NAME)).getFirst();
+    }
+
+    private static void logStarted(WebServer server, Config config, Engine engine) {
+        String opsSocket = observeSocket(config);
         LOGGER.log(System.Logger.Level.INFO,
                    "messages: serving http://localhost:{0,number,#}/ (health and metrics at http://localhost:{1,number,#}"
                            + "/observe), database {2} {3}; ready {4,number,#} ms after JVM start",

@@ -126,7 +126,8 @@ final class GroupCommit {
          * Ends the request's part and gives up the write turn: keeps or drops its savepoint,
          * then commits the batch or leaves that to a later member.
          *
-         * @param keep          true to keep what the request did, false to roll it back
+         * @param keep          true to keep what the request did, false to roll it back (the
+         *                      request counts that itself)
          * @param onlyAppended  whether it only appended messages (for the data version)
          * @return whether its work is in the batch and the request must {@link #awaitCommit()}
          */
@@ -141,7 +142,6 @@ final class GroupCommit {
                 } else {
                     batch.control(ROLLBACK_TO);
                     batch.control(RELEASE);
-                    engine.countEnd(false, true, onlyAppended);
                 }
             } finally {
                 leaveTurn();

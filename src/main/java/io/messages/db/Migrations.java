@@ -63,6 +63,7 @@ record Migrations(boolean atStart, List<String> locations) {
     }
 
     private String apply(DataSource dataSource, DatabaseLocation location, boolean migrate) {
+        long started = System.nanoTime();
         Flyway flyway = Flyway.configure(Migrations.class.getClassLoader())
                 .dataSource(dataSource)
                 .locations(locations.stream().map(it -> it.replace("{kind}", location.kind())).toArray(String[]::new))
@@ -81,8 +82,9 @@ record Migrations(boolean atStart, List<String> locations) {
             }
             MigrateResult result = migrateOnce(flyway);
             String version = version(flyway);
-            LOGGER.log(System.Logger.Level.INFO, "messages: schema of {0} at version {1} ({2} migration(s) applied now)",
-                       location.masked(), version, result.migrationsExecuted);
+            LOGGER.log(System.Logger.Level.INFO, "messages: schema of {0} at version {1} ({2} migration(s) applied now, "
+                    + "{3,number,#} ms)", location.masked(), version, result.migrationsExecuted,
+                       (System.nanoTime() - started) / 1_000_000);
             return version;
         } catch (FlywayException e) {
             // The line holds the database's error already: no cause to repeat it.

@@ -32,6 +32,7 @@ public final class RequestTransaction {
     private boolean wrote;
     private boolean onlyAppended = true;
     private boolean ended;
+    private boolean rehearsal;
 
     RequestTransaction(Engine engine) {
         this.engine = engine;
@@ -107,7 +108,7 @@ public final class RequestTransaction {
         }
         if (seat == null && transaction == null) {
             seat = group.join();
-            engine.countBegin();
+            countBegin();
         }
         if (seat != null) {
             return seat.statements();
@@ -131,6 +132,20 @@ public final class RequestTransaction {
         return engine.dataVersion();
     }
 
+    /**
+     * Makes this request a rehearsal: it exercises the service (its warm-up before it is ready)
+     * and changes nothing. Whatever it answers, its transaction is rolled back, and it is counted
+     * in no metric. Called before the request uses the database.
+     */
+    public void rehearse() {
+        rehearsal = true;
+    }
+
+    /** Whether this request is a rehearsal ({@link #rehearse()}). */
+    public boolean isRehearsal() {
+        return rehearsal;
+    }
+
     /** Whether the request has begun its transaction and it has not ended yet. */
     public boolean isActive() {
         return (transaction != null || seat != null) && !ended;
@@ -148,6 +163,7 @@ public final class RequestTransaction {
             return;
         }
         ended = true;
+        keep &= !rehearsal;
         try {
             if (seat != null) {
                 endSeat(seat, keep);
@@ -174,7 +190,7 @@ public final class RequestTransaction {
             }
             logQuietEnd(keep, e);
         } finally {
-            engine.countEnd(committed, wrote, onlyAppended);
+            countEnd(committed, wrote, onlyAppended);
         }
     }
 
@@ -185,7 +201,7 @@ public final class RequestTransaction {
             kept = seat.leave(keep, onlyAppended);
         } catch (RuntimeException e) {
             // A savepoint statement failed: the batch is broken and will be rolled back whole.
-            engine.countEnd(false, true, onlyAppended);
+            countEnd(false, true, onlyAppended);
             if (keep) {
                 throw new DatabaseUnavailableException("the group commit holding this request failed", e);
             }
@@ -194,6 +210,21 @@ public final class RequestTransaction {
         }
         if (kept) {
             seat.awaitCommit();
+        } else {
+            countEnd(false, true, onlyAppended);
+        }
+    }
+
+    // A rehearsal is counted nowhere.
+    private void countBegin() {
+        if (!rehearsal) {
+            engine.countBegin();
+        }
+    }
+
+    private void countEnd(boolean committed, boolean wrote, boolean onlyAppended) {
+        if (!rehearsal) {
+            engine.countEnd(committed, wrote, onlyAppended);
         }
     }
 
@@ -206,7 +237,7 @@ public final class RequestTransaction {
         ensureNotEnded();
         if (transaction == null) {
             transaction = engine.client().transaction();
-            engine.countBegin();
+            countBegin();
         }
         return transaction;
     }

@@ -86,8 +86,11 @@ final class Listing {
         this.snapshots = new SnapshotListing(store, (tx, res) -> render(tx, res, null, null));
     }
 
-    /** Counts one listing made from {@code source} (kept, extended, read, streamed). */
-    static void count(String source) {
+    /** Counts one listing of {@code tx} made from {@code source} (kept, extended, read, streamed, shared). */
+    static void count(RequestTransaction tx, String source) {
+        if (tx.isRehearsal()) {
+            return;
+        }
         SOURCES.computeIfAbsent(source, it -> Metrics.globalRegistry().getOrCreate(
                 Counter.builder("messages.listings").description("Listings served, by how they were made")
                         .tags(List.of(Tag.create("source", it))))).increment();
@@ -105,7 +108,7 @@ final class Listing {
             if (current.version().writes() >= version.get().writes()) {
                 Body body = current.body().join();
                 if (body != null) {
-                    count("kept");
+                    count(tx, "kept");
                 }
                 sendKept(res, body != null ? body : render(tx, res, null, null));
                 return;
@@ -157,7 +160,7 @@ final class Listing {
                     out = streaming;
                 }
             }
-            count(streaming != null ? "streamed" : base != null ? "extended" : "read");
+            count(tx, streaming != null ? "streamed" : base != null ? "extended" : "read");
             if (streaming != null) {
                 streaming.close();
                 return null;

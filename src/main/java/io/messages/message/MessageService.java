@@ -110,14 +110,18 @@ public final class MessageService implements HttpService {
     }
 
     private void record(ServerRequest req, ServerResponse res, String msg) {
-        Message stored = store.add(RequestTransaction.of(req), msg);
+        RequestTransaction tx = RequestTransaction.of(req);
+        Message stored = store.add(tx, msg);
         if (prefersJson(req)) {
             res.send(json(stored));
         } else {
             sendText(res, RECORDED_PREFIX + msg);
         }
-        // send() commits before writing; reaching here means the message is stored.
-        recorded.increment();
+        // send() commits before writing; reaching here means the message is stored (unless the
+        // request was a rehearsal, which stores nothing).
+        if (!tx.isRehearsal()) {
+            recorded.increment();
+        }
     }
 
     // JSON only when asked for it over plain text: */* and browsers get the recipe's text.

@@ -71,7 +71,7 @@ final class SnapshotListing {
         }
         if (!leads) {
             Listing.Body body = joined(round.body());
-            Listing.count("shared");
+            Listing.count(tx, "shared");
             send(res, body != null ? body : wholeRead.read(tx, res));
             return;
         }
@@ -102,12 +102,12 @@ final class SnapshotListing {
             MessageStore.Unseen unseen = store.unseen(tx, current.snapshot().text());
             if (unseen.snapshot().changes() == current.snapshot().changes()) {
                 if (unseen.messages().isEmpty()) {
-                    Listing.count("kept");
+                    Listing.count(tx, "kept");
                     return current.body();
                 }
                 if (unseen.messages().getFirst().id() > current.body().lastId()) {
                     Listing.Body body = Listing.Body.of(current.body(), unseen.messages());
-                    Listing.count("extended");
+                    Listing.count(tx, "extended");
                     keep(current, body, unseen.snapshot());
                     return body;
                 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.helidon.common.config.Config;
 import io.helidon.dbclient.health.DbClientHealthCheck;
+import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
 import io.helidon.webserver.observe.ObserveFeature;
@@ -28,9 +29,10 @@ public final class Observability {
      * @param observe the {@code server.features.observe} config node
      * @param engine  the database engine
      * @param drain   the drain that starts when the service stops (readiness is then DOWN)
+     * @param readiness more readiness checks (the warm-up's)
      * @return the feature to add to the web server
      */
-    public static ObserveFeature feature(Config observe, Engine engine, ConnectionDrain drain) {
+    public static ObserveFeature feature(Config observe, Engine engine, ConnectionDrain drain, HealthCheck... readiness) {
         DatabaseMetrics.register(engine);
         // Helidon's check reports itself as a liveness check; as such a database outage would
         // make Kubernetes restart a healthy pod. It is readiness here.
@@ -49,6 +51,9 @@ public final class Observability {
         // A stopping service says so first, so that load balancers move clients away.
         health.addCheck(() -> HealthCheckResponse.builder().status(!drain.isDraining()).build(), HealthCheckType.READINESS,
                         "stopping");
+        for (HealthCheck check : readiness) {
+            health.addCheck(check);
+        }
         return ObserveFeature.builder()
                 .config(observe)
                 .addObserver(health.build())

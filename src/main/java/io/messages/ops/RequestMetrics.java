@@ -15,6 +15,7 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.messages.db.RequestTransaction;
 
 /**
  * Times every request into {@code http.server.requests} (Prometheus:
@@ -48,11 +49,16 @@ public final class RequestMetrics implements Filter {
         long start = System.nanoTime();
         Method method = req.prologue().method();
         String path = req.path().path();
-        // whenSent also fires for responses written by the error handlers.
-        res.whenSent(() -> timer(METHODS.contains(method.text()) ? method.text() : "other",
-                                 routes.contains(path) ? path : "unmatched",
-                                 res.status().code() / 100 + "xx")
-                .record(Duration.ofNanos(System.nanoTime() - start)));
+        // whenSent also fires for responses written by the error handlers. The warm-up's
+        // rehearsals are not clients' requests: not counted.
+        res.whenSent(() -> {
+            if (req.context().get(RequestTransaction.class).filter(RequestTransaction::isRehearsal).isEmpty()) {
+                timer(METHODS.contains(method.text()) ? method.text() : "other",
+                      routes.contains(path) ? path : "unmatched",
+                      res.status().code() / 100 + "xx")
+                        .record(Duration.ofNanos(System.nanoTime() - start));
+            }
+        });
         chain.proceed();
     }
 

@@ -81,7 +81,7 @@ class StartupTest {
                                        "DB_CONNECTION_MAXIMUMPOOLSIZE", "3"));
         try {
             HttpResponse<String> res = ChildJvm.awaitAnswer(port, "/record?msg=env");
-            HttpResponse<String> ready = ChildJvm.awaitAnswer(adminPort, "/observe/health/ready");
+            HttpResponse<String> ready = ChildJvm.awaitOk(adminPort, "/observe/health/ready");
 
             assertThat(res.body(), is("Recorded: env"));
             assertThat(Files.isRegularFile(db), is(true));
@@ -97,6 +97,7 @@ class StartupTest {
             process.waitFor(10, TimeUnit.SECONDS);
         }
     }
+
 
     private static double poolTotal(int adminPort) throws InterruptedException {
         return new Scrape(ChildJvm.awaitAnswer(adminPort, "/observe/metrics").body())

@@ -245,7 +245,7 @@ class KubernetesManifestsIT {
             for (Probe probe : probes) {
                 HTTPGetAction get = probe.getHttpGet();
                 int port = port(container, get.getPort().getStrVal());
-                assertThat(get.getPath() + " on " + port, ChildJvm.awaitAnswer(port, get.getPath()).statusCode(), is(200));
+                assertThat(get.getPath() + " on " + port, ChildJvm.awaitOk(port, get.getPath()).statusCode(), is(200));
             }
             assertThat(ChildJvm.awaitAnswer(port(container, "http"), "/").statusCode(), is(200));
             process.destroy();

@@ -95,6 +95,22 @@ public final class ChildJvm {
         return builder;
     }
 
+    /**
+     * Asks {@code path} on 127.0.0.1:{@code port} until it answers 200 (30 s at most): a health
+     * path of a service that is starting (and warming up).
+     *
+     * @return the first 200 answer, or the last answer when none came in time
+     */
+    public static HttpResponse<String> awaitOk(int port, String path) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        HttpResponse<String> answer = awaitAnswer(port, path);
+        while (answer.statusCode() != 200 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            answer = awaitAnswer(port, path);
+        }
+        return answer;
+    }
+
     /** A TCP port that was free a moment ago. */
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -60,6 +60,8 @@ public final class TestConfig {
         all.put("server.shutdown-grace-period", "PT0.5S");
         // Not 5 s even where tests run in a Kubernetes pod.
         all.put("messages.drain-delay", "PT0S");
+        // Ready at once: the warm-up has a test of its own.
+        all.put("messages.warm-up.enabled", "false");
         // Pool (and JMX bean) names must be unique in the JVM; each test server has its own pool.
         all.put("db.connection.poolName", "messages-" + POOLS.incrementAndGet());
         all.putAll(values);
