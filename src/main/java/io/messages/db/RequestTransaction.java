@@ -1,6 +1,7 @@
 package io.messages.db;
 
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbTransaction;
@@ -26,6 +27,7 @@ public final class RequestTransaction {
     private static final System.Logger LOGGER = System.getLogger(RequestTransaction.class.getName());
 
     private final Engine engine;
+    private final Consumer<RequestTransaction> beforeFirstWrite;
     private @Nullable DbTransaction transaction;
     private GroupCommit.@Nullable Seat seat;
     private boolean writeTurn;
@@ -34,8 +36,11 @@ public final class RequestTransaction {
     private boolean ended;
     private boolean rehearsal;
 
-    RequestTransaction(Engine engine) {
+    // beforeFirstWrite: run once, when the request first asks to write (TransactionFilter
+    // arranges there for the commit before the response's first byte).
+    RequestTransaction(Engine engine, Consumer<RequestTransaction> beforeFirstWrite) {
         this.engine = engine;
+        this.beforeFirstWrite = beforeFirstWrite;
     }
 
     /**
@@ -94,6 +99,10 @@ public final class RequestTransaction {
     private DbExecute writeTurn() {
         // Checked before taking the turn: an ended transaction would never give it back.
         ensureNotEnded();
+        if (!wrote) {
+            beforeFirstWrite.accept(this);
+            wrote = true;
+        }
         if (!writeTurn) {
             engine.writeGate().enter();
             writeTurn = true;
@@ -101,7 +110,6 @@ public final class RequestTransaction {
                 engine.checkFile();
             }
         }
-        wrote = true;
         GroupCommit group = engine.groupCommit();
         if (group == null) {
             return begin();

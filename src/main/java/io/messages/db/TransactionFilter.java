@@ -13,13 +13,18 @@ import io.helidon.webserver.http.RoutingResponse;
  * A transaction per request (the recipe's session tool), installed once in the routing.
  *
  * <p>Handlers write their response themselves with {@code res.send(...)}, so code after
- * {@code chain.proceed()} runs when the response is already out: too late to commit. Instead the
- * response's output stream is wrapped, and before its first byte (the status line included)
- * leaves, a transaction that wrote is committed for a 2xx/3xx status or rolled back otherwise.
- * If the commit fails, nothing is sent from that stream; the exception goes to the routing's
- * error handling, which answers a 5xx. A transaction that only read has nothing to make durable:
- * it stays open while the response streams and ends when the stream closes. An exception from a
- * handler rolls back.
+ * {@code chain.proceed()} runs when the response is already out: too late to commit. Instead,
+ * when a request first asks to write, the response's output stream is wrapped, and before its
+ * first byte (the status line included) leaves, the transaction is committed for a 2xx/3xx status
+ * or rolled back otherwise. If the commit fails, nothing is sent from that stream; the exception
+ * goes to the routing's error handling, which answers a 5xx. A transaction that only read has
+ * nothing to make durable: it stays open while the response streams and ends after the handler.
+ * An exception from a handler rolls back.
+ *
+ * <p>Why only when it writes: a wrapped stream makes Helidon send even a {@code send(byte[])}
+ * through its streaming path, which copies the body three times (measured with JFR: 78% of all
+ * allocation at 50,000 listings/s, and a young collection every 150 ms); unwrapped, the body is
+ * copied once, next to the headers.
  *
  * <p>The filter owns the engine for the server's life: the server calls {@link #afterStop()}
  * once in-flight requests are done, and the engine is closed then (the recipe's engine plugin).
@@ -40,21 +45,26 @@ public final class TransactionFilter implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        RequestTransaction tx = new RequestTransaction(engine);
+        RequestTransaction tx = new RequestTransaction(
+                engine, writing -> res.streamFilter(out -> new CommitBeforeSend(out, writing, res)));
         req.context().register(tx);
-        res.streamFilter(out -> new CommitBeforeSend(out, tx, res));
         try {
             chain.proceed();
         } catch (RuntimeException | Error e) {
             tx.end(false);
             throw e;
         }
-        if (tx.isActive()) {
-            // Every response is written through the wrapped stream, which ends the transaction;
-            // reaching here means nothing was sent through it, so nothing may be kept.
+        if (!tx.isActive()) {
+            return;
+        }
+        if (tx.wrote()) {
+            // A transaction that wrote ends in the wrapped stream when its response is sent;
+            // reaching here means none was, so nothing may be kept.
             LOGGER.log(System.Logger.Level.WARNING, "No response was sent for {0} {1}; rolling back",
                        req.prologue().method().text(), req.path().path());
             tx.end(false);
+        } else {
+            tx.end(keeps(res.status()));
         }
     }
 
