@@ -10,6 +10,10 @@
 #   src/bench/run.sh --large    also: listing time and peak RSS at 1,000 to 1,000,000 messages
 #   src/bench/run.sh --large-only   just that
 #   src/bench/run.sh --no-ramp  without the cold-start seconds
+#   src/bench/run.sh --cold     only the cold starts: process start to ready, then the first 5 s of
+#                               GET / and the next 5 s of /record at 64 connections (p99 of each, and
+#                               second by second), for the plain JVM, the AOT cache, and the AOT cache
+#                               with the warm-up before readiness (messages.warm-up)
 # BENCH_DB=postgres runs the same scenarios on a PostgreSQL 17 of its own (the embedded binaries
 # from Maven Central, started under $WORK, fsync on), adds rows with two service instances on the
 # one database (two wrk processes, one per instance, half the connections each; req/s summed),
@@ -18,6 +22,10 @@
 # same database server, same scenarios.
 # BENCH_CONNECTIONS="64" and BENCH_SCENARIOS="/record" pick rows (defaults: all of them);
 # SERVICE_JAVA_OPTS passes options to the service's JVM (e.g. -Ddb.group-commit.enabled=false).
+# By default the service starts as README's run command does: with the AOT cache, warm-up on.
+# BENCH_MEMORY=768m caps the service's JVM as the Kubernetes memory limit does (-XX:MaxRAM, heap
+# 75% of it, as the image sets). BENCH_CHARTS=1 writes the figures as CSV and SVG charts (gnuplot,
+# from Debian's packages) to src/bench/results/.
 # Not part of the test run. Installs wrk from Debian's packages if it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -33,6 +41,11 @@ PEER=${BENCH_PEER:-}
 if ! command -v wrk >/dev/null 2>&1; then
     echo "bench: installing wrk"; apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null
 fi
+if [ -n "${BENCH_CHARTS:-}" ] && ! command -v gnuplot >/dev/null 2>&1; then
+    echo "bench: installing gnuplot"; apt-get update -q >/dev/null && apt-get install -y -q gnuplot-nox >/dev/null
+fi
+MEMORY_OPTS=""
+[ -n "${BENCH_MEMORY:-}" ] && MEMORY_OPTS="-XX:MaxRAM=$BENCH_MEMORY -XX:MaxRAMPercentage=75"
 JAVA=""
 for candidate in /usr/lib/jvm/*/bin/java; do
     if "$candidate" -version 2>&1 | grep -Eq 'version "(2[1-9]|[3-9][0-9])'; then JAVA=$candidate; fi
@@ -94,10 +107,11 @@ await_ready() { # $1: pid, $2: URL that answers when ready, $3: log
         sleep 0.05
     done
 }
-start_service() { # $1: JDBC URL, $2: instance number (0, 1)
-    local started port=$((PORT + ${2:-0})) admin=$((ADMIN + ${2:-0})); started=$(date +%s%N)
+start_service() { # $1: JDBC URL, $2: instance number (0, 1); BENCH_START_OPTS: how the JVM starts
+    local started port=$((PORT + ${2:-0})) admin=$((ADMIN + ${2:-0})) start_opts=${BENCH_START_OPTS:--XX:AOTCache=target/messages.aot}
+    started=$(date +%s%N)
     # shellcheck disable=SC2086
-    "$JAVA" ${SERVICE_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -Dserver.port="$port" \
+    "$JAVA" $start_opts $MEMORY_OPTS ${SERVICE_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -Dserver.port="$port" \
         -Dserver.sockets.0.port="$admin" -Ddb.connection.url="$1" \
         -jar target/messages.jar >"$WORK/service$port.log" 2>&1 &
     PIDS+=($!)
@@ -152,11 +166,14 @@ run_row() {
                                                    if (ms > max) {max = ms; text = v}} END {print text}')
     errors=$(cat "$WORK"/wrk?.txt | awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}')
     rm -f "$WORK"/wrk?.txt
+    echo "$DB_KIND,$1,$4,$2,$rps,$(ms "$p99")" >>"$WORK/results.csv"
     printf "| %-10s | %-8s | %11s | %7s | %8s | %8s | %6s | %4s MiB | %13s |\n" "$1" "$4" "$2" "$rps" "$p50" "$p99" \
         "$errors" "$(peak_rss_mb)" "$per_commit"
     [ "$1" = messages ] && [ "$4" = "/record" ] && [ "$2" = 64 ] && [ "$instances" = 1 ] && RECORD_64=$rps
     return 0
 }
+# wrk's latency ("804.00us", "1.20ms", "1.05s") in milliseconds.
+ms() { echo "$1" | awk '{v = $1 + 0; if ($1 ~ /us$/) v /= 1000; else if ($1 ~ /ms$/) v += 0; else if ($1 ~ /s$/) v *= 1000; printf "%.2f", v}'; }
 picked() { case " ${BENCH_SCENARIOS:-GET / 90/10 /record} " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 echo "bench: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $("$JAVA" -version 2>&1 | head -1), $(date -u +%F), database: $DB_KIND"
@@ -168,7 +185,7 @@ else
     echo "raw SQLite, one connection, insert+commit, WAL + synchronous=FULL: $PROBE commits/s"
 fi
 
-if [ "${1:-}" != "--large-only" ]; then
+if [ "${1:-}" != "--large-only" ] && [ "${1:-}" != "--cold" ]; then
 # One database with 1,000 messages, recorded through the service; every scenario starts a fresh
 # service on a copy of it, so that no scenario measures the rows an earlier one added.
 start_service "$(seed_url seed)"
@@ -229,6 +246,59 @@ if [ "${1:-}" != "--no-ramp" ] && [ "$DB_KIND" = sqlite ]; then
     stop_all
     echo "/record at 64 connections from a cold start, req/s in each of the first 12 seconds:$ramp"
 fi
+fi
+
+# The first seconds after a cold start, as a new pod meets traffic: process start to ready, then
+# at once GET / for 5 s and /record for 5 s at 64 connections; once as one 5 s run each (p99 of
+# the whole 5 s), once as five 1 s runs each (the ramp, second by second).
+cold_start() { # $1: variant name, $2: JVM options
+    local started ready
+    fresh_database seed
+    started=$(date +%s%N)
+    BENCH_START_OPTS="$2" start_service "$FRESH_URL"
+    ready=$(( ($(date +%s%N) - started) / 1000000 ))
+    local listening warm
+    listening=$(grep -o 'ready [0-9]* ms after JVM start' "$WORK/service$PORT.log" | grep -o '[0-9]*' || echo "?")
+    warm=$(grep -o 'warmed up in [0-9]* ms' "$WORK/service$PORT.log" | grep -o '[0-9]*' || echo "0")
+    wrk_run 64 "" 5s "$PORT" "$WORK/get.txt"
+    wrk_run 64 1 5s "$PORT" "$WORK/record.txt"
+    stop_all
+    printf "| %-22s | %6s ms | %9s ms | %8s ms | %9s | %9s | %9s | %9s |\n" "$1" "$ready" "$listening" "$warm" \
+        "$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$WORK/get.txt")" "$(awk '$1 == "99%" {print $2}' "$WORK/get.txt")" \
+        "$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$WORK/record.txt")" "$(awk '$1 == "99%" {print $2}' "$WORK/record.txt")"
+    echo "$1,$ready,$listening,$warm" >>"$WORK/cold.csv"
+    fresh_database seed
+    BENCH_START_OPTS="$2" start_service "$FRESH_URL"
+    local second=0
+    for every in "" 1; do
+        for i in 1 2 3 4 5; do
+            second=$((second + 1))
+            wrk_run 64 "$every" 1s "$PORT" "$WORK/second.txt"
+            echo "$1,$second,$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$WORK/second.txt"),$(ms "$(awk '$1 == "99%" {print $2}' "$WORK/second.txt")")" >>"$WORK/ramp.csv"
+        done
+    done
+    stop_all
+}
+if [ "${1:-}" = "--cold" ]; then
+    start_service "$(seed_url seed)"
+    seed_over_http 1000
+    stop_all
+    echo
+    echo "cold starts (64 connections, 1,000 messages): GET / for the first 5 s after ready, then /record for 5 s"
+    echo "| variant                | ready     | listening    | warm-up     | GET / r/s | GET / p99 | /record r/s | /record p99 |"
+    echo "|------------------------|-----------|--------------|-------------|-----------|-----------|-------------|-------------|"
+    cold_start "plain JVM" "-Dmessages.warm-up.enabled=false"
+    cold_start "AOT cache" "-XX:AOTCache=target/messages.aot -Dmessages.warm-up.enabled=false"
+    cold_start "AOT cache + warm-up" "-XX:AOTCache=target/messages.aot"
+    echo "(ready: process start to readiness 200, including the warm-up; listening: JVM start to the server listening)"
+fi
+
+if [ -n "${BENCH_CHARTS:-}" ]; then
+    mkdir -p src/bench/results
+    for file in results cold ramp; do
+        [ -f "$WORK/$file.csv" ] && cp "$WORK/$file.csv" "src/bench/results/$DB_KIND-$file.csv"
+    done
+    gnuplot -e "kind='$DB_KIND'; dir='src/bench/results'" src/bench/charts.gp && echo "charts written to src/bench/results/"
 fi
 
 if [ "${1:-}" = "--large" ] || [ "${1:-}" = "--large-only" ]; then
