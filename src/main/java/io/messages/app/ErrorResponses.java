@@ -6,10 +6,13 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.HttpMediaTypes;
 import io.helidon.http.Status;
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.Metrics;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.messages.db.DatabaseFailure;
+import io.messages.db.RequestTransaction;
 
 /**
  * Every exception a handler (or the transaction filter) throws, mapped to a response in one
@@ -25,21 +28,29 @@ final class ErrorResponses {
     }
 
     static void register(HttpRouting.Builder routing) {
-        routing.error(HttpException.class, ErrorResponses::httpError)
-                .error(RuntimeException.class, ErrorResponses::failure);
+        // The alerts' signal for "the database refuses work" (see README, Alerts and runbooks).
+        Counter unavailable = Metrics.globalRegistry().getOrCreate(
+                Counter.builder("messages.db.unavailable")
+                        .description("Requests answered 503 because the database could not complete them; "
+                                             + "nothing of them was stored"));
+        routing.error(HttpException.class, (req, res, e) -> httpError(req, res, e, unavailable))
+                .error(RuntimeException.class, (req, res, e) -> failure(req, res, e, unavailable));
     }
 
-    private static void httpError(ServerRequest req, ServerResponse res, HttpException e) {
+    private static void httpError(ServerRequest req, ServerResponse res, HttpException e, Counter unavailable) {
         if (e.status().code() >= 500) {
-            failure(req, res, e);
+            failure(req, res, e, unavailable);
             return;
         }
         e.headers().forEach(res::header);
         send(res, e.status(), e.getMessage());
     }
 
-    private static void failure(ServerRequest req, ServerResponse res, RuntimeException e) {
+    private static void failure(ServerRequest req, ServerResponse res, RuntimeException e, Counter unavailable) {
         if (DatabaseFailure.unavailable(e)) {
+            if (req.context().get(RequestTransaction.class).filter(RequestTransaction::isRehearsal).isEmpty()) {
+                unavailable.increment();
+            }
             // An outage fails many requests alike: one line each, not a stack trace each.
             LOGGER.log(System.Logger.Level.WARNING, "Request " + describe(req) + " answered 503: " + causes(e));
             res.header(HeaderNames.RETRY_AFTER, "1");

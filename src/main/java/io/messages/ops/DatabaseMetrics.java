@@ -1,5 +1,9 @@
 package io.messages.ops;
 
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
@@ -17,7 +21,8 @@ import io.messages.db.Engine;
  * {@code messages_transactions_total{outcome}}, {@code messages_db_commits_total} (committed
  * transactions per database commit is the group commit's batch size) and
  * {@code messages_db_connections_retired_total}, {@code messages_db_writers_waiting} and
- * {@code messages_db_pool_connections{state}} (active, idle, pending, total). Both are tagged
+ * {@code messages_db_pool_connections{state}} (active, idle, pending, total), and on SQLite
+ * {@code messages_db_volume_available_bytes} / {@code messages_db_volume_size_bytes}. All are tagged
  * with the pool's name, so that several engines in one JVM (tests) do not share series.
  */
 final class DatabaseMetrics {
@@ -43,6 +48,12 @@ final class DatabaseMetrics {
         registry.getOrCreate(Gauge.builder("messages.db.writers.waiting", engine, Engine::writersWaiting)
                                      .description("Requests waiting for the write turn (SQLite's single writer)")
                                      .tags(List.of(pool)));
+        // The volume of the SQLite file, for "disk filling" alerts that also work outside
+        // Kubernetes (where kubelet_volume_stats_* say the same of a PVC).
+        engine.file().ifPresent(file -> {
+            volume(registry, file.path(), pool, "available", FileStore::getUsableSpace);
+            volume(registry, file.path(), pool, "size", FileStore::getTotalSpace);
+        });
         connections(registry, engine, pool, "active", HikariPoolMXBean::getActiveConnections);
         connections(registry, engine, pool, "idle", HikariPoolMXBean::getIdleConnections);
         connections(registry, engine, pool, "pending", HikariPoolMXBean::getThreadsAwaitingConnection);
@@ -61,6 +72,24 @@ final class DatabaseMetrics {
         registry.getOrCreate(Gauge.builder("messages.db.pool.connections", engine, e -> poolFigure(e, figure))
                                      .description("Connections of the database pool, by state")
                                      .tags(List.of(pool, Tag.create("state", state))));
+    }
+
+    private static void volume(MeterRegistry registry, Path file, Tag pool, String figure, FileStoreFigure read) {
+        registry.getOrCreate(Gauge.builder("messages.db.volume." + figure + ".bytes", file, f -> volumeFigure(f, read))
+                                     .description("Bytes " + figure + " on the volume of the SQLite database file")
+                                     .tags(List.of(pool)));
+    }
+
+    private static double volumeFigure(Path file, FileStoreFigure read) {
+        try {
+            return read.of(Files.getFileStore(file.getParent()));
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+    }
+
+    private interface FileStoreFigure {
+        long of(FileStore store) throws IOException;
     }
 
     // Versions are numbers such as 2 or 2.1; anything else reports no value.

@@ -1,6 +1,9 @@
 package io.messages.ops;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
 
 import io.helidon.common.config.Config;
 import io.helidon.dbclient.health.DbClientHealthCheck;
@@ -36,27 +39,39 @@ public final class Observability {
         DatabaseMetrics.register(engine);
         // Helidon's check reports itself as a liveness check; as such a database outage would
         // make Kubernetes restart a healthy pod. It is readiness here.
+        List<HealthCheck> ready = new ArrayList<>();
+        ready.add(DbClientHealthCheck.builder(engine.client())
+                          .name("database")
+                          .query()
+                          .statementName("ping")
+                          .timeout(Duration.ofSeconds(2))
+                          .build());
+        engine.file().ifPresent(file -> ready.add(DatabaseFileCheck.readiness(file)));
+        // A stopping service says so first, so that load balancers move clients away.
+        ready.add(new NamedCheck("stopping", () -> HealthCheckResponse.builder().status(!drain.isDraining()).build()));
+        ready.addAll(List.of(readiness));
         HealthObserverConfig.Builder health = HealthObserver.builder()
                 .details(true)
-                .useSystemServices(false)
-                .addCheck(DbClientHealthCheck.builder(engine.client())
-                                  .name("database")
-                                  .query()
-                                  .statementName("ping")
-                                  .timeout(Duration.ofSeconds(2))
-                                  .build(),
-                          HealthCheckType.READINESS);
-        engine.file().ifPresent(file -> health.addCheck(DatabaseFileCheck.readiness(file))
-                .addCheck(DatabaseFileCheck.liveness(file)));
-        // A stopping service says so first, so that load balancers move clients away.
-        health.addCheck(() -> HealthCheckResponse.builder().status(!drain.isDraining()).build(), HealthCheckType.READINESS,
-                        "stopping");
-        for (HealthCheck check : readiness) {
-            health.addCheck(check);
-        }
+                .useSystemServices(false);
+        ready.forEach(check -> health.addCheck(check, HealthCheckType.READINESS));
+        engine.file().ifPresent(file -> health.addCheck(DatabaseFileCheck.liveness(file)));
+        ReadinessMetrics.register(engine.poolName(), ready);
         return ObserveFeature.builder()
                 .config(observe)
                 .addObserver(health.build())
                 .build();
+    }
+
+    // A check with a name, for Helidon's health output and the readiness meter alike.
+    private record NamedCheck(String name, Supplier<HealthCheckResponse> response) implements HealthCheck {
+        @Override
+        public HealthCheckType type() {
+            return HealthCheckType.READINESS;
+        }
+
+        @Override
+        public HealthCheckResponse call() {
+            return response.get();
+        }
     }
 }

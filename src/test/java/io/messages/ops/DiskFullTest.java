@@ -14,6 +14,7 @@ import io.helidon.config.Config;
 import io.messages.app.Main;
 import io.messages.app.Service;
 import io.messages.testing.Http;
+import io.messages.testing.Scrape;
 import io.messages.testing.SmallVolume;
 import io.messages.testing.SqliteFile;
 import io.messages.testing.TestConfig;
@@ -26,6 +27,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
@@ -50,7 +52,9 @@ class DiskFullTest {
             Config config = config(volume, groupCommit);
             List<String> acknowledged = new ArrayList<>();
             Service service = Main.start(config);
+            String pool = "pool=\"" + config.get("db.connection.poolName").asString().get() + "\"";
             try {
+                double refusedBefore = scrape(service).value("messages_db_unavailable_total");
                 volume.fillLeaving(SPACE_LEFT);
                 List<HttpResponse<String>> refused = new ArrayList<>();
                 for (int i = 0; refused.size() < 5 && i < 5_000; i++) {
@@ -75,6 +79,13 @@ class DiskFullTest {
                 assertThat(ready.statusCode(), is(503));
                 assertThat(ready.body(), containsString("the disk holding the database is full"));
                 assertThat(Http.get(admin(service), "/observe/health/live").statusCode(), is(200));
+                // What the alerts read: the check that is DOWN, the refusals, the space left.
+                Scrape full = scrape(service);
+                assertThat(full.value("messages_ready", pool, "check=\"database-file\""), is(0.0));
+                assertThat(full.value("messages_ready", pool, "check=\"database\""), is(1.0));
+                assertThat(full.value("messages_db_unavailable_total") - refusedBefore, greaterThanOrEqualTo(5.0));
+                assertThat(full.value("messages_db_volume_available_bytes", pool)
+                                   / full.value("messages_db_volume_size_bytes", pool), lessThan(0.1));
 
                 volume.freeUp();
                 long freed = System.nanoTime();
@@ -85,6 +96,7 @@ class DiskFullTest {
                 }
                 acknowledged.add(after);
                 assertThat(Http.get(admin(service), "/observe/health/ready").statusCode(), is(200));
+                assertThat(scrape(service).value("messages_ready", pool, "check=\"database-file\""), is(1.0));
             } finally {
                 service.stop();
             }
@@ -160,5 +172,9 @@ class DiskFullTest {
 
     private static long elapsedMillis(long since) {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
+    }
+
+    private static Scrape scrape(Service service) throws Exception {
+        return new Scrape(Http.get(admin(service), "/observe/metrics").body());
     }
 }

@@ -18,7 +18,9 @@ import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.both;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.is;
 
 /** Health, metrics and the admin socket of the whole service, started as {@code Main} does. */
@@ -81,6 +83,14 @@ class OpsTest {
         assertThat(after.value("messages_transactions_total", pool, "outcome=\"committed\""), is(2.0));
         assertThat(after.value("messages_db_pool_connections", pool, "state=\"total\""), greaterThan(0.0));
         assertThat(after.text(), containsString("messages_db_pool_connections{pool=\"" + poolName + "\""));
+        // What the alerts and the dashboard read (k8s/components/monitoring).
+        assertThat(after.value("messages_ready", pool, "check=\"database\""), is(1.0));
+        assertThat(after.value("messages_ready", pool, "check=\"database-file\""), is(1.0));
+        assertThat(after.value("messages_db_volume_size_bytes", pool), greaterThan(0.0));
+        assertThat(after.value("messages_db_volume_available_bytes", pool), both(greaterThan(0.0))
+                .and(lessThan(after.value("messages_db_volume_size_bytes", pool) + 1)));
+        assertThat(after.text(), containsString("messages_db_unavailable_total"));
+        assertThat(after.text(), containsString("jvm_uptime_seconds"));
     }
 
     private void start(Map<String, String> overrides) {
