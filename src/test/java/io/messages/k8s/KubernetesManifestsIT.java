@@ -1,11 +1,14 @@
 package io.messages.k8s;
 
+import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,6 +21,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -30,6 +34,7 @@ import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.messages.testing.ChildJvm;
+import jakarta.json.Json;
 import io.messages.testing.TestConfig;
 
 import org.junit.jupiter.api.Test;
@@ -159,6 +164,66 @@ class KubernetesManifestsIT {
 
     @Test
     void migrateFirstComponentRunsTheMigrationsInAnInitContainerOfTheSameImageBeforeTheService() throws Exception {
+        List<HasMetadata> objects = Manifests.render(withComponent("k8s/overlays/postgres", "k8s/components/migrate-first"));
+        PodSpec pod = Manifests.find(objects, Deployment.class, "messages").getSpec().getTemplate().getSpec();
+        Container service = pod.getContainers().getFirst();
+        Container migrate = pod.getInitContainers().getFirst();
+
+        assertThat(migrate.getArgs(), is(List.of("migrate")));
+        assertThat(migrate.getImage(), is(service.getImage()));
+        assertThat(valueFrom(migrate, "DB_CONNECTION_URL"), is(valueFrom(service, "DB_CONNECTION_URL")));
+        assertThat(env(migrate, "MESSAGES_CONFIG"), is(env(service, "MESSAGES_CONFIG")));
+        assertThat("the service no longer migrates itself", env(service, "DB_MIGRATIONS_AT_DASH_START"), is("false"));
+        assertEveryEnvVarIsAConfigKey(service, renderedConfig(objects));
+        assertEveryEnvVarIsAConfigKey(migrate, renderedConfig(objects));
+        assertRestricted(pod, migrate);
+    }
+
+    @Test
+    void monitoringComponentScrapesTheAdminPortAndShipsAlertsWithRunbooksAndADashboardInBothShapes() throws Exception {
+        String readme = Files.readString(Path.of("README.md"));
+        for (String shape : List.of("k8s/base", "k8s/overlays/postgres")) {
+            List<HasMetadata> objects = Manifests.render(withComponent(shape, "k8s/components/monitoring"));
+            PodTemplateSpec pod = objects.stream()
+                    .map(o -> o instanceof StatefulSet set ? set.getSpec().getTemplate()
+                            : o instanceof Deployment deployment ? deployment.getSpec().getTemplate() : null)
+                    .filter(Objects::nonNull).findFirst().orElseThrow();
+
+            Map<String, Object> monitor = field(Manifests.custom(objects, "PodMonitor", "messages"), "spec");
+            Map<String, Object> selector = field(field(monitor, "selector"), "matchLabels");
+            assertThat(shape + ": the monitor selects the service's pods",
+                       pod.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()), is(true));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> endpoint = ((List<Map<String, Object>>) monitor.get("podMetricsEndpoints")).getFirst();
+            assertThat(port(pod.getSpec().getContainers().getFirst(), endpoint.get("port").toString()),
+                       is(adminPort(renderedConfig(objects))));
+            assertThat(endpoint.get("path"), is("/observe/metrics"));
+
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> groups = (List<Map<String, Object>>) field(
+                    Manifests.custom(objects, "PrometheusRule", "messages"), "spec").get("groups");
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> alerts = groups.stream()
+                    .flatMap(group -> ((List<Map<String, Object>>) group.get("rules")).stream()).toList();
+            assertThat(alerts.size(), greaterThan(8));
+            for (Map<String, Object> alert : alerts) {
+                String name = alert.get("alert").toString();
+                Map<String, Object> annotations = field(alert, "annotations");
+                assertThat(name, annotations.keySet(), hasItem("summary"));
+                assertThat(name, annotations.keySet(), hasItem("description"));
+                assertThat(name, annotations.get("runbook_url"), is("README.md#" + name.toLowerCase()));
+                assertThat(name + " has its runbook in README", readme, containsString("\n### " + name + "\n"));
+            }
+
+            ConfigMap dashboard = Manifests.find(objects, ConfigMap.class, "messages-dashboard");
+            assertThat("Grafana's sidecar picks it up", dashboard.getMetadata().getLabels().get("grafana_dashboard"), is("1"));
+            assertThat(Json.createReader(new StringReader(dashboard.getData().get("messages.json"))).readObject()
+                               .getJsonArray("panels").size(), greaterThan(10));
+        }
+    }
+
+    // A user's kustomization: a shape with a component added (in a copy of k8s/ and config/).
+    private static Path withComponent(String shape, String component) throws IOException {
         Path copy = TestConfig.tempDir();
         for (String dir : List.of("k8s", "config")) {
             try (var files = Files.walk(Path.of(dir))) {
@@ -172,26 +237,8 @@ class KubernetesManifestsIT {
                 }
             }
         }
-        // A user's kustomization: the postgres overlay with the component added.
-        Files.writeString(copy.resolve("kustomization.yaml"), """
-                resources:
-                  - k8s/overlays/postgres
-                components:
-                  - k8s/components/migrate-first
-                """);
-        List<HasMetadata> objects = Manifests.render(copy);
-        PodSpec pod = Manifests.find(objects, Deployment.class, "messages").getSpec().getTemplate().getSpec();
-        Container service = pod.getContainers().getFirst();
-        Container migrate = pod.getInitContainers().getFirst();
-
-        assertThat(migrate.getArgs(), is(List.of("migrate")));
-        assertThat(migrate.getImage(), is(service.getImage()));
-        assertThat(valueFrom(migrate, "DB_CONNECTION_URL"), is(valueFrom(service, "DB_CONNECTION_URL")));
-        assertThat(env(migrate, "MESSAGES_CONFIG"), is(env(service, "MESSAGES_CONFIG")));
-        assertThat("the service no longer migrates itself", env(service, "DB_MIGRATIONS_AT_DASH_START"), is("false"));
-        assertEveryEnvVarIsAConfigKey(service, renderedConfig(objects));
-        assertEveryEnvVarIsAConfigKey(migrate, renderedConfig(objects));
-        assertRestricted(pod, migrate);
+        Files.writeString(copy.resolve("kustomization.yaml"), "resources:\n  - " + shape + "\ncomponents:\n  - " + component + "\n");
+        return copy;
     }
 
     @Test

@@ -30,7 +30,9 @@ final class Manifests {
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
     // The custom resources the manifests use, with the schema of the operator version checked against.
     private static final List<CrdSchema> CUSTOM_RESOURCES = List.of(
-            CrdSchema.fromResource("/cnpg/postgresql.cnpg.io_clusters-1.30.0.yaml.gz"));
+            CrdSchema.fromResource("/cnpg/postgresql.cnpg.io_clusters-1.30.0.yaml.gz"),
+            CrdSchema.fromResource("/prometheus-operator/monitoring.coreos.com_podmonitors-0.93.0.yaml.gz"),
+            CrdSchema.fromResource("/prometheus-operator/monitoring.coreos.com_prometheusrules-0.93.0.yaml.gz"));
 
     private Manifests() {
     }
@@ -79,6 +81,16 @@ final class Manifests {
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name + " in " + objects.stream()
                         .map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList()));
+    }
+
+    /** The custom resource (an operator's kind) of {@code kind} named {@code name}, as its fields. */
+    static Map<String, Object> custom(List<HasMetadata> objects, String kind, String name) {
+        return objects.stream()
+                .filter(o -> o instanceof GenericKubernetesResource && o.getKind().equals(kind)
+                        && o.getMetadata().getName().equals(name))
+                .map(o -> ((GenericKubernetesResource) o).getAdditionalProperties())
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + kind + " " + name));
     }
 
     // kubectl is on this kind of machine; a CI run must not silently skip the manifests.

@@ -1,0 +1,132 @@
+import java.io.IOException;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The monitoring's proof against real data (run by src/monitoring/check.sh; not part of the test
+ * run). With the project's own libraries on the class path:
+ *   java -cp 'target/libs/*' src/monitoring/MonitoringCheck.java rules ALERTS.yaml OUT.yaml
+ *       writes the PrometheusRule's spec as a plain Prometheus rules file (for promtool)
+ *   java -cp 'target/libs/*' src/monitoring/MonitoringCheck.java live PROMETHEUS_URL JOB ALERTS.yaml DASHBOARD.json ALERT...
+ *       evaluates every alert's expression (without its final comparison) and every dashboard
+ *       query ($job set to JOB) through Prometheus' HTTP API: each must return series; then
+ *       waits up to 60 s for each named ALERT to be pending or firing.
+ */
+public final class MonitoringCheck {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "rules" -> Files.writeString(Path.of(args[2]), new Yaml().dump(spec(Path.of(args[1]))));
+            case "live" -> live(URI.create(args[1]), args[2], Path.of(args[3]), Path.of(args[4]),
+                                List.of(args).subList(5, args.length));
+            default -> throw new IllegalArgumentException("rules or live, not " + args[0]);
+        }
+    }
+
+    private static Object spec(Path prometheusRule) throws IOException {
+        Map<?, ?> rule = new Yaml().load(Files.readString(prometheusRule));
+        return rule.get("spec");
+    }
+
+    private static void live(URI prometheus, String job, Path alerts, Path dashboard, List<String> expected)
+            throws IOException, InterruptedException {
+        Map<String, String> queries = new LinkedHashMap<>();
+        for (Map<?, ?> group : list(((Map<?, ?>) spec(alerts)).get("groups"))) {
+            for (Map<?, ?> rule : list(group.get("rules"))) {
+                // "what > threshold": what must exist; whether it crosses is the unit tests' job.
+                String expr = rule.get("expr").toString().strip()
+                        .replaceFirst("\\s*(>=|<=|==|!=|>|<)\\s*[0-9.eE+-]+$", "");
+                queries.put("alert " + rule.get("alert"), expr);
+            }
+        }
+        JsonObject board = Json.createReader(new StringReader(Files.readString(dashboard))).readObject();
+        for (JsonValue panel : board.getJsonArray("panels")) {
+            JsonObject p = panel.asJsonObject();
+            if (p.containsKey("targets")) {
+                for (JsonValue target : p.getJsonArray("targets")) {
+                    JsonObject t = target.asJsonObject();
+                    queries.put("panel " + p.getString("title") + " " + t.getString("refId"),
+                                t.getString("expr").replace("$job", job));
+                }
+            }
+        }
+        List<String> failures = new ArrayList<>();
+        for (Map.Entry<String, String> query : queries.entrySet()) {
+            int series = get(prometheus, "/api/v1/query?query=" + URLEncoder.encode(query.getValue(), StandardCharsets.UTF_8))
+                    .getJsonObject("data").getJsonArray("result").size();
+            System.out.printf("%-40s %3d series  %s%n", query.getKey(), series, query.getValue().replaceAll("\\s+", " "));
+            if (series == 0) {
+                failures.add(query.getKey() + " returned no series");
+            }
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        Set<String> active = Set.of();
+        while (System.nanoTime() < deadline) {
+            active = activeAlerts(prometheus);
+            if (active.containsAll(expected)) {
+                break;
+            }
+            Thread.sleep(1000);
+        }
+        System.out.println("alerts pending or firing: " + active);
+        for (String alert : expected) {
+            if (!active.contains(alert)) {
+                failures.add(alert + " is neither pending nor firing after the fault");
+            }
+        }
+        if (!failures.isEmpty()) {
+            failures.forEach(f -> System.out.println("FAILED: " + f));
+            System.exit(1);
+        }
+        System.out.println("monitoring: " + queries.size() + " queries return series; " + expected + " active");
+    }
+
+    private static Set<String> activeAlerts(URI prometheus) throws IOException, InterruptedException {
+        Set<String> names = new TreeSet<>();
+        for (JsonValue alert : get(prometheus, "/api/v1/alerts").getJsonObject("data").getJsonArray("alerts")) {
+            JsonObject a = alert.asJsonObject();
+            if (Set.of("pending", "firing").contains(a.getString("state"))) {
+                names.add(a.getJsonObject("labels").getString("alertname"));
+            }
+        }
+        return names;
+    }
+
+    private static JsonObject get(URI prometheus, String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(prometheus.resolve(path)).build(),
+                                                  HttpResponse.BodyHandlers.ofString());
+        JsonObject body = Json.createReader(new StringReader(response.body())).readObject();
+        if (response.statusCode() != 200 || !"success".equals(body.getString("status", ""))) {
+            throw new IllegalStateException(path + ": " + response.statusCode() + " " + response.body());
+        }
+        return body;
+    }
+
+    private static List<Map<?, ?>> list(Object value) {
+        List<Map<?, ?>> maps = new ArrayList<>();
+        for (Object item : (List<?>) value) {
+            maps.add((Map<?, ?>) item);
+        }
+        return maps;
+    }
+}

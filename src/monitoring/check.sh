@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Proves the monitoring (k8s/components/monitoring) against real data, as .ci/run does after the
+# README's test command (it needs the packaged jar, target/messages.jar):
+#  1. promtool check rules, and promtool test rules with src/monitoring/alerts-test.yaml;
+#  2. the jar on a SQLite database in a 4 MiB tmpfs, scraped every second by a real Prometheus
+#     (both on 127.0.0.1), a short bounded load with 2xx, 4xx and then a database fault (the
+#     volume filled, so that writes answer 503);
+#  3. every alert expression (without its threshold) and every dashboard query evaluated
+#     through Prometheus' HTTP API: each must return series; and the alerts the fault must
+#     raise (errors, 503s, readiness, volume) must be pending or firing.
+# Installs Prometheus from Debian's packages if missing. Needs root (the tmpfs). Stops by itself,
+# and ends only the processes it started.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+if ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus >/dev/null 2>&1; then
+    echo "monitoring: installing prometheus from Debian's packages"
+    apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus >/dev/null
+fi
+JAVA=""
+for candidate in /usr/lib/jvm/*/bin/java; do
+    if "$candidate" -version 2>&1 | grep -Eq 'version "(2[1-9]|[3-9][0-9])'; then JAVA=$candidate; fi
+done
+[ -n "$JAVA" ] || { echo "monitoring: no JDK 21+ under /usr/lib/jvm" >&2; exit 1; }
+[ -f target/messages.jar ] || { echo "monitoring: target/messages.jar missing; run mvn package first" >&2; exit 1; }
+[ "$(id -u)" = 0 ] || { echo "monitoring: needs root to mount a small tmpfs for the database" >&2; exit 1; }
+
+ALERTS=k8s/components/monitoring/alerts.yaml
+DASHBOARD=k8s/components/monitoring/dashboard.json
+PORT=${MONITORING_PORT:-18480}
+ADMIN=$((PORT + 1))
+PROM=$((PORT + 2))
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+    mountpoint -q "$WORK/volume" && umount "$WORK/volume"
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+check() { "$JAVA" -cp "target/libs/*" src/monitoring/MonitoringCheck.java "$@"; }
+await() { # $1: URL, $2: what
+    for _ in $(seq 1 60); do curl -sf -o /dev/null "$1" && return 0; sleep 0.5; done
+    echo "monitoring: $2 did not come up" >&2; return 1
+}
+
+echo "monitoring: promtool"
+check rules "$ALERTS" "$WORK/rules.yaml"
+cp src/monitoring/alerts-test.yaml "$WORK/"
+(cd "$WORK" && promtool check rules rules.yaml && promtool test rules alerts-test.yaml)
+
+echo "monitoring: the service and Prometheus on 127.0.0.1"
+mkdir "$WORK/volume"
+mount -t tmpfs -o size=4m tmpfs "$WORK/volume"
+"$JAVA" --enable-native-access=ALL-UNNAMED -Ddb.connection.url="jdbc:sqlite:$WORK/volume/messages.db" \
+    -Dserver.host=127.0.0.1 -Dserver.port="$PORT" -Dserver.sockets.0.port="$ADMIN" \
+    -Dmessages.warm-up.enabled=false -Dmessages.drain-delay=PT0S \
+    -jar target/messages.jar >"$WORK/service.log" 2>&1 &
+PIDS+=($!)
+await "http://127.0.0.1:$ADMIN/observe/health/ready" "the service" || { cat "$WORK/service.log"; exit 1; }
+cat >"$WORK/prometheus.yml" <<EOF
+global: {scrape_interval: 1s, evaluation_interval: 1s}
+rule_files: [rules.yaml]
+scrape_configs:
+  - job_name: messages
+    metrics_path: /observe/metrics
+    static_configs: [{targets: ["127.0.0.1:$ADMIN"]}]
+EOF
+prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
+    --web.listen-address="127.0.0.1:$PROM" >"$WORK/prometheus.log" 2>&1 &
+PIDS+=($!)
+await "http://127.0.0.1:$PROM/-/ready" "Prometheus" || { cat "$WORK/prometheus.log"; exit 1; }
+
+status() { curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT$1"; }
+echo "monitoring: load (records, listings, bad input)"
+for i in $(seq 1 300); do
+    [ "$(status "/record?msg=load-$i")" = 200 ] || { echo "monitoring: a record failed before the fault" >&2; exit 1; }
+    if [ $((i % 10)) = 0 ]; then
+        status / >/dev/null; status "/record?msg=" >/dev/null; status /nope >/dev/null
+    fi
+done
+sleep 3
+
+echo "monitoring: fault: the database's volume filled"
+dd if=/dev/zero of="$WORK/volume/filler" bs=64k 2>/dev/null || true
+refused=0
+for i in $(seq 1 200); do
+    [ "$(status "/record?msg=full-$i")" = 503 ] && refused=$((refused + 1))
+done
+echo "monitoring: $refused of 200 records refused with 503 while the volume is full"
+[ "$refused" -gt 0 ] || { echo "monitoring: a full volume refused no write" >&2; exit 1; }
+sleep 3
+
+check live "http://127.0.0.1:$PROM" messages "$ALERTS" "$DASHBOARD" \
+    MessagesErrorRatioHigh MessagesDatabaseRefusingRequests MessagesNotReady MessagesVolumeFilling
+rm -f "$WORK/volume/filler"
