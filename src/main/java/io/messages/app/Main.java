@@ -21,6 +21,7 @@ import io.messages.http.StrictHttp1;
 import io.messages.message.MessageLimits;
 import io.messages.message.MessageService;
 import io.messages.message.MessageStore;
+import io.messages.ops.AccessLog;
 import io.messages.ops.ConnectionDrain;
 import io.messages.ops.Observability;
 import io.messages.ops.RequestMetrics;
@@ -97,7 +98,8 @@ public final class Main {
             WebServer server = webServer(config.get("server"))
                     .addFeature(Observability.feature(config.get("server.features.observe"), engine, drain,
                                                       warmUp.readiness()))
-                    .routing(routing -> routing(routing, engine, limits, drain).addFilter(warmUp))
+                    .routing(routing -> routing(routing.addFilter(AccessLog.from(config.get("messages.access-log"))),
+                                                engine, limits, drain).addFilter(warmUp))
                     .build()
                     .start();
             logStarted(server, config, engine);

@@ -1,11 +1,15 @@
 package io.messages.ops;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import io.messages.app.Main;
@@ -91,6 +95,50 @@ class OpsTest {
                 .and(lessThan(after.value("messages_db_volume_size_bytes", pool) + 1)));
         assertThat(after.text(), containsString("messages_db_unavailable_total"));
         assertThat(after.text(), containsString("jvm_uptime_seconds"));
+    }
+
+    @Test
+    void accessLogWritesOneCommonLogFormatLinePerPublicRequestAndCanBeTurnedOff() throws Exception {
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            start(Map.of("messages.access-log.enabled", "true"));
+            get(service.port(), "/record?msg=h%C3%A9llo");
+            get(service.port(), "/record?msg=");
+            get(adminPort(), "/observe/health");
+            List<String> lines = awaitLines(captured, 2);
+            assertThat(lines.toString(), lines.size(), is(2));
+            assertThat(lines.toString(), anyMatches(lines, "127\\.0\\.0\\.1 - - \\[\\d{2}/\\w{3}/\\d{4}:\\d{2}:\\d{2}:\\d{2} [+-]\\d{4}] "
+                    + "\"GET /record\\?msg=h%C3%A9llo HTTP/1\\.1\" 200 16 \\d+"), is(true));
+            assertThat(lines.toString(), anyMatches(lines, ".*\"GET /record\\?msg= HTTP/1\\.1\" 400 \\d+ \\d+"), is(true));
+            service.stop();
+
+            captured.reset();
+            start(Map.of("messages.access-log.enabled", "false"));
+            get(service.port(), "/record?msg=quiet");
+            assertThat(awaitLines(captured, 1), is(List.of()));
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+
+    private static boolean anyMatches(List<String> lines, String regex) {
+        return lines.stream().anyMatch(line -> line.matches(regex));
+    }
+
+    // The access log's lines written so far, once count are there or after a second; and no
+    // more than that after a moment.
+    private static List<String> awaitLines(ByteArrayOutputStream captured, int count) throws InterruptedException {
+        for (int i = 0; i < 50 && lines(captured).size() < count; i++) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(100);
+        return lines(captured);
+    }
+
+    private static List<String> lines(ByteArrayOutputStream captured) {
+        return captured.toString(StandardCharsets.UTF_8).lines().filter(line -> line.contains(" - - [")).toList();
     }
 
     private void start(Map<String, String> overrides) {
