@@ -13,6 +13,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.messages.db.DatabaseFailure;
 import io.messages.db.RequestTransaction;
+import io.messages.tracing.RequestTracing;
 
 /**
  * Every exception a handler (or the transaction filter) throws, mapped to a response in one
@@ -62,8 +63,10 @@ final class ErrorResponses {
         send(res, Status.INTERNAL_SERVER_ERROR_500, "The request failed inside the service; nothing was stored.");
     }
 
+    // "GET /record" and, when the request is traced, its trace id (to find it among the traces).
     private static String describe(ServerRequest req) {
-        return req.prologue().method().text() + " " + req.path().path();
+        return req.prologue().method().text() + " " + req.path().path()
+                + RequestTracing.traceId(req).map(id -> " (trace " + id + ")").orElse("");
     }
 
     // "what failed: why: root cause", each distinct message once.

@@ -26,6 +26,8 @@ import io.messages.ops.ConnectionDrain;
 import io.messages.ops.Observability;
 import io.messages.ops.RequestMetrics;
 import io.messages.ops.WarmUp;
+import io.messages.tracing.RequestTracing;
+import io.messages.tracing.Tracing;
 
 /**
  * The service: config, then the database engine, then routing and observability, then the web
@@ -86,20 +88,36 @@ public final class Main {
      * @return the running service
      */
     public static Service start(Config config) {
-        return start(config, WarmUp.from(config.get("messages.warm-up")));
+        return start(config, Tracing.from(config.get("otel")));
+    }
+
+    /**
+     * Starts the service as {@link #start(Config)} does, its traces going to {@code tracing}
+     * (an application's own OpenTelemetry; tests) instead of what {@code otel} configures.
+     *
+     * @param config  the whole config
+     * @param tracing where spans go; closed when the service stops
+     * @return the running service
+     */
+    public static Service start(Config config, Tracing tracing) {
+        return start(config, tracing, WarmUp.from(config.get("messages.warm-up")));
     }
 
     // With warmUp: it runs once the server listens, and readiness waits for it.
-    private static Service start(Config config, WarmUp warmUp) {
+    private static Service start(Config config, Tracing tracing, WarmUp warmUp) {
         MessageLimits limits = MessageLimits.from(config.get("messages"));
-        Engine engine = Engine.open(config.get("db"));
+        Engine engine = Engine.open(config.get("db"), tracing);
         ConnectionDrain drain = new ConnectionDrain();
         try {
             WebServer server = webServer(config.get("server"))
                     .addFeature(Observability.feature(config.get("server.features.observe"), engine, drain,
                                                       warmUp.readiness()))
-                    .routing(routing -> routing(routing.addFilter(AccessLog.from(config.get("messages.access-log"))),
-                                                engine, limits, drain).addFilter(warmUp))
+                    .routing(routing -> {
+                        // Outermost, so that everything the request does is inside its span.
+                        RequestTracing.of(tracing, MessageService.ROUTES, warmUp::isRehearsal).ifPresent(routing::addFilter);
+                        routing.addFilter(AccessLog.from(config.get("messages.access-log")));
+                        routing(routing, engine, limits, drain).addFilter(warmUp);
+                    })
                     .build()
                     .start();
             logStarted(server, config, engine);
@@ -108,6 +126,7 @@ public final class Main {
             return new Service(server, drain, drainDelay(config.get("messages.drain-delay")));
         } catch (RuntimeException e) {
             engine.close();
+            tracing.close();
             throw e;
         }
     }
@@ -128,7 +147,7 @@ public final class Main {
                 "db.connection.url", "jdbc:sqlite:" + dir.resolve("training.db"),
                 "server.port", "0", "server.sockets.0.port", "0", "messages.drain-delay", "PT0S"));
         WarmUp warmUp = WarmUp.from(training.get("messages.warm-up")).forTraining();
-        Service service = start(training, warmUp);
+        Service service = start(training, Tracing.off(), warmUp);
         while (!warmUp.done()) {
             try {
                 Thread.sleep(50);

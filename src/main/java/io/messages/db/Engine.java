@@ -15,6 +15,8 @@ import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;
 import io.helidon.dbclient.DbStatements;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
+import io.messages.tracing.StatementTracing;
+import io.messages.tracing.Tracing;
 
 import org.jspecify.annotations.Nullable;
 
@@ -26,6 +28,7 @@ import org.jspecify.annotations.Nullable;
 public final class Engine implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(Engine.class.getName());
     private final DbClient client;
+    private final Tracing tracing;
     private final ConnectionPool pool;
     private final DatabaseLocation location;
     private final WriteGate writeGate;
@@ -41,9 +44,15 @@ public final class Engine implements AutoCloseable {
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong changes = new AtomicLong();
 
+    // Where the request transactions' commit spans go.
+    Tracing tracing() {
+        return tracing;
+    }
+
     private Engine(DbClient client, ConnectionPool pool, DatabaseLocation location, WriteGate writeGate,
-                   String poolName, GroupCommitSettings groupCommit) {
+                   String poolName, GroupCommitSettings groupCommit, Tracing tracing) {
         this.client = client;
+        this.tracing = tracing;
         this.pool = pool;
         this.location = location;
         this.writeGate = writeGate;
@@ -67,18 +76,31 @@ public final class Engine implements AutoCloseable {
      * @throws EngineException if the database cannot be opened or its schema migrated
      */
     public static Engine open(Config db) {
+        return open(db, Tracing.off());
+    }
+
+    /**
+     * Opens the engine as {@link #open(Config)} does, its statements and commits traced into
+     * {@code tracing} (when it is on).
+     *
+     * @param db      the {@code db} config node
+     * @param tracing where spans go
+     * @return the open engine
+     */
+    public static Engine open(Config db, Tracing tracing) {
         DatabaseLocation location = location(db);
         GroupCommitSettings groupCommit = groupCommit(db.get("group-commit"));
         location.file().ifPresent(Engine::createDirectory);
         ConnectionPool pool = startPool(db, location);
         // Helidon's JDBC client over our pool; statements by name from db.statements, as DbClient.create does.
-        DbClient client = JdbcClientBuilder.create()
+        JdbcClientBuilder builder = JdbcClientBuilder.create()
                 .connectionPool(pool)
-                .statements(DbStatements.create(db.get("statements")))
-                .build();
+                .statements(DbStatements.create(db.get("statements")));
+        tracing.tracer().ifPresent(tracer -> builder.addService(new StatementTracing(tracer)));
+        DbClient client = builder.build();
         long busyTimeout = db.get("connection.dataSource.busy_timeout").asLong().orElse(5000L);
         Engine engine = new Engine(client, pool, location, WriteGate.create(location.singleWriter(), busyTimeout),
-                                   db.get("connection.poolName").asString().orElse("messages"), groupCommit);
+                                   db.get("connection.poolName").asString().orElse("messages"), groupCommit, tracing);
         try {
             engine.schemaVersion = Migrations.from(db.get("migrations")).apply(pool.dataSource(), location);
         } catch (RuntimeException e) {

@@ -1,11 +1,15 @@
 package io.messages.db;
 
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
 
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbTransaction;
 import io.helidon.webserver.http.ServerRequest;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 
 import org.jspecify.annotations.Nullable;
 
@@ -171,19 +175,31 @@ public final class RequestTransaction {
             return;
         }
         ended = true;
-        keep &= !rehearsal;
-        try {
-            if (seat != null) {
-                endSeat(seat, keep);
-            } else if (transaction != null) {
-                endOwn(transaction, keep);
-            }
+        boolean keeps = keep && !rehearsal;
+        if (seat == null && transaction == null) {
+            releaseWriteTurn();
+            return;
+        }
+        // Traced (when tracing is on) as a span of its own, commit or rollback, whose child is the
+        // wait for the group's commit; the outcome goes on the request's span.
+        Optional<Span> request = engine.tracing().tracer().map(t -> Span.current());
+        Optional<Span> span = engine.tracing().tracer().map(t -> t.spanBuilder(keeps ? "commit" : "rollback").startSpan());
+        boolean committed = false;
+        try (Scope scope = span.map(Span::makeCurrent).orElse(Scope.noop())) {
+            committed = seat != null ? endSeat(seat, keeps) : endOwn(Objects.requireNonNull(transaction), keeps);
+        } catch (RuntimeException e) {
+            span.ifPresent(s -> s.recordException(e).setStatus(StatusCode.ERROR));
+            throw e;
         } finally {
+            span.ifPresent(Span::end);
+            String outcome = committed ? "committed" : "rolled_back";
+            request.ifPresent(s -> s.setAttribute("messages.transaction", outcome));
             releaseWriteTurn();
         }
     }
 
-    private void endOwn(DbTransaction transaction, boolean keep) {
+    // Whether it committed.
+    private boolean endOwn(DbTransaction transaction, boolean keep) {
         boolean committed = false;
         try {
             if (keep) {
@@ -200,9 +216,11 @@ public final class RequestTransaction {
         } finally {
             countEnd(committed, wrote, onlyAppended);
         }
+        return committed;
     }
 
-    private void endSeat(GroupCommit.Seat seat, boolean keep) {
+    // Whether the batch holding it committed.
+    private boolean endSeat(GroupCommit.Seat seat, boolean keep) {
         writeTurn = false; // the seat gives the turn up itself
         boolean kept;
         try {
@@ -214,12 +232,18 @@ public final class RequestTransaction {
                 throw new DatabaseUnavailableException("the group commit holding this request failed", e);
             }
             logQuietEnd(false, e);
-            return;
+            return false;
         }
-        if (kept) {
-            seat.awaitCommit();
-        } else {
+        if (!kept) {
             countEnd(false, true, onlyAppended);
+            return false;
+        }
+        Optional<Span> wait = engine.tracing().tracer().map(t -> t.spanBuilder("group commit wait").startSpan());
+        try {
+            seat.awaitCommit();
+            return true;
+        } finally {
+            wait.ifPresent(Span::end);
         }
     }
 

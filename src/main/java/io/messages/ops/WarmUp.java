@@ -22,6 +22,7 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
 import io.messages.db.RequestTransaction;
 
 /**
@@ -70,9 +71,19 @@ public final class WarmUp implements Filter {
         return new WarmUp(true, maxDuration.multipliedBy(2), requests * 2);
     }
 
+    /**
+     * Whether {@code req} is one of this warm-up's rehearsals.
+     *
+     * @param req a request
+     * @return true if it carries this run's secret
+     */
+    public boolean isRehearsal(ServerRequest req) {
+        return req.headers().first(REHEARSAL).filter(secret::equals).isPresent();
+    }
+
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        if (req.headers().first(REHEARSAL).filter(secret::equals).isPresent()) {
+        if (isRehearsal(req)) {
             RequestTransaction.of(req).rehearse();
         }
         chain.proceed();
