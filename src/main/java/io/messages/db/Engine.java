@@ -29,6 +29,7 @@ public final class Engine implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(Engine.class.getName());
     private final DbClient client;
     private final Tracing tracing;
+    private final Migrations migrations;
     private final ConnectionPool pool;
     private final DatabaseLocation location;
     private final WriteGate writeGate;
@@ -50,9 +51,10 @@ public final class Engine implements AutoCloseable {
     }
 
     private Engine(DbClient client, ConnectionPool pool, DatabaseLocation location, WriteGate writeGate,
-                   String poolName, GroupCommitSettings groupCommit, Tracing tracing) {
+                   String poolName, GroupCommitSettings groupCommit, Tracing tracing, Migrations migrations) {
         this.client = client;
         this.tracing = tracing;
+        this.migrations = migrations;
         this.pool = pool;
         this.location = location;
         this.writeGate = writeGate;
@@ -88,8 +90,25 @@ public final class Engine implements AutoCloseable {
      * @return the open engine
      */
     public static Engine open(Config db, Tracing tracing) {
+        Engine engine = connect(db, tracing);
+        engine.migrateSchema();
+        return engine;
+    }
+
+    /**
+     * Opens the database as {@link #open(Config, Tracing)} does, but leaves its schema as it is:
+     * {@link #migrateSchema()} must run before the engine serves a request. For a start-up that
+     * does other work meanwhile (the web server is built while the migrations run).
+     *
+     * @param db      the {@code db} config node
+     * @param tracing where spans go
+     * @return the engine, its schema not migrated yet
+     * @throws EngineException if the database cannot be opened
+     */
+    public static Engine connect(Config db, Tracing tracing) {
         DatabaseLocation location = location(db);
         GroupCommitSettings groupCommit = groupCommit(db.get("group-commit"));
+        Migrations migrations = Migrations.from(db.get("migrations"));
         location.file().ifPresent(Engine::createDirectory);
         ConnectionPool pool = startPool(db, location);
         // Helidon's JDBC client over our pool; statements by name from db.statements, as DbClient.create does.
@@ -99,17 +118,25 @@ public final class Engine implements AutoCloseable {
         tracing.tracer().ifPresent(tracer -> builder.addService(new StatementTracing(tracer)));
         DbClient client = builder.build();
         long busyTimeout = db.get("connection.dataSource.busy_timeout").asLong().orElse(5000L);
-        Engine engine = new Engine(client, pool, location, WriteGate.create(location.singleWriter(), busyTimeout),
-                                   db.get("connection.poolName").asString().orElse("messages"), groupCommit, tracing);
+        return new Engine(client, pool, location, WriteGate.create(location.singleWriter(), busyTimeout),
+                          db.get("connection.poolName").asString().orElse("messages"), groupCommit, tracing, migrations);
+    }
+
+    /**
+     * Brings the schema to the newest version ({@code db.migrations}: see {@link Migrations}).
+     * If it cannot, closes the engine and throws.
+     *
+     * @throws EngineException with one line saying why
+     */
+    public void migrateSchema() {
         try {
-            engine.schemaVersion = Migrations.from(db.get("migrations")).apply(pool.dataSource(), location);
+            schemaVersion = migrations.apply(pool.dataSource(), location);
         } catch (RuntimeException e) {
-            engine.close();
+            close();
             throw e instanceof EngineException ? e : new EngineException("cannot migrate the schema of "
                     + location.masked() + ": " + rootMessage(e), e);
         }
-        engine.file.ifPresent(DatabaseFile::noteLog);
-        return engine;
+        file.ifPresent(DatabaseFile::noteLog);
     }
 
     /**
