@@ -106,7 +106,10 @@ public final class AccessLog implements Filter {
     @Override
     public void afterStop() {
         writer.interrupt();
-        drainTo(new ArrayList<>());
+        List<String> batch = new ArrayList<>();
+        while (!lines.isEmpty()) {
+            drainTo(batch);
+        }
     }
 
     private void write() {
