@@ -49,7 +49,7 @@ final class ErrorResponses {
 
     private static void failure(ServerRequest req, ServerResponse res, RuntimeException e, Counter unavailable) {
         if (DatabaseFailure.unavailable(e)) {
-            if (req.context().get(RequestTransaction.class).filter(RequestTransaction::isRehearsal).isEmpty()) {
+            if (!RequestTransaction.isRehearsal(req)) {
                 unavailable.increment();
             }
             // An outage fails many requests alike: one line each, not a stack trace each.

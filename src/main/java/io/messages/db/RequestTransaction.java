@@ -9,6 +9,7 @@ import io.helidon.dbclient.DbTransaction;
 import io.helidon.webserver.http.ServerRequest;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 
 import org.jspecify.annotations.Nullable;
@@ -158,6 +159,17 @@ public final class RequestTransaction {
         return rehearsal;
     }
 
+    /**
+     * Whether {@code req} is a rehearsal ({@link #rehearse()}), for what counts or logs requests
+     * after they are sent; false for a request that has no transaction.
+     *
+     * @param req a request
+     * @return whether it is a rehearsal
+     */
+    public static boolean isRehearsal(ServerRequest req) {
+        return req.context().get(RequestTransaction.class).filter(tx -> tx.rehearsal).isPresent();
+    }
+
     /** Whether the request has begun its transaction and it has not ended yet. */
     public boolean isActive() {
         return (transaction != null || seat != null) && !ended;
@@ -182,8 +194,9 @@ public final class RequestTransaction {
         }
         // Traced (when tracing is on) as a span of its own, commit or rollback, whose child is the
         // wait for the group's commit; the outcome goes on the request's span.
-        Optional<Span> request = engine.tracing().tracer().map(t -> Span.current());
-        Optional<Span> span = engine.tracing().tracer().map(t -> t.spanBuilder(keeps ? "commit" : "rollback").startSpan());
+        Optional<Tracer> tracer = engine.tracing().tracer();
+        Optional<Span> request = tracer.map(t -> Span.current());
+        Optional<Span> span = tracer.map(t -> t.spanBuilder(keeps ? "commit" : "rollback").startSpan());
         boolean committed = false;
         try (Scope scope = span.map(Span::makeCurrent).orElse(Scope.noop())) {
             committed = seat != null ? endSeat(seat, keeps) : endOwn(Objects.requireNonNull(transaction), keeps);

@@ -73,7 +73,7 @@ public final class AccessLog implements Filter {
         long start = System.nanoTime();
         long received = System.currentTimeMillis() / 1000;
         res.whenSent(() -> {
-            if (req.context().get(RequestTransaction.class).filter(RequestTransaction::isRehearsal).isPresent()) {
+            if (RequestTransaction.isRehearsal(req)) {
                 return;
             }
             String query = req.query().rawValue();

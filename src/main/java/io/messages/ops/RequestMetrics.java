@@ -52,7 +52,7 @@ public final class RequestMetrics implements Filter {
         // whenSent also fires for responses written by the error handlers. The warm-up's
         // rehearsals are not clients' requests: not counted.
         res.whenSent(() -> {
-            if (req.context().get(RequestTransaction.class).filter(RequestTransaction::isRehearsal).isEmpty()) {
+            if (!RequestTransaction.isRehearsal(req)) {
                 timer(METHODS.contains(method.text()) ? method.text() : "other",
                       routes.contains(path) ? path : "unmatched",
                       res.status().code() / 100 + "xx")
