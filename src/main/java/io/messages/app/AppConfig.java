@@ -42,15 +42,6 @@ public final class AppConfig {
      * @return the config
      * @throws StartupException if the file cannot be read
      */
-    /** {@code config} with {@code overrides} (flat keys) on top. */
-    static Config withOverrides(Config config, Map<String, String> overrides) {
-        return Config.builder()
-                .sources(ConfigSources.create(overrides), ConfigSources.create(config))
-                .disableEnvironmentVariablesSource()
-                .disableSystemPropertiesSource()
-                .build();
-    }
-
     public static Config load(Path file) {
         if (!Files.isReadable(file)) {
             throw new StartupException("cannot read the config file " + file.toAbsolutePath()
@@ -60,6 +51,15 @@ public final class AppConfig {
                 .sources(ConfigSources.systemProperties(),
                          ConfigSources.environmentVariables(),
                          ConfigSources.file(file))
+                .build();
+    }
+
+    /** {@code config} with {@code overrides} (flat keys) on top. */
+    static Config withOverrides(Config config, Map<String, String> overrides) {
+        return Config.builder()
+                .sources(ConfigSources.create(overrides), ConfigSources.create(config))
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
                 .build();
     }
 }

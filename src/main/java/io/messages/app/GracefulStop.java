@@ -10,7 +10,8 @@ import sun.misc.Signal;
  * readiness DOWN and clients asked to leave while it keeps serving for the drain delay, then the
  * server stops accepting connections, lets in-flight requests finish within
  * {@code server.shutdown-grace-period} (their transactions commit or roll back as usual), closes
- * the database pool, and the process exits 0. The JVM's default would run the same shutdown but exit 143, which reads as a failure.
+ * the database pool, and the process exits 0. The JVM's default would run the same shutdown but
+ * exit 143, which reads as a failure.
  */
 final class GracefulStop {
     private static final System.Logger LOGGER = System.getLogger(GracefulStop.class.getName());

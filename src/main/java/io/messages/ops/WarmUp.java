@@ -127,9 +127,9 @@ public final class WarmUp implements Filter {
         long started = System.nanoTime();
         long deadline = started + maxDuration.toNanos();
         AtomicInteger sent = new AtomicInteger();
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<HttpRequest> rehearsals = rehearsals(port, adminPort);
-        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+             ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int c = 0; c < CLIENTS; c++) {
                 clients.submit(() -> {
                     int n;
