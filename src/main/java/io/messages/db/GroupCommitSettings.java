@@ -2,7 +2,7 @@ package io.messages.db;
 
 import java.time.Duration;
 
-import io.helidon.common.config.Config;
+import io.helidon.config.Config;
 
 /**
  * Group commit, from the {@code db.group-commit} config: whether several requests' writes share

@@ -25,6 +25,13 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  * A statement that failed on its own (a constraint, a syntax error, a deadlock victim) leaves the
  * connection in the pool: the rollback that follows puts it back in a known state.
+ *
+ * <p>It also keeps a transaction's connection until the transaction ends. Helidon's JDBC client
+ * (4.2 and later, still in 4.5.3) closes the connection of a DML statement that fails, even in a
+ * transaction: that hands the connection back to the pool in the middle of the transaction, so
+ * its rollback (or a group commit's next savepoint) would fail, or run on a connection another
+ * request holds by then. A {@code close()} between {@code setAutoCommit(false)} and the
+ * transaction's commit or rollback is therefore ignored; the close that follows those is kept.
  */
 final class GuardedConnection implements InvocationHandler {
     private static final Set<String> CONTROL_CALLS = Set.of(
@@ -36,6 +43,8 @@ final class GuardedConnection implements InvocationHandler {
     private final Connection pooled;
     private final ConnectionPool pool;
     private boolean retired;
+    // Between setAutoCommit(false) and the commit or rollback that ends that transaction.
+    private boolean inTransaction;
 
     private GuardedConnection(Connection pooled, ConnectionPool pool) {
         this.pooled = pooled;
@@ -49,6 +58,18 @@ final class GuardedConnection implements InvocationHandler {
 
     @Override
     public @Nullable Object invoke(Object proxy, Method method, @Nullable Object[] args) throws Throwable {
+        switch (method.getName()) {
+            case "setAutoCommit" -> inTransaction = args != null && Boolean.FALSE.equals(args[0]);
+            case "commit", "rollback" -> inTransaction = inTransaction && args != null && args.length > 0; // to a savepoint: still in it
+            case "close" -> {
+                if (inTransaction) {
+                    return null;
+                }
+            }
+            default -> {
+                // passed on as it is
+            }
+        }
         Object result = call(pooled, method, args, CONTROL_CALLS.contains(method.getName()));
         if (result instanceof Statement statement && STATEMENT_FACTORIES.contains(method.getName())) {
             // The statement's own SQL (prepared) or each executed SQL (plain) tells a control statement.

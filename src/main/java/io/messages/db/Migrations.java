@@ -6,7 +6,7 @@ import java.util.Optional;
 
 import javax.sql.DataSource;
 
-import io.helidon.common.config.Config;
+import io.helidon.config.Config;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;

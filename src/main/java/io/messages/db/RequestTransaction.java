@@ -182,6 +182,7 @@ public final class RequestTransaction {
      * or a failed end of a transaction that only read, changes nothing that was promised: it is
      * logged, and the connection it ran on has been retired by the pool ({@link GuardedConnection}).
      */
+    @SuppressWarnings("try") // the scope only makes the span current
     void end(boolean keep) {
         if (ended) {
             return;

@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * request would start is exactly what cannot be known.
  *
  * <p>Rejected (400 unless said): a request line that is not {@code method SP target SP HTTP/1.1}
- * with a token method and a visible-ASCII target; a bare CR or LF anywhere a line ends; a header
+ * with a token method and a visible-ASCII target whose every {@code %} starts a two-hex-digit
+ * escape; a bare CR or LF anywhere a line ends; a header
  * name that is not a token (so whitespace before the colon too); obsolete line folding; control
  * characters in a value; not exactly one {@code Host}; {@code Content-Length} repeated, not a
  * plain number, or together with {@code Transfer-Encoding}; a {@code Transfer-Encoding} whose
@@ -253,7 +254,8 @@ final class RequestFraming {
         }
         for (int i = first + 1; i < second; i++) {
             int c = text[i] & 0xff;
-            if (c <= 0x20 || c >= 0x7f) {
+            if (c <= 0x20 || c >= 0x7f
+                    || c == '%' && (i + 2 >= second || Character.digit(text[i + 1], 16) < 0 || Character.digit(text[i + 2], 16) < 0)) {
                 throw new Rejected(TARGET);
             }
         }

@@ -9,7 +9,7 @@ import java.util.concurrent.ExecutorService;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.buffers.DataWriter;
-import io.helidon.common.config.Config;
+import io.helidon.config.Config;
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.socket.PeerInfo;
 import io.helidon.webserver.ConnectionContext;
@@ -79,7 +79,7 @@ public final class StrictHttp1 implements ServerConnectionSelector {
 
     @Override
     public ServerConnection connection(ConnectionContext context) {
-        return http1.connection(new Guarded(context, new DataReader(new FramingGuard(context, limits, readTimeout))));
+        return http1.connection(new Guarded(context, DataReader.create(new FramingGuard(context, limits, readTimeout))));
     }
 
     // The connection as Helidon sees it: the client's bytes come through the guard.

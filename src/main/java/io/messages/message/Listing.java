@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import io.helidon.metrics.api.Counter;
-import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
+import io.helidon.service.registry.Services;
 import io.helidon.webserver.http.ServerResponse;
 import io.messages.db.Engine.DataVersion;
 import io.messages.db.RequestTransaction;
@@ -91,7 +92,7 @@ final class Listing {
         if (tx.isRehearsal()) {
             return;
         }
-        SOURCES.computeIfAbsent(source, it -> Metrics.globalRegistry().getOrCreate(
+        SOURCES.computeIfAbsent(source, it -> Services.get(MeterRegistry.class).getOrCreate(
                 Counter.builder("messages.listings").description("Listings served, by how they were made")
                         .tags(List.of(Tag.create("source", it))))).increment();
     }

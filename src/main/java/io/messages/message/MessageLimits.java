@@ -1,6 +1,6 @@
 package io.messages.message;
 
-import io.helidon.common.config.Config;
+import io.helidon.config.Config;
 
 /**
  * Limits on accepted messages and pages, from the {@code messages} config.

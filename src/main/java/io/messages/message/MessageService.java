@@ -14,7 +14,8 @@ import io.helidon.http.HttpException;
 import io.helidon.http.HttpMediaTypes;
 import io.helidon.http.Status;
 import io.helidon.metrics.api.Counter;
-import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.service.registry.Services;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -43,7 +44,7 @@ public final class MessageService implements HttpService {
     private final MessageStore store;
     private final MessageLimits limits;
     private final Listing listing;
-    private final Counter recorded = Metrics.globalRegistry().getOrCreate(
+    private final Counter recorded = Services.get(MeterRegistry.class).getOrCreate(
             Counter.builder("messages.recorded").description("Messages recorded and committed"));
 
     /**

@@ -10,9 +10,10 @@ import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
-import io.helidon.common.config.Config;
+import io.helidon.config.Config;
 import io.helidon.metrics.api.Counter;
-import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.service.registry.Services;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -42,7 +43,7 @@ public final class AccessLog implements Filter {
     private static final int BATCH = 512;
 
     private final BlockingQueue<String> lines = new ArrayBlockingQueue<>(QUEUE);
-    private final Counter dropped = Metrics.globalRegistry().getOrCreate(
+    private final Counter dropped = Services.get(MeterRegistry.class).getOrCreate(
             Counter.builder("messages.access.log.dropped")
                     .description("Access log lines dropped because the log could not keep up"));
     private final PrintStream out;

@@ -12,8 +12,8 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
-import io.helidon.metrics.api.Metrics;
 import io.helidon.metrics.api.Tag;
+import io.helidon.service.registry.Services;
 import io.messages.db.Engine;
 
 /**
@@ -30,7 +30,7 @@ final class DatabaseMetrics {
     }
 
     static void register(Engine engine) {
-        MeterRegistry registry = Metrics.globalRegistry();
+        MeterRegistry registry = Services.get(MeterRegistry.class);
         Tag pool = Tag.create("pool", engine.poolName());
         transactions(registry, engine, pool, "committed", counts -> counts.committed());
         transactions(registry, engine, pool, "rolled_back", counts -> counts.rolledBack());

@@ -1,12 +1,10 @@
 package io.messages.ops;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 
-import io.helidon.common.config.Config;
-import io.helidon.dbclient.health.DbClientHealthCheck;
+import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
@@ -37,15 +35,9 @@ public final class Observability {
      */
     public static ObserveFeature feature(Config observe, Engine engine, ConnectionDrain drain, HealthCheck... readiness) {
         DatabaseMetrics.register(engine);
-        // Helidon's check reports itself as a liveness check; as such a database outage would
-        // make Kubernetes restart a healthy pod. It is readiness here.
+        // Readiness, not liveness: a database outage must not make Kubernetes restart a healthy pod.
         List<HealthCheck> ready = new ArrayList<>();
-        ready.add(DbClientHealthCheck.builder(engine.client())
-                          .name("database")
-                          .query()
-                          .statementName("ping")
-                          .timeout(Duration.ofSeconds(2))
-                          .build());
+        ready.add(new DatabaseCheck(engine.client()));
         engine.file().ifPresent(file -> ready.add(DatabaseFileCheck.readiness(file)));
         // A stopping service says so first, so that load balancers move clients away.
         ready.add(new NamedCheck("stopping", () -> HealthCheckResponse.builder().status(!drain.isDraining()).build()));

@@ -5,8 +5,9 @@ import java.util.List;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.metrics.api.Gauge;
-import io.helidon.metrics.api.Metrics;
+import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
+import io.helidon.service.registry.Services;
 
 /**
  * Readiness as a meter, {@code messages_ready{check}}: 1 while the check is UP, 0 while it is
@@ -20,7 +21,7 @@ final class ReadinessMetrics {
 
     static void register(String pool, List<HealthCheck> checks) {
         for (HealthCheck check : checks) {
-            Metrics.globalRegistry().getOrCreate(
+            Services.get(MeterRegistry.class).getOrCreate(
                     Gauge.builder("messages.ready", check, ReadinessMetrics::up)
                             .description("1 while the readiness check is UP, 0 while it is DOWN")
                             .tags(List.of(Tag.create("pool", pool), Tag.create("check", check.name()))));

@@ -8,9 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.helidon.http.Method;
 import io.helidon.metrics.api.MeterRegistry;
-import io.helidon.metrics.api.Metrics;
 import io.helidon.metrics.api.Tag;
 import io.helidon.metrics.api.Timer;
+import io.helidon.service.registry.Services;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
@@ -32,7 +32,7 @@ public final class RequestMetrics implements Filter {
             Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5)};
 
     private final Set<String> routes;
-    private final MeterRegistry registry = Metrics.globalRegistry();
+    private final MeterRegistry registry = Services.get(MeterRegistry.class);
     private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
 
     /**

@@ -83,6 +83,7 @@ public final class RequestTracing implements Filter {
     }
 
     @Override
+    @SuppressWarnings("try") // the scope only makes the span current
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         if (untraced.test(req)) {
             chain.proceed();

@@ -115,7 +115,7 @@ class DiskFullTest {
                 volume.fillLeaving(SPACE_LEFT);
                 assertThat("the disk filled up",
                            Writers.await(() -> writers.refused().size() >= 100, Duration.ofSeconds(30)), is(true));
-                writers.close();
+                writers.stop();
 
                 assertThat(writers.unexpected(), is(empty()));
                 acknowledged = new HashSet<>(writers.acknowledged());

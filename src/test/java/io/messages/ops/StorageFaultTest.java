@@ -73,7 +73,7 @@ class StorageFaultTest {
                 Thread.sleep(20);
             }
             Thread.sleep(300);
-            writers.close();
+            writers.stop();
 
             assertThat(writers.unexpected(), is(empty()));
             assertThat(ready.statusCode(), is(503));

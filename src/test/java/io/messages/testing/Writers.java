@@ -7,10 +7,12 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
@@ -140,15 +142,25 @@ public final class Writers implements AutoCloseable {
     }
 
     /** Stops every writer and waits for its last request to be answered. */
-    @Override
-    public void close() throws Exception {
+    public void stop() {
         writing.set(false);
         try {
             for (Future<?> writer : running) {
                 writer.get(30, TimeUnit.SECONDS);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the writers stopped", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("a writer did not stop cleanly", e);
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    /** {@link #stop()}: a block that started writers stops them however it ends. */
+    @Override
+    public void close() {
+        stop();
     }
 }
