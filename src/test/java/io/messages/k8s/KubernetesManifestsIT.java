@@ -181,7 +181,7 @@ class KubernetesManifestsIT {
 
     @Test
     void monitoringComponentScrapesTheAdminPortAndShipsAlertsWithRunbooksAndADashboardInBothShapes() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
+        String runbooks = Files.readString(Path.of("docs/runbooks.md"));
         for (String shape : List.of("k8s/base", "k8s/overlays/postgres")) {
             List<HasMetadata> objects = Manifests.render(withComponent(shape, "k8s/components/monitoring"));
             PodTemplateSpec pod = objects.stream()
@@ -211,8 +211,8 @@ class KubernetesManifestsIT {
                 Map<String, Object> annotations = field(alert, "annotations");
                 assertThat(name, annotations.keySet(), hasItem("summary"));
                 assertThat(name, annotations.keySet(), hasItem("description"));
-                assertThat(name, annotations.get("runbook_url"), is("README.md#" + name.toLowerCase()));
-                assertThat(name + " has its runbook in README", readme, containsString("\n### " + name + "\n"));
+                assertThat(name, annotations.get("runbook_url"), is("docs/runbooks.md#" + name.toLowerCase()));
+                assertThat(name + " has its runbook in docs/runbooks.md", runbooks, containsString("\n## " + name + "\n"));
             }
 
             ConfigMap dashboard = Manifests.find(objects, ConfigMap.class, "messages-dashboard");
