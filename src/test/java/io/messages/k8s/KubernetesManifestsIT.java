@@ -47,6 +47,7 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
@@ -181,7 +182,7 @@ class KubernetesManifestsIT {
 
     @Test
     void monitoringComponentScrapesTheAdminPortAndShipsAlertsWithRunbooksAndADashboardInBothShapes() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
+        String runbooks = Files.readString(Path.of("docs/runbooks.md"));
         for (String shape : List.of("k8s/base", "k8s/overlays/postgres")) {
             List<HasMetadata> objects = Manifests.render(withComponent(shape, "k8s/components/monitoring"));
             PodTemplateSpec pod = objects.stream()
@@ -211,8 +212,10 @@ class KubernetesManifestsIT {
                 Map<String, Object> annotations = field(alert, "annotations");
                 assertThat(name, annotations.keySet(), hasItem("summary"));
                 assertThat(name, annotations.keySet(), hasItem("description"));
-                assertThat(name, annotations.get("runbook_url"), is("README.md#" + name.toLowerCase()));
-                assertThat(name + " has its runbook in README", readme, containsString("\n### " + name + "\n"));
+                assertThat(name + ": an absolute link, whatever the base",
+                           annotations.get("runbook_url").toString().matches("https://[^\\s#]+/docs/runbooks\\.md#" + name.toLowerCase()),
+                           is(true));
+                assertThat(name + " has its runbook in docs/runbooks.md", runbooks, containsString("\n## " + name + "\n"));
             }
 
             ConfigMap dashboard = Manifests.find(objects, ConfigMap.class, "messages-dashboard");
@@ -220,6 +223,33 @@ class KubernetesManifestsIT {
             assertThat(Json.createReader(new StringReader(dashboard.getData().get("messages.json"))).readObject()
                                .getJsonArray("panels").size(), greaterThan(10));
         }
+    }
+
+    @Test
+    void theRunbookBaseSetOnceByAnOverlayReachesEveryAlertAsDocumented() throws Exception {
+        // The example overlay in docs/runbooks.md, as written there, beside a copy of k8s/ and config/.
+        Matcher example = Pattern.compile("```yaml\n(# my-overlay/kustomization.yaml\n[^`]*?replacements:[^`]*?)```")
+                .matcher(Files.readString(Path.of("docs/runbooks.md")));
+        assertThat("docs/runbooks.md shows an overlay that sets the runbook base", example.find(), is(true));
+        Matcher base = Pattern.compile("base=(\\S+)]").matcher(example.group(1));
+        assertThat(base.find(), is(true));
+        Path overlay = Files.createDirectories(
+                withComponent("k8s/overlays/postgres", "k8s/components/monitoring").resolve("my-overlay"));
+        Files.writeString(overlay.resolve("kustomization.yaml"), example.group(1));
+
+        List<HasMetadata> objects = Manifests.render(overlay);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> alerts = ((List<Map<String, Object>>) field(
+                Manifests.custom(objects, "PrometheusRule", "messages"), "spec").get("groups")).stream()
+                .flatMap(group -> ((List<Map<String, Object>>) group.get("rules")).stream()).toList();
+        assertThat(alerts.size(), greaterThan(8));
+        for (Map<String, Object> alert : alerts) {
+            String name = alert.get("alert").toString();
+            assertThat(name, field(alert, "annotations").get("runbook_url"),
+                       is(base.group(1) + "/docs/runbooks.md#" + name.toLowerCase()));
+        }
+        assertThat("the base's local-only source is not applied to the cluster",
+                   objects.stream().map(o -> o.getMetadata().getName()).toList(), not(hasItem("messages-runbook-base")));
     }
 
     // A user's kustomization: a shape with a component added (in a copy of k8s/ and config/).

@@ -24,7 +24,7 @@ import java.net.http.HttpResponse
 
 /**
  * Extra routes written in Kotlin, Ktor style, beside the service's own and behind its request
- * transaction: what the README's "From Kotlin" section shows.
+ * transaction: what the "From Kotlin" section of docs/design.md shows.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KotlinRouteTest {
@@ -33,7 +33,7 @@ class KotlinRouteTest {
     private lateinit var engine: Engine
     private lateinit var server: WebServer
 
-    // The snippet in README.md, "From Kotlin".
+    // The snippet in docs/design.md, "From Kotlin".
     private fun HttpRouting.Builder.kotlinRoutes() {
         get("/kotlin/shout", Handler { req, res ->
             val msg = req.query().first("msg").orElse("nothing")
