@@ -130,7 +130,7 @@ public final class Main {
             logStarted(server, config, engine);
             int adminPort = server.port(observeSocket(config));
             Thread.ofVirtual().name("messages-warm-up").start(() -> warmUp.run(server.port(), adminPort));
-            return new Service(server, drain, drainDelay(config.get("messages.drain-delay")));
+            return new Service(server, engine, drain, drainDelay(config.get("messages.drain-delay")));
         } catch (RuntimeException e) {
             migrations.cancel(false);
             engine.close();
@@ -199,7 +199,7 @@ public final class Main {
      * The routes of the service, each request timed and in its own transaction of {@code engine}.
      *
      * @param routing the routing to set up
-     * @param engine  the database engine, closed when the server stops
+     * @param engine  the database engine
      * @param limits  what a message may be
      * @param drain   the drain used when the service stops
      */
@@ -209,7 +209,7 @@ public final class Main {
                 .addFilter(new RequestMetrics(MessageService.ROUTES))
                 .addFilter(drain)
                 .addFilter(new TransactionFilter(engine))
-                .register("/", new MessageService(new MessageStore(), limits));
+                .register("/", new MessageService(new MessageStore(), limits, engine));
         ErrorResponses.register(routing);
         return routing;
     }

@@ -3,18 +3,20 @@ package io.messages.app;
 import java.time.Duration;
 
 import io.helidon.webserver.WebServer;
+import io.messages.db.Engine;
 import io.messages.ops.ConnectionDrain;
 
 /**
- * A running service: its web server, the drain that lets it stop without cutting requests, and
- * how long it keeps serving once asked to stop.
+ * A running service: its web server, its database engine, the drain that lets it stop without
+ * cutting requests, and how long it keeps serving once asked to stop.
  *
  * @param server     the web server
+ * @param engine     the database engine, closed once the server has stopped
  * @param drain      the connection drain installed in its routing
  * @param drainDelay how long it keeps accepting and serving after {@link #stop()} began
  *                   ({@code messages.drain-delay})
  */
-public record Service(WebServer server, ConnectionDrain drain, Duration drainDelay) {
+public record Service(WebServer server, Engine engine, ConnectionDrain drain, Duration drainDelay) {
 
     /** The public HTTP port. */
     public int port() {
@@ -37,5 +39,6 @@ public record Service(WebServer server, ConnectionDrain drain, Duration drainDel
             Thread.currentThread().interrupt();
         }
         server.stop();
+        engine.close();
     }
 }

@@ -108,6 +108,11 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
         return dbType;
     }
 
+    /** How many connections the pool holds at most ({@code maximumPoolSize}). */
+    int size() {
+        return dataSource.getMaximumPoolSize();
+    }
+
     /** The pool as a plain DataSource (its connections are not guarded), for tools such as migrations. */
     DataSource dataSource() {
         return dataSource;

@@ -3,8 +3,13 @@ package io.messages.db;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Optional;
 import java.util.stream.Stream;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -12,11 +17,15 @@ import java.util.concurrent.atomic.LongAdder;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbRow;
 import io.helidon.dbclient.DbStatements;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
 import io.messages.tracing.StatementTracing;
 import io.messages.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 
 import org.jspecify.annotations.Nullable;
 
@@ -27,7 +36,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class Engine implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(Engine.class.getName());
+    // Rows a read alone takes from the database at a time.
+    private static final int FETCH_ROWS = 1000;
     private final DbClient client;
+    private final DbStatements statements;
+    private final Semaphore readsAlone;
     private final Tracing tracing;
     private final Migrations migrations;
     private final ConnectionPool pool;
@@ -50,9 +63,13 @@ public final class Engine implements AutoCloseable {
         return tracing;
     }
 
-    private Engine(DbClient client, ConnectionPool pool, DatabaseLocation location, WriteGate writeGate,
-                   String poolName, GroupCommitSettings groupCommit, Tracing tracing, Migrations migrations) {
+    private Engine(DbClient client, DbStatements statements, ConnectionPool pool, DatabaseLocation location,
+                   WriteGate writeGate, String poolName, GroupCommitSettings groupCommit, Tracing tracing,
+                   Migrations migrations) {
         this.client = client;
+        this.statements = statements;
+        // Two connections always left to writes, health checks and small reads.
+        this.readsAlone = new Semaphore(Math.max(1, pool.size() - 2), true);
         this.tracing = tracing;
         this.migrations = migrations;
         this.pool = pool;
@@ -112,13 +129,14 @@ public final class Engine implements AutoCloseable {
         location.file().ifPresent(Engine::createDirectory);
         ConnectionPool pool = startPool(db, location);
         // Helidon's JDBC client over our pool; statements by name from db.statements, as DbClient.create does.
+        DbStatements statements = DbStatements.create(db.get("statements"));
         JdbcClientBuilder builder = JdbcClientBuilder.create()
                 .connectionPool(pool)
-                .statements(DbStatements.create(db.get("statements")));
+                .statements(statements);
         tracing.tracer().ifPresent(tracer -> builder.addService(new StatementTracing(tracer)));
         DbClient client = builder.build();
         long busyTimeout = db.get("connection.dataSource.busy_timeout").asLong().orElse(5000L);
-        return new Engine(client, pool, location, WriteGate.create(location.singleWriter(), busyTimeout),
+        return new Engine(client, statements, pool, location, WriteGate.create(location.singleWriter(), busyTimeout),
                           db.get("connection.poolName").asString().orElse("messages"), groupCommit, tracing, migrations);
     }
 
@@ -163,6 +181,69 @@ public final class Engine implements AutoCloseable {
     /** The Helidon database client, for statements outside a request (health checks, tools). */
     public DbClient client() {
         return client;
+    }
+
+    /**
+     * Runs the named query ({@code db.statements}) in a read-only transaction of its own, on a
+     * pooled connection taken for this call only, and gives its rows to {@code visitor} straight
+     * from JDBC ({@link RowVisitor}), {@value #FETCH_ROWS} at a time (on PostgreSQL a cursor: the
+     * driver never holds the whole result). For a response too large to read before its first
+     * byte: it reads in such short transactions between its writes, so that a client that reads
+     * slowly holds no connection, nor (SQLite) a snapshot that keeps the write-ahead log from
+     * being checkpointed. At most all but two of the pool's connections do this at once: writes,
+     * health checks and small reads always find one.
+     *
+     * @param statementName the query's name in {@code db.statements}
+     * @param visitor       takes the rows; it may stop early
+     * @param parameters    the query's parameters, in order
+     * @return true if the visitor took every row, false if it stopped early
+     * @throws DbClientException if the database failed (classified by {@link DatabaseFailure})
+     */
+    public boolean readAlone(String statementName, RowVisitor visitor, Object... parameters) {
+        String sql = statements.statement(statementName);
+        Optional<Span> span = tracing.tracer().map(tracer -> tracer.spanBuilder(statementName)
+                .setSpanKind(SpanKind.CLIENT)
+                .setAttribute("db.system", location.kind())
+                .setAttribute("db.operation.name", "QUERY")
+                .setAttribute("db.query.text", sql)
+                .startSpan());
+        try {
+            readsAlone.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            span.ifPresent(Span::end);
+            throw new DatabaseUnavailableException("interrupted while waiting to read", e);
+        }
+        try (Connection connection = pool.connection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setFetchSize(FETCH_ROWS);
+                for (int i = 0; i < parameters.length; i++) {
+                    statement.setObject(i + 1, parameters[i]);
+                }
+                boolean all = true;
+                try (ResultSet rows = statement.executeQuery()) {
+                    while (all && rows.next()) {
+                        all = visitor.row(rows.getLong(1), rows.getBytes(2));
+                    }
+                }
+                connection.commit();
+                return all;
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    connection.rollback();
+                } catch (SQLException rollback) {
+                    e.addSuppressed(rollback);
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            span.ifPresent(s -> s.recordException(e).setStatus(StatusCode.ERROR));
+            throw new DbClientException("reading " + statementName + " failed: " + e.getMessage(), e);
+        } finally {
+            readsAlone.release();
+            span.ifPresent(Span::end);
+        }
     }
 
     /** The connection pool's name ({@code db.connection.poolName}), unique in the JVM. */

@@ -2,7 +2,6 @@ package io.messages.db;
 
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Consumer;
 
 import io.helidon.dbclient.DbExecute;
 import io.helidon.dbclient.DbTransaction;
@@ -16,10 +15,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The one database transaction of an HTTP request (the recipe's {@code cherrypy.request.db}).
- * {@link TransactionFilter} creates it for each request and ends it: a transaction that wrote
- * commits before a 2xx or 3xx response is sent; one that only read ends when the response is
- * complete (so that a response can stream rows as they are read); an exception or a 4xx/5xx
- * rolls back. It is begun lazily, on the first
+ * {@link TransactionFilter} creates it for each request and ends it right before the response's
+ * first byte: a transaction that wrote commits for a 2xx or 3xx response; an exception or a
+ * 4xx/5xx rolls back; one that only read just ends (a response that streams more rows than it
+ * read before its first byte reads them in short transactions of its own). It is begun lazily,
+ * on the first
  * {@link #read()} or {@link #write()}, so a request that never touches the database opens none.
  * Handlers run statements through it and never commit or roll back themselves.
  *
@@ -32,7 +32,6 @@ public final class RequestTransaction {
     private static final System.Logger LOGGER = System.getLogger(RequestTransaction.class.getName());
 
     private final Engine engine;
-    private final Consumer<RequestTransaction> beforeFirstWrite;
     private @Nullable DbTransaction transaction;
     private GroupCommit.@Nullable Seat seat;
     private boolean writeTurn;
@@ -41,11 +40,8 @@ public final class RequestTransaction {
     private boolean ended;
     private boolean rehearsal;
 
-    // beforeFirstWrite: run once, when the request first asks to write (TransactionFilter
-    // arranges there for the commit before the response's first byte).
-    RequestTransaction(Engine engine, Consumer<RequestTransaction> beforeFirstWrite) {
+    RequestTransaction(Engine engine) {
         this.engine = engine;
-        this.beforeFirstWrite = beforeFirstWrite;
     }
 
     /**
@@ -104,10 +100,7 @@ public final class RequestTransaction {
     private DbExecute writeTurn() {
         // Checked before taking the turn: an ended transaction would never give it back.
         ensureNotEnded();
-        if (!wrote) {
-            beforeFirstWrite.accept(this);
-            wrote = true;
-        }
+        wrote = true;
         if (!writeTurn) {
             engine.writeGate().enter();
             writeTurn = true;

@@ -3,22 +3,21 @@ package io.messages.message;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 import io.helidon.service.registry.Services;
 import io.helidon.webserver.http.ServerResponse;
+import io.helidon.webserver.ServerConnectionException;
+import io.messages.db.Engine;
 import io.messages.db.Engine.DataVersion;
 import io.messages.db.RequestTransaction;
 
@@ -28,8 +27,11 @@ import org.jspecify.annotations.Nullable;
  * The recipe's listing: {@code Here are your list of messages: } and every message, oldest
  * first, joined by newlines.
  *
- * <p>Rows are written as they are read: a listing larger than {@link #CACHE_LIMIT} streams
- * (chunked) from the database cursor, so memory does not grow with the table. A smaller one is
+ * <p>A listing larger than {@link #CACHE_LIMIT} streams (chunked), read and written a chunk of
+ * about that size at a time, each chunk in a short transaction of its own ({@link Engine#readAlone}):
+ * memory does not grow with the table, and a client that stops reading holds no pooled
+ * connection. Such a listing is not one snapshot: it holds every message committed before the
+ * request began and not deleted before its chunk was read, each once, in id order. A smaller one is
  * kept and served again while no write has committed since, when this process sees every write
  * (SQLite). It stays exact: the data version is read before the query, moves with every commit
  * before that write's response is sent, and a kept body is served only for a version at least as
@@ -79,11 +81,13 @@ final class Listing {
     }
 
     private final MessageStore store;
+    private final Engine engine;
     private final SnapshotListing snapshots;
     private final AtomicReference<Rendered> latest = new AtomicReference<>(NOTHING);
 
-    Listing(MessageStore store) {
+    Listing(MessageStore store, Engine engine) {
         this.store = store;
+        this.engine = engine;
         this.snapshots = new SnapshotListing(store, (tx, res) -> render(tx, res, null, null));
     }
 
@@ -134,42 +138,34 @@ final class Listing {
     }
 
     // The listing from base (or from scratch), or null when it outgrew the cache limit and was
-    // streamed to res already.
+    // streamed to res already. Read in short transactions of its own, one per chunk of about
+    // CACHE_LIMIT bytes, each before the chunk is written: a client that reads slowly holds no
+    // pooled connection, and memory stays one chunk whatever the table's size.
     private @Nullable Body render(RequestTransaction tx, ServerResponse res, @Nullable Body base,
                                   @Nullable CompletableFuture<@Nullable Body> tooLarge) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(base == null ? 8192 : base.bytes().length + 1024);
-        OutputStream out = buffer;
-        OutputStream streaming = null;
-        long lastId = base == null ? 0 : base.lastId();
-        boolean first = lastId == 0;
-        try (Stream<Message> messages = store.streamAfter(tx, lastId)) {
-            buffer.write(base == null ? PREFIX_BYTES : base.bytes());
-            // One hasNext() per row: the cursor is closed at its end and must not be asked again.
-            for (Iterator<Message> it = messages.iterator(); it.hasNext(); first = false) {
-                Message message = it.next();
-                if (!first) {
-                    out.write('\n');
-                }
-                out.write(message.value().getBytes(StandardCharsets.UTF_8));
-                lastId = message.id();
-                if (streaming == null && buffer.size() > CACHE_LIMIT) {
-                    if (tooLarge != null) {
-                        tooLarge.complete(null); // let waiting readers stream for themselves
-                    }
-                    streaming = res.outputStream();
-                    buffer.writeTo(streaming);
-                    out = streaming;
-                }
-            }
-            count(tx, streaming != null ? "streamed" : base != null ? "extended" : "read");
-            if (streaming != null) {
-                streaming.close();
-                return null;
-            }
-            return new Body(buffer.toByteArray(), lastId);
-        } catch (IOException e) {
-            throw new UncheckedIOException("the listing could not be written", e);
+        buffer.writeBytes(base == null ? PREFIX_BYTES : base.bytes());
+        long after = base == null ? 0 : base.lastId();
+        MessageStore.Chunk chunk = store.appendAfter(engine, after, after == 0, buffer, CACHE_LIMIT);
+        if (chunk.complete()) {
+            count(tx, base != null ? "extended" : "read");
+            return new Body(buffer.toByteArray(), chunk.lastId());
         }
+        if (tooLarge != null) {
+            tooLarge.complete(null); // let waiting readers stream for themselves
+        }
+        count(tx, "streamed");
+        try (OutputStream out = res.outputStream()) {
+            buffer.writeTo(out);
+            while (!chunk.complete()) {
+                buffer.reset();
+                chunk = store.appendAfter(engine, chunk.lastId(), false, buffer, CACHE_LIMIT);
+                buffer.writeTo(out);
+            }
+        } catch (IOException e) {
+            throw new ServerConnectionException("the client did not take the listing", e);
+        }
+        return null;
     }
 
     private static void sendKept(ServerResponse res, @Nullable Body body) {

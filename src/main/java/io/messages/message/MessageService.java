@@ -20,6 +20,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.messages.db.Engine;
 import io.messages.db.RequestTransaction;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
@@ -52,11 +53,12 @@ public final class MessageService implements HttpService {
      *
      * @param store  where messages are kept
      * @param limits what a message may be
+     * @param engine the database engine, for listings too large to read in the request's transaction
      */
-    public MessageService(MessageStore store, MessageLimits limits) {
+    public MessageService(MessageStore store, MessageLimits limits, Engine engine) {
         this.store = store;
         this.limits = limits;
-        this.listing = new Listing(store);
+        this.listing = new Listing(store, engine);
     }
 
     @Override

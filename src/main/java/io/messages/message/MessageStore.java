@@ -1,11 +1,13 @@
 package io.messages.message;
 
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
 
 import io.helidon.dbclient.DbRow;
+import io.messages.db.Engine;
 import io.messages.db.RequestTransaction;
 
 /**
@@ -47,6 +49,41 @@ public final class MessageStore {
      */
     public Stream<Message> streamAfter(RequestTransaction tx, long after) {
         return tx.read().namedQuery("select-messages-after", after, Long.MAX_VALUE).map(MessageStore::message);
+    }
+
+    /**
+     * Appends the messages with an id above {@code after}, oldest first, to {@code out}: each
+     * one's UTF-8 bytes as stored, preceded by a newline unless it is the first of the listing
+     * ({@code first}), until {@code out} holds {@code limit} bytes or more, or none are left. Read
+     * in a short transaction of its own ({@link Engine#readAlone}), not the request's.
+     *
+     * @param engine the database engine
+     * @param after  the id to start after (0: all)
+     * @param first  whether no message precedes these in the listing
+     * @param out    where the bytes go
+     * @param limit  how many bytes {@code out} may hold before this stops
+     * @return the id of the last message appended ({@code after} if none), and whether none is left
+     */
+    public Chunk appendAfter(Engine engine, long after, boolean first, ByteArrayOutputStream out, int limit) {
+        long[] last = {after};
+        boolean complete = engine.readAlone("select-messages-after", (id, value) -> {
+            if (last[0] != after || !first) {
+                out.write('\n');
+            }
+            out.writeBytes(value);
+            last[0] = id;
+            return out.size() < limit;
+        }, after, Long.MAX_VALUE);
+        return new Chunk(last[0], complete);
+    }
+
+    /**
+     * What {@link #appendAfter} read.
+     *
+     * @param lastId   the id of the last message appended
+     * @param complete whether no message is left after it
+     */
+    public record Chunk(long lastId, boolean complete) {
     }
 
     /**

@@ -9,10 +9,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 import io.helidon.config.Config;
-import io.helidon.webserver.WebServer;
 import io.messages.app.Main;
-import io.messages.ops.ConnectionDrain;
-import io.messages.message.MessageLimits;
+import io.messages.app.Service;
 import io.messages.testing.Rows;
 import io.messages.testing.TestConfig;
 
@@ -36,25 +34,19 @@ class EngineTest {
     }
 
     @Test
-    void stoppingTheServerClosesThePoolAndEveryConnection() throws Exception {
+    void stoppingTheServiceClosesThePoolAndEveryConnection() throws Exception {
         Path db = TestConfig.tempDir().resolve("messages.db");
-        Config config = TestConfig.sqlite(db, Map.of());
-        Engine engine = Engine.open(config.get("db"));
-        WebServer server = WebServer.builder()
-                .config(config.get("server"))
-                .routing(routing -> Main.routing(routing, engine, MessageLimits.DEFAULT, new ConnectionDrain()))
-                .build()
-                .start();
+        Service service = Main.start(TestConfig.sqlite(db, Map.of()));
         HttpResponse<String> res = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/record?msg=x")).build(),
+                HttpRequest.newBuilder(URI.create("http://localhost:" + service.port() + "/record?msg=x")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(res.statusCode(), is(200));
         Path wal = Path.of(db + "-wal");
         assertThat("an open WAL connection keeps its -wal file", Files.exists(wal), is(true));
 
-        server.stop();
+        service.stop();
 
-        assertThat(engine.isClosed(), is(true));
+        assertThat(service.engine().isClosed(), is(true));
         // SQLite checkpoints and deletes the -wal file when its last connection closes.
         assertThat("no connection left open", Files.exists(wal), is(false));
     }

@@ -71,7 +71,7 @@ class OpsTest {
         Scrape before = scrape();
 
         get(service.port(), "/record?msg=counted");
-        get(service.port(), "/");
+        get(service.port(), "/?limit=10");
         get(service.port(), "/record?msg=");
         Scrape after = scrape();
 
