@@ -19,6 +19,8 @@ import io.helidon.webserver.http.HttpRouting;
 import io.messages.db.Engine;
 import io.messages.db.TransactionFilter;
 import io.messages.http.CloseWhenAsked;
+import io.messages.http.ConnectionLimits;
+import io.messages.http.Connections;
 import io.messages.http.StrictHttp1;
 import io.messages.message.MessageLimits;
 import io.messages.message.MessageService;
@@ -114,9 +116,10 @@ public final class Main {
         FutureTask<Void> migrations = new FutureTask<>(engine::migrateSchema, null);
         Thread.ofPlatform().name("messages-migrations").start(migrations);
         ConnectionDrain drain = new ConnectionDrain();
+        Connections connections = connections(config);
         try {
-            WebServer built = webServer(config.get("server"))
-                    .addFeature(Observability.feature(config.get("server.features.observe"), engine, drain,
+            WebServer built = webServer(config.get("server"), connections)
+                    .addFeature(Observability.feature(config.get("server.features.observe"), engine, drain, connections,
                                                       warmUp.readiness()))
                     .routing(routing -> {
                         // Outermost, so that everything the request does is inside its span.
@@ -127,6 +130,7 @@ public final class Main {
                     .build();
             await(migrations);
             WebServer server = built.start();
+            connections.listeningOn(config.get("server.host").asString().orElse("0.0.0.0"), server.port());
             logStarted(server, config, engine);
             int adminPort = server.port(observeSocket(config));
             Thread.ofVirtual().name("messages-warm-up").start(() -> warmUp.run(server.port(), adminPort));
@@ -183,16 +187,30 @@ public final class Main {
     }
 
     /**
-     * The web server as configured by {@code server}, its public socket speaking strict HTTP/1.1
-     * ({@link StrictHttp1}).
+     * The public port's connections, within {@code messages.connections} and the read timeout of
+     * {@code server.connection-options}.
      *
-     * @param server the {@code server} config node
+     * @param config the whole config
+     * @return the connections, for {@link #webServer}
+     */
+    public static Connections connections(Config config) {
+        try {
+            return new Connections(ConnectionLimits.from(config.get("messages.connections"), config.get("server")));
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The web server as configured by {@code server}, its public socket speaking strict HTTP/1.1
+     * ({@link StrictHttp1}) with its connections within {@code connections}' limits.
+     *
+     * @param server      the {@code server} config node
+     * @param connections the public port's connections
      * @return the builder, for routing and features to be added
      */
-    public static WebServerConfig.Builder webServer(Config server) {
-        WebServerConfig.Builder builder = WebServer.builder().config(server);
-        StrictHttp1.apply(builder, server);
-        return builder;
+    public static WebServerConfig.Builder webServer(Config server, Connections connections) {
+        return StrictHttp1.server(server, connections);
     }
 
     /**

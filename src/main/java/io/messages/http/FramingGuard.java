@@ -1,8 +1,6 @@
 package io.messages.http;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import io.helidon.common.buffers.BufferData;
@@ -16,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * The bytes Helidon's HTTP/1 connection reads, one whole checked request at a time
  * ({@link RequestFraming}): Helidon parses only requests that are complete and unambiguous. A
  * request that is not gets one fixed answer ({@link PlainAnswers}) and the connection is
- * closed; so does a request whose sender falls silent for longer than the read timeout (408),
- * while a connection idle between requests for that long is closed without an answer.
+ * closed. While it waits for bytes it tells its {@link ClientConnection} what it waits for, so
+ * that the deadlines can end a connection that is silent, idle or too slow.
  *
  * <p>Helidon asks for bytes only when it has no request in hand, so whatever this writes never
  * interleaves with one of its responses.
@@ -25,27 +23,18 @@ import org.jspecify.annotations.Nullable;
 final class FramingGuard implements Supplier<byte[]> {
     private static final BufferData CONTINUE = BufferData.create("HTTP/1.1 100 Continue\r\n\r\n"
                                                                          .getBytes(StandardCharsets.US_ASCII));
-    private static final int READING = 0;
-    private static final int WAITING = 1;
-    private static final int TIMED_OUT = 2;
 
     private final ConnectionContext connection;
     private final DataReader socket;
     private final RequestFraming framing;
-    private final long timeoutNanos;
-    // Who owns the wire while this waits: the reader (bytes came) or the deadline (timed out).
-    private final AtomicInteger state = new AtomicInteger(READING);
-    private volatile long waitingSince;
-    private volatile boolean partialWhileWaiting;
+    private final ClientConnection deadlines;
+    private boolean servedOne;
 
-    FramingGuard(ConnectionContext connection, FramingLimits limits, Duration readTimeout) {
+    FramingGuard(ConnectionContext connection, FramingLimits limits, ClientConnection deadlines) {
         this.connection = connection;
         this.socket = connection.dataReader();
         this.framing = new RequestFraming(limits);
-        this.timeoutNanos = readTimeout.toNanos();
-        if (timeoutNanos > 0) {
-            ReadDeadlines.watch(this);
-        }
+        this.deadlines = deadlines;
     }
 
     @Override
@@ -53,6 +42,7 @@ final class FramingGuard implements Supplier<byte[]> {
         while (true) {
             byte[] request = framing.nextRequest();
             if (request != null) {
+                servedOne = true;
                 return request;
             }
             framing.rejection().ifPresent(this::answerAndClose);
@@ -73,56 +63,27 @@ final class FramingGuard implements Supplier<byte[]> {
         }
     }
 
-    /** Whether the connection is still open. */
-    boolean open() {
-        return connection.serverSocket().isConnected();
-    }
-
-    /** Whether this has been waiting for bytes for longer than the read timeout at {@code now}. */
-    boolean expired(long now) {
-        return timeoutNanos > 0 && state.get() == WAITING && now - waitingSince > timeoutNanos;
-    }
-
-    /** The read timed out: answers 408 if a request had begun, and closes the connection. */
-    void timeOut() {
-        if (!state.compareAndSet(WAITING, TIMED_OUT)) {
-            return; // bytes came just now
-        }
-        try {
-            if (partialWhileWaiting) {
-                connection.dataWriter().writeNow(PlainAnswers.raw(RequestFraming.TOO_SLOW));
-            }
-        } catch (RuntimeException e) {
-            // the client is gone already
-        } finally {
-            connection.serverSocket().close();
-        }
-    }
-
     // The next bytes from the client, or null at the end of the stream.
     private byte @Nullable [] read() {
-        partialWhileWaiting = framing.midRequest();
-        waitingSince = System.nanoTime();
-        state.set(WAITING);
+        deadlines.awaitBytes(phase(), framing.bodyBytes());
         try {
             socket.ensureAvailable();
         } catch (DataReader.InsufficientDataAvailableException e) {
-            endWait();
+            deadlines.stoppedWaiting();
             return null;
         } catch (RuntimeException e) {
-            endWait();
+            deadlines.stoppedWaiting();
             throw e;
         }
-        endWait();
+        deadlines.stoppedWaiting();
         return socket.readBytes(socket.available());
     }
 
-    // Takes the wire back from the deadline; if it timed out first, its answer stands and the
-    // connection ends (the read above then failed because it closed the socket).
-    private void endWait() {
-        if (state.getAndSet(READING) == TIMED_OUT) {
-            throw new CloseConnectionException("read timed out");
+    private ClientConnection.Phase phase() {
+        if (!framing.midRequest()) {
+            return servedOne ? ClientConnection.Phase.IDLE : ClientConnection.Phase.NEW;
         }
+        return framing.readingBody() ? ClientConnection.Phase.BODY : ClientConnection.Phase.HEAD;
     }
 
     private void answerAndClose(RequestFraming.Rejection rejection) {

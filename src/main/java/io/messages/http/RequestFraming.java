@@ -129,6 +129,16 @@ final class RequestFraming {
         return started;
     }
 
+    /** Whether the request being read has its head complete and is reading its body. */
+    boolean readingBody() {
+        return started && state != State.REQUEST_LINE && state != State.HEADERS;
+    }
+
+    /** How many bytes of the current request's body have been read. */
+    long bodyBytes() {
+        return body.length();
+    }
+
     /** Whether a complete request asked for {@code Connection: close}: nothing after it is read. */
     boolean closeRequested() {
         return closeRequested;

@@ -1,7 +1,9 @@
 package io.messages.http;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -9,13 +11,16 @@ import java.util.concurrent.ExecutorService;
 import io.helidon.common.buffers.BufferData;
 import io.helidon.common.buffers.DataReader;
 import io.helidon.common.buffers.DataWriter;
-import io.helidon.config.Config;
+import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.common.socket.HelidonSocket;
 import io.helidon.common.socket.PeerInfo;
+import io.helidon.config.Config;
+import io.helidon.config.ConfigSources;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.ListenerContext;
 import io.helidon.webserver.ProxyProtocolData;
 import io.helidon.webserver.Router;
+import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http1.Http1ConnectionSelector;
@@ -33,33 +38,49 @@ import io.helidon.webserver.spi.ServerConnectionSelector;
 public final class StrictHttp1 implements ServerConnectionSelector {
     private final ServerConnectionSelector http1;
     private final FramingLimits limits;
-    private final Duration readTimeout;
+    private final Connections connections;
 
-    private StrictHttp1(Http1Config config, FramingLimits limits, Duration readTimeout) {
+    private StrictHttp1(Http1Config config, FramingLimits limits, Connections connections) {
         this.http1 = Http1ConnectionSelector.builder().config(config).build();
         this.limits = limits;
-        this.readTimeout = readTimeout;
+        this.connections = connections;
     }
 
     /**
-     * Makes the default socket of {@code server} speak strict HTTP/1.1, with the limits of
-     * {@code config} (the {@code server} node: {@code protocols.http_1_1.max-prologue-length},
-     * {@code protocols.http_1_1.max-headers-size}, {@code max-payload-size} and
-     * {@code connection-options.read-timeout}).
+     * The web server configured by {@code config} (the {@code server} node), its default socket
+     * speaking strict HTTP/1.1 with the limits of {@code config}
+     * ({@code protocols.http_1_1.max-prologue-length}, {@code protocols.http_1_1.max-headers-size},
+     * {@code max-payload-size}) and its connections kept within {@code connections}' limits.
      *
-     * @param server the web server's builder, already configured from {@code config}
-     * @param config the {@code server} config node
+     * @param config      the {@code server} config node
+     * @param connections the public port's connections
+     * @return the builder, for routing and features to be added
      */
-    public static void apply(WebServerConfig.Builder server, Config config) {
+    public static WebServerConfig.Builder server(Config config, Connections connections) {
         Http1Config http1 = Http1Config.create(config.get("protocols.http_1_1"));
         long maxPayload = config.get("max-payload-size").asLong().filter(size -> size >= 0).orElse(Long.MAX_VALUE);
-        Duration readTimeout = config.get("connection-options.read-timeout").as(Duration.class).orElse(Duration.ZERO);
-        // Only this selector on the socket: with Helidon's own beside it, it would take some requests itself.
-        server.protocolsDiscoverServices(false)
+        // Only this selector on the socket. Helidon adds a protocol from config whatever the
+        // builder says, and with its own HTTP/1 selector beside this one, a connection is read
+        // by Helidon (with no deadline at all) until its first bytes tell which one takes it.
+        return WebServer.builder()
+                .config(without(config, "protocols"))
+                .protocolsDiscoverServices(false)
                 .protocols(List.of())
                 .connectionSelectors(List.of(new StrictHttp1(
-                        http1, new FramingLimits(http1.maxPrologueLength(), http1.maxHeadersSize(), maxPayload), readTimeout)))
+                        http1, new FramingLimits(http1.maxPrologueLength(), http1.maxHeadersSize(), maxPayload), connections)))
+                .maxTcpConnections(connections.limits().acceptLimit())
+                .addFeature(connections)
                 .directHandlers(PlainAnswers.directHandlers());
+    }
+
+    // config without the subtree at key (a flat copy: lists keep their numbered keys).
+    private static Config without(Config config, String key) {
+        Map<String, String> kept = new HashMap<>(config.detach().asMap().orElseGet(Map::of));
+        kept.keySet().removeIf(name -> name.equals(key) || name.startsWith(key + "."));
+        return Config.builder(ConfigSources.create(kept))
+                .disableEnvironmentVariablesSource()
+                .disableSystemPropertiesSource()
+                .build();
     }
 
     @Override
@@ -79,11 +100,59 @@ public final class StrictHttp1 implements ServerConnectionSelector {
 
     @Override
     public ServerConnection connection(ConnectionContext context) {
-        return http1.connection(new Guarded(context, DataReader.create(new FramingGuard(context, limits, readTimeout))));
+        ClientConnection deadlines = new ClientConnection(context.serverSocket(), context.dataWriter(), connections.limits());
+        if (!connections.admit(deadlines)) {
+            return Refused.INSTANCE;
+        }
+        Guarded guarded = new Guarded(context, DataReader.create(new FramingGuard(context, limits, deadlines)),
+                                      new WatchedWriter(context.dataWriter(), deadlines));
+        return new Counted(http1.connection(guarded), () -> connections.left(deadlines));
     }
 
-    // The connection as Helidon sees it: the client's bytes come through the guard.
-    private record Guarded(ConnectionContext context, DataReader dataReader) implements ConnectionContext {
+    // Helidon's connection, and the place it held under the cap freed when it ends.
+    private record Counted(ServerConnection connection, Runnable ended) implements ServerConnection {
+        @Override
+        public void handle(Limit limit) throws InterruptedException {
+            try {
+                connection.handle(limit);
+            } finally {
+                ended.run();
+            }
+        }
+
+        @Override
+        public Duration idleTime() {
+            return connection.idleTime();
+        }
+
+        @Override
+        public void close(boolean interrupt) {
+            connection.close(interrupt);
+        }
+    }
+
+    // A connection closed at once, over the cap: nothing to handle.
+    private enum Refused implements ServerConnection {
+        INSTANCE;
+
+        @Override
+        public void handle(Limit limit) {
+        }
+
+        @Override
+        public Duration idleTime() {
+            return Duration.ZERO;
+        }
+
+        @Override
+        public void close(boolean interrupt) {
+        }
+    }
+
+    // The connection as Helidon sees it: the client's bytes come through the guard, the
+    // responses go out through the watched writer.
+    private record Guarded(ConnectionContext context, DataReader dataReader, DataWriter dataWriter)
+            implements ConnectionContext {
         @Override
         public ListenerContext listenerContext() {
             return context.listenerContext();
@@ -92,11 +161,6 @@ public final class StrictHttp1 implements ServerConnectionSelector {
         @Override
         public ExecutorService executor() {
             return context.executor();
-        }
-
-        @Override
-        public DataWriter dataWriter() {
-            return context.dataWriter();
         }
 
         @Override

@@ -12,6 +12,7 @@ import io.helidon.webserver.observe.ObserveFeature;
 import io.helidon.webserver.observe.health.HealthObserver;
 import io.helidon.webserver.observe.health.HealthObserverConfig;
 import io.messages.db.Engine;
+import io.messages.http.Connections;
 
 /**
  * Helidon's observe feature for this service: health under {@code /observe/health} (liveness
@@ -30,11 +31,14 @@ public final class Observability {
      * @param observe the {@code server.features.observe} config node
      * @param engine  the database engine
      * @param drain   the drain that starts when the service stops (readiness is then DOWN)
+     * @param connections the public port's connections (liveness: its listener accepts them)
      * @param readiness more readiness checks (the warm-up's)
      * @return the feature to add to the web server
      */
-    public static ObserveFeature feature(Config observe, Engine engine, ConnectionDrain drain, HealthCheck... readiness) {
+    public static ObserveFeature feature(Config observe, Engine engine, ConnectionDrain drain, Connections connections,
+                                         HealthCheck... readiness) {
         DatabaseMetrics.register(engine);
+        ConnectionMetrics.register(connections, engine.poolName());
         // Readiness, not liveness: a database outage must not make Kubernetes restart a healthy pod.
         List<HealthCheck> ready = new ArrayList<>();
         ready.add(new DatabaseCheck(engine.client()));
@@ -47,6 +51,7 @@ public final class Observability {
                 .useSystemServices(false);
         ready.forEach(check -> health.addCheck(check, HealthCheckType.READINESS));
         engine.file().ifPresent(file -> health.addCheck(DatabaseFileCheck.liveness(file)));
+        health.addCheck(new PublicListenerCheck(connections, drain));
         ReadinessMetrics.register(engine.poolName(), ready);
         return ObserveFeature.builder()
                 .config(observe)

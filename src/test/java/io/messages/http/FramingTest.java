@@ -42,7 +42,8 @@ class FramingTest {
     private final Served served = TestServers.of("framing", TestDatabase.SQLITE);
     // A read timeout short enough to wait for in a test.
     private final Served impatient = TestServers.of("framing-timeout", TestDatabase.SQLITE,
-                                                    Map.of("server.connection-options.read-timeout", "PT1S"),
+                                                    Map.of("server.connection-options.read-timeout", "PT1S",
+                                                           "messages.connections.idle-timeout", "PT1S"),
                                                     routing -> { });
 
     static Stream<Arguments> invalidFraming() {
@@ -211,7 +212,7 @@ class FramingTest {
     }
 
     @Test
-    void connectionIdleBetweenRequestsIsClosedWithoutAnAnswerAtTheReadTimeout() {
+    void connectionIdleBetweenRequestsIsClosedWithoutAnAnswerAtTheIdleTimeout() {
         Conversation answer = RawHttp.converse(impatient.port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n", false, WAIT);
 
         assertThat(answer.responses().stream().map(RawHttp.Response::status).toList(), contains(200));

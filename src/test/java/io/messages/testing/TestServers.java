@@ -9,6 +9,7 @@ import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.messages.app.Main;
+import io.messages.http.Connections;
 import io.messages.db.Engine;
 import io.messages.message.MessageLimits;
 import io.messages.ops.ConnectionDrain;
@@ -24,8 +25,9 @@ public final class TestServers {
     private TestServers() {
     }
 
-    /** A running server and what tests need to talk to it and check its database. */
-    public record Served(TestDatabase database, Engine engine, WebServer server, Http1Client client) {
+    /** A running server and what tests need to talk to it and check its database and connections. */
+    public record Served(TestDatabase database, Engine engine, WebServer server, Http1Client client,
+                         Connections connections) {
         public int port() {
             return server.port();
         }
@@ -58,7 +60,8 @@ public final class TestServers {
         Config config = database.config(overrides);
         Engine engine = Engine.open(config.get("db"));
         MessageLimits limits = MessageLimits.from(config.get("messages"));
-        WebServer server = Main.webServer(config.get("server"))
+        Connections connections = Main.connections(config);
+        WebServer server = Main.webServer(config.get("server"), connections)
                 .routing(routing -> {
                     Main.routing(routing, engine, limits, new ConnectionDrain());
                     extraRoutes.accept(routing);
@@ -67,6 +70,6 @@ public final class TestServers {
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
         Http1Client client = Http1Client.builder().baseUri("http://localhost:" + server.port()).build();
-        return new Served(database, engine, server, client);
+        return new Served(database, engine, server, client, connections);
     }
 }

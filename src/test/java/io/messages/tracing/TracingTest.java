@@ -16,6 +16,7 @@ import java.util.logging.Logger;
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 import io.messages.app.Main;
+import io.messages.http.Connections;
 import io.messages.app.Service;
 import io.messages.db.Engine;
 import io.messages.db.RequestTransaction;
@@ -106,7 +107,8 @@ class TracingTest {
         Tracing tracing = Tracing.of(openTelemetry);
         Engine engine = Engine.open(config.get("db"), tracing);
         CommitFailure.prepare(engine);
-        WebServer server = Main.webServer(config.get("server"))
+        Connections connections = Main.connections(config);
+        WebServer server = Main.webServer(config.get("server"), connections)
                 .routing(routing -> {
                     RequestTracing.of(tracing, Set.of("/test/commit-fails"), req -> false).ifPresent(routing::addFilter);
                     Main.routing(routing, engine, MessageLimits.from(config.get("messages")), new ConnectionDrain())

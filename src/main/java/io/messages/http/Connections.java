@@ -1,0 +1,238 @@
+package io.messages.http;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpFeature;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.spi.ServerFeature;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The public port's open connections, within their limits ({@link ConnectionLimits}):
+ * <ul>
+ *     <li>at most {@code max} of them: a new one over the cap makes room by closing the oldest
+ *     connections that wait for a request that has not begun (idle keep-alive connections and
+ *     connections that never sent a byte: nothing of theirs is lost); with none such, the new
+ *     one is closed at once. Helidon's listener accepts none beyond the cap and a few being
+ *     closed ({@code max-tcp-connections}): those wait in the kernel's backlog;</li>
+ *     <li>every {@value #SWEEP_MILLIS} ms one thread ends those past a deadline: silent, idle,
+ *     too slow to send a request, or not reading their response ({@link ClientConnection}).</li>
+ * </ul>
+ *
+ * <p>It also tells whether the public port still accepts connections ({@link #listening()}):
+ * Helidon's listener stops for good on an error from {@code accept} (no descriptor left, for
+ * one), and only liveness can then get the process restarted. It cannot learn that from Helidon:
+ * the dying listener thread waits for its own end (4.1.7 to 4.5.3: {@code ServerListener.stop()}
+ * joins a future only that thread completes), so the routing's {@code afterStop} never runs and
+ * the thread never ends. A closed port refuses a connection, which is what it asks.
+ */
+public final class Connections implements ServerFeature {
+    private static final System.Logger LOGGER = System.getLogger(Connections.class.getName());
+    private static final long SWEEP_MILLIS = 100;
+    private static final int PROBE_MILLIS = 1_000;
+
+    private final ConnectionLimits limits;
+    private final Set<ClientConnection> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger count = new AtomicInteger();
+    private final Map<ClientConnection.Reason, LongAdder> closed = new EnumMap<>(ClientConnection.Reason.class);
+    private volatile boolean stopped;
+    private volatile boolean started;
+    private volatile @Nullable InetSocketAddress address;
+
+    /**
+     * Connections within {@code limits}.
+     *
+     * @param limits the limits of the public port
+     */
+    public Connections(ConnectionLimits limits) {
+        this.limits = limits;
+        for (ClientConnection.Reason reason : ClientConnection.Reason.values()) {
+            closed.put(reason, new LongAdder());
+        }
+    }
+
+    /** The limits. */
+    public ConnectionLimits limits() {
+        return limits;
+    }
+
+    /** How many connections are open now. */
+    public int open() {
+        return count.get();
+    }
+
+    /** How many connections were closed by the service since start, by why (metric tags). */
+    public Map<String, Long> closed() {
+        Map<String, Long> byTag = new LinkedHashMap<>();
+        closed.forEach((reason, n) -> byTag.put(reason.tag(), n.sum()));
+        return byTag;
+    }
+
+    /**
+     * Tells where the public port listens, once the server started: {@code host} as configured
+     * (a wildcard address is asked on the loopback), {@code port} as bound.
+     */
+    public void listeningOn(String host, int port) {
+        InetSocketAddress bound = new InetSocketAddress(host, port);
+        address = bound.getAddress() != null && bound.getAddress().isAnyLocalAddress()
+                ? new InetSocketAddress(InetAddress.getLoopbackAddress(), port)
+                : bound;
+    }
+
+    /**
+     * Whether the public port accepts connections: false once a connection to it is refused.
+     * A connection that waits (the backlog is full under a flood) or cannot be made here (no
+     * descriptor left) proves nothing, and counts as accepted.
+     */
+    public boolean listening() {
+        InetSocketAddress at = address;
+        if (at == null || stopped) {
+            return true;
+        }
+        try (Socket probe = new Socket()) {
+            probe.connect(at, PROBE_MILLIS);
+            return true;
+        } catch (ConnectException refused) {
+            return false;
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void setup(ServerFeatureContext server) {
+        server.socket(WebServer.DEFAULT_SOCKET_NAME).httpRouting().addFeature(new HttpFeature() {
+            @Override
+            public void setup(HttpRouting.Builder routing) {
+                // Nothing to route: installed for the listener's lifecycle.
+            }
+
+            @Override
+            public void afterStop() {
+                stopped = true;
+            }
+        });
+    }
+
+    @Override
+    public String name() {
+        return "messages-connections";
+    }
+
+    @Override
+    public String type() {
+        return "messages-connections";
+    }
+
+    /**
+     * Admits a new connection: true if it may be served; false if it was closed at once because
+     * the cap is reached and no idle connection could make room.
+     */
+    boolean admit(ClientConnection connection) {
+        startSweeping();
+        open.add(connection);
+        if (count.incrementAndGet() <= limits.max()) {
+            return true;
+        }
+        if (makeRoom()) {
+            return true;
+        }
+        count(ClientConnection.Reason.REFUSED);
+        connection.close();
+        left(connection);
+        return false;
+    }
+
+    /** A connection ended (for whatever reason): its place is free. */
+    void left(ClientConnection connection) {
+        if (open.remove(connection)) {
+            count.decrementAndGet();
+        }
+    }
+
+    // Closes the oldest idle connections: one percent of the cap at a time, so that a flood of
+    // new connections pays for one look at all of them every so many, not one each.
+    private boolean makeRoom() {
+        List<ClientConnection> idle = new ArrayList<>();
+        for (ClientConnection c : open) {
+            if (c.idle()) {
+                idle.add(c);
+            }
+        }
+        idle.sort(Comparator.comparingLong(ClientConnection::waitingSince));
+        int wanted = Math.max(1, limits.max() / 100);
+        int ended = 0;
+        for (ClientConnection c : idle) {
+            if (ended == wanted) {
+                break;
+            }
+            if (c.end(ClientConnection.Reason.EVICTED)) {
+                count(ClientConnection.Reason.EVICTED);
+                left(c);
+                ended++;
+            }
+        }
+        return ended > 0;
+    }
+
+    private void startSweeping() {
+        if (!started) {
+            synchronized (this) {
+                if (!started) {
+                    started = true;
+                    Thread.ofPlatform().name("messages-connection-deadlines").daemon(true).start(this::sweep);
+                }
+            }
+        }
+    }
+
+    private void sweep() {
+        while (!stopped) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(SWEEP_MILLIS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (ClientConnection c : open) {
+                try {
+                    if (!c.open()) {
+                        left(c);
+                        continue;
+                    }
+                    ClientConnection.Reason reason = c.overdue(now);
+                    if (reason != null && c.end(reason)) {
+                        count(reason);
+                        left(c);
+                    }
+                } catch (RuntimeException e) {
+                    // One connection's failure must never stop the deadlines of all the others.
+                    LOGGER.log(System.Logger.Level.WARNING, "Ending an overdue connection failed", e);
+                    c.close();
+                    left(c);
+                }
+            }
+        }
+    }
+
+    private void count(ClientConnection.Reason reason) {
+        closed.get(reason).increment();
+    }
+}

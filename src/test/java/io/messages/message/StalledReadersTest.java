@@ -1,0 +1,118 @@
+package io.messages.message;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.messages.testing.RawHttp;
+import io.messages.testing.TestDatabase;
+import io.messages.testing.TestServers;
+import io.messages.testing.TestServers.Served;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThan;
+
+/**
+ * Clients that ask for a listing larger than the socket buffers and then stop reading: many
+ * more of them than the pool has connections. They hold no pooled connection while they stall
+ * (the listing is read in short transactions between its writes), so writes and small reads
+ * keep answering; and each is abandoned once its response made no progress for the send timeout.
+ */
+class StalledReadersTest {
+    private static final int MESSAGES = 80_000; // 100 bytes each: an 8 MB listing
+    private static final int STALLED = 24;      // three times the pool (8)
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void readersThatStopReadingHoldNothingSharedAndAreClosedAfterTheSendTimeout(TestDatabase database)
+            throws Exception {
+        Served served = TestServers.of("stalled-readers", database,
+                                       Map.of("messages.connections.send-timeout", "PT3S"), routing -> { });
+        fill(served, database);
+        List<Socket> stalled = new ArrayList<>();
+        try {
+            for (int i = 0; i < STALLED; i++) {
+                stalled.add(stallInListing(served.port()));
+            }
+            long started = System.nanoTime();
+            for (int i = 0; i < 20; i++) {
+                long asked = System.nanoTime();
+                assertThat(RawHttp.get(served.port(), "/record?msg=beside-" + i).status(), is(200));
+                assertThat(RawHttp.get(served.port(), "/?limit=10").status(), is(200));
+                assertThat("a write and a small read answer at once", millisSince(asked), lessThan(1_000L));
+            }
+            assertThat("all of that while the readers were stalled", millisSince(started), lessThan(3_000L));
+
+            // Past the send timeout (3 s) and a sweep; only then read on: reading sooner would
+            // let the response make progress again.
+            Thread.sleep(Math.max(0, 4_500 - millisSince(started)));
+            for (Socket socket : stalled) {
+                assertThat("a stalled reader is abandoned", abandonedWithin(socket, 8_000), is(true));
+            }
+        } finally {
+            for (Socket socket : stalled) {
+                socket.close();
+            }
+        }
+        assertThat(served.connections().closed().get("send-stalled"), greaterThanOrEqualTo((long) STALLED));
+    }
+
+    private static void fill(Served served, TestDatabase database) {
+        String insert = database == TestDatabase.SQLITE
+                ? "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < " + MESSAGES + ") "
+                        + "INSERT INTO messages (value) SELECT printf('%0100d', x) FROM n"
+                : "INSERT INTO messages (value) SELECT lpad(x::text, 100, '0') FROM generate_series(1, " + MESSAGES + ") x";
+        served.engine().client().execute().dml(insert);
+        served.engine().dataChanged();
+    }
+
+    // Asks for the listing on a connection with a small receive buffer, reads 2 KB of it and stops.
+    private static Socket stallInListing(int port) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096);
+        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        socket.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        socket.setSoTimeout(10_000);
+        byte[] first = socket.getInputStream().readNBytes(2048);
+        assertThat(new String(first, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200"), is(true));
+        return socket;
+    }
+
+    // Whether the server gives up on the response within the wait: reading on, the stream ends
+    // (or is reset) before the whole listing came.
+    private static boolean abandonedWithin(Socket socket, int millis) throws IOException {
+        socket.setSoTimeout(millis);
+        InputStream in = socket.getInputStream();
+        byte[] buffer = new byte[64 * 1024];
+        long read = 0;
+        try {
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                read += n;
+            }
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (SocketException e) {
+            return true;
+        }
+        return read < (long) MESSAGES * 100;
+    }
+
+    private static long millisSince(long started) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+    }
+}
