@@ -26,6 +26,9 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.NamedRuleWithOperations;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -163,6 +166,81 @@ class KubernetesManifestsIT {
     }
 
     @Test
+    void sqliteShapeIsGovernedByAHeadlessServiceAndASecondReplicaRefusesToStart() throws Exception {
+        List<HasMetadata> objects = Manifests.render(BASE);
+        StatefulSet set = Manifests.find(objects, StatefulSet.class, "messages");
+        PodSpec pod = set.getSpec().getTemplate().getSpec();
+        Service governing = Manifests.find(objects, Service.class, set.getSpec().getServiceName());
+
+        assertThat(governing.getMetadata().getName(), is(set.getSpec().getServiceName()));
+        assertThat("the StatefulSet's serviceName is headless", governing.getSpec().getClusterIP(), is("None"));
+        assertThat("it governs the StatefulSet's pods", set.getSpec().getTemplate().getMetadata().getLabels().entrySet()
+                .containsAll(governing.getSpec().getSelector().entrySet()), is(true));
+        assertThat("clients keep the load-balanced Service", Manifests.find(objects, Service.class, "messages")
+                .getSpec().getClusterIP(), is(nullValue()));
+
+        // Every pod but the first stops in an init container of the same image, saying why.
+        Container guard = pod.getInitContainers().getFirst();
+        assertThat(guard.getName(), is("single-replica"));
+        assertThat(guard.getImage(), is(pod.getContainers().getFirst().getImage()));
+        assertThat(guard.getCommand().subList(0, 2), is(List.of("sh", "-c")));
+        assertThat(valueFrom(guard, "POD_NAME").getFieldRef().getFieldPath(), is("metadata.name"));
+        assertThat("the message shows in kubectl describe", guard.getTerminationMessagePolicy(), is("FallbackToLogsOnError"));
+        assertRestricted(pod, guard);
+        // Its exact command, run here as the kubelet runs it in pods messages-0 and messages-1.
+        Guard first = runGuard(guard, set.getMetadata().getName() + "-0");
+        assertThat(first.output(), first.exit(), is(0));
+        assertThat(first.output(), is(""));
+        Guard second = runGuard(guard, set.getMetadata().getName() + "-1");
+        assertThat(second.output(), second.exit(), is(1));
+        assertThat(second.output(), containsString("messages: the SQLite shape runs exactly one replica; messages-1 would be"
+                                                           + " a second, independent database behind the same Service."));
+        assertThat(second.output(), containsString("kubectl scale statefulset/messages --replicas=1"));
+    }
+
+    private record Guard(int exit, String output) {
+    }
+
+    private static Guard runGuard(Container guard, String podName) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(guard.getCommand()).redirectErrorStream(true);
+        builder.environment().keySet().retainAll(List.of("PATH"));
+        for (EnvVar var : guard.getEnv()) {
+            assertThat("the downward API gives only the pod's name", var.getValueFrom().getFieldRef().getFieldPath(),
+                       is("metadata.name"));
+            builder.environment().put(var.getName(), podName);
+        }
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(10, TimeUnit.SECONDS), is(true));
+        return new Guard(process.exitValue(), output);
+    }
+
+    @Test
+    void sqliteSingleReplicaPolicyDeniesMoreReplicasOnTheStatefulSetAndItsScaleSubresource() throws Exception {
+        List<HasMetadata> objects = Manifests.render(withComponent("k8s/base", "k8s/components/sqlite-single-replica"));
+        StatefulSet set = Manifests.find(objects, StatefulSet.class, "messages");
+        ValidatingAdmissionPolicy policy = Manifests.find(objects, ValidatingAdmissionPolicy.class,
+                                                          "messages-sqlite-single-replica");
+        ValidatingAdmissionPolicyBinding binding = Manifests.find(objects, ValidatingAdmissionPolicyBinding.class,
+                                                                  "messages-sqlite-single-replica");
+
+        NamedRuleWithOperations rule = policy.getSpec().getMatchConstraints().getResourceRules().getFirst();
+        assertThat(rule.getApiGroups(), is(List.of("apps")));
+        assertThat(rule.getResources(), is(List.of("statefulsets", "statefulsets/scale")));
+        assertThat(rule.getOperations(), is(List.of("CREATE", "UPDATE")));
+        assertThat(policy.getSpec().getMatchConditions().getFirst().getExpression(),
+                   is("object.metadata.name == '" + set.getMetadata().getName() + "'"));
+        assertThat(policy.getSpec().getFailurePolicy(), is("Fail"));
+        // StatefulSet and Scale both carry spec.replicas.
+        assertThat(policy.getSpec().getValidations().getFirst().getExpression(),
+                   is("!has(object.spec.replicas) || object.spec.replicas <= " + set.getSpec().getReplicas()));
+        assertThat(policy.getSpec().getValidations().getFirst().getMessageExpression(),
+                   containsString("messages: the SQLite shape runs exactly one replica"));
+        assertThat(binding.getSpec().getPolicyName(), is(policy.getMetadata().getName()));
+        assertThat(binding.getSpec().getValidationActions(), is(List.of("Deny")));
+    }
+
+    @Test
     void migrateFirstComponentRunsTheMigrationsInAnInitContainerOfTheSameImageBeforeTheService() throws Exception {
         List<HasMetadata> objects = Manifests.render(withComponent("k8s/overlays/postgres", "k8s/components/migrate-first"));
         PodSpec pod = Manifests.find(objects, Deployment.class, "messages").getSpec().getTemplate().getSpec();
@@ -242,21 +320,23 @@ class KubernetesManifestsIT {
     }
 
     @Test
-    void bothShapesRunTheSamePodAndDifferOnlyInWhereTheDatabaseIs() throws Exception {
+    void bothShapesRunTheSamePodAndDifferOnlyInWhereTheDatabaseIsAndHowManyReplicasRun() throws Exception {
         PodSpec sqlite = Manifests.find(Manifests.render(BASE), StatefulSet.class, "messages").getSpec().getTemplate()
                 .getSpec();
         PodSpec postgres = Manifests.find(Manifests.render(POSTGRES), Deployment.class, "messages").getSpec()
                 .getTemplate().getSpec();
 
-        assertThat(withoutDatabase(postgres), is(withoutDatabase(sqlite)));
+        assertThat(shared(postgres), is(shared(sqlite)));
     }
 
-    // The pod without what says where the database is: its URL, pool size and volume.
-    private static PodSpec withoutDatabase(PodSpec pod) {
+    // The pod without what says where the database is (its URL, pool size and volume) and what
+    // only a shape's replica count needs: the SQLite guard against a second replica.
+    private static PodSpec shared(PodSpec pod) {
         PodSpec copy = new io.fabric8.kubernetes.api.model.PodSpecBuilder(pod).build();
         Container container = copy.getContainers().getFirst();
         container.setEnv(container.getEnv().stream().filter(e -> !e.getName().startsWith("DB_CONNECTION_")).toList());
         container.setVolumeMounts(container.getVolumeMounts().stream().filter(m -> !m.getName().equals("data")).toList());
+        copy.setInitContainers(copy.getInitContainers().stream().filter(c -> !c.getName().equals("single-replica")).toList());
         return copy;
     }
 

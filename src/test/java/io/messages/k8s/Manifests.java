@@ -72,13 +72,13 @@ final class Manifests {
         return objects;
     }
 
-    /** The one object of {@code type} named {@code name} (generated names: by prefix). */
+    /** The object of {@code type} named {@code name}, else (generated names) the one named with it as prefix. */
     static <T extends HasMetadata> T find(List<HasMetadata> objects, Class<T> type, String name) {
-        return objects.stream()
-                .filter(type::isInstance)
-                .filter(o -> o.getMetadata().getName().equals(name) || o.getMetadata().getName().startsWith(name + "-"))
-                .map(type::cast)
+        List<T> candidates = objects.stream().filter(type::isInstance).map(type::cast).toList();
+        return candidates.stream()
+                .filter(o -> o.getMetadata().getName().equals(name))
                 .findFirst()
+                .or(() -> candidates.stream().filter(o -> o.getMetadata().getName().startsWith(name + "-")).findFirst())
                 .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name + " in " + objects.stream()
                         .map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList()));
     }
