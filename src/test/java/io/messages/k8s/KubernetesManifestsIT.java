@@ -23,6 +23,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -88,6 +89,7 @@ class KubernetesManifestsIT {
                    greaterThan(kubernetesDrainDelay(config) + config.get("server.shutdown-grace-period").asString()
                            .map(java.time.Duration::parse).get().toSeconds()));
         assertRestricted(pod, container);
+        assertSizedAsMeasured(container);
 
         Service service = Manifests.find(objects, Service.class, "messages");
         assertThat(service.getSpec().getPorts().size(), is(1));
@@ -163,6 +165,7 @@ class KubernetesManifestsIT {
         assertEveryEnvVarIsAConfigKey(container, renderedConfig(objects));
         assertProbesOnTheAdminHealthPaths(container);
         assertRestricted(pod, container);
+        assertSizedAsMeasured(container);
     }
 
     @Test
@@ -426,6 +429,7 @@ class KubernetesManifestsIT {
     }
 
     private static void assertRestricted(PodSpec pod, Container container) {
+        assertThat("the service never calls the API server", pod.getAutomountServiceAccountToken(), is(false));
         assertThat(pod.getSecurityContext().getRunAsNonRoot(), is(true));
         assertThat(pod.getSecurityContext().getSeccompProfile().getType(), is("RuntimeDefault"));
         assertThat(container.getSecurityContext().getReadOnlyRootFilesystem(), is(true));
@@ -434,6 +438,15 @@ class KubernetesManifestsIT {
         assertThat(container.getResources().getRequests().keySet(), hasItem("memory"));
         assertThat(container.getResources().getLimits().keySet(), hasItem("memory"));
         assertThat(container.getResources().getLimits().keySet(), hasItem("cpu"));
+    }
+
+    // Memory request = limit: the heap (75% of the limit) may grow past any smaller request, and
+    // a pod using more than it requested is the first evicted under node memory pressure.
+    private static void assertSizedAsMeasured(Container container) {
+        Quantity request = container.getResources().getRequests().get("memory");
+        Quantity limit = container.getResources().getLimits().get("memory");
+        assertThat(Quantity.getAmountInBytes(request), is(Quantity.getAmountInBytes(limit)));
+        assertThat("the measured limit (README, Performance)", limit, is(new Quantity("768Mi")));
     }
 
     // Every variable the manifests set names a key the service reads (Helidon's mapping).
