@@ -244,6 +244,130 @@ class KubernetesManifestsIT {
     }
 
     @Test
+    void networkPoliciesLetThePublicPortInFromTheNamespaceAndTheIngressControllerAndTheAdminPortOnlyFromMonitoring()
+            throws Exception {
+        for (Path shape : List.of(BASE, POSTGRES)) {
+            List<HasMetadata> objects = Manifests.render(shape);
+            NetworkPolicies policies = NetworkPolicies.of(objects);
+            NetworkPolicies.Pod service = servicePod(objects);
+            int http = port(service, "http");
+            int admin = port(service, "admin");
+
+            assertThat(shape + ": a pod of the namespace -> http", policies.allows(NEIGHBOUR, service, http), is(true));
+            assertThat(shape + ": ingress controller -> http", policies.allows(INGRESS_CONTROLLER, service, http), is(true));
+            assertThat(shape + ": another namespace -> http", policies.allows(ELSEWHERE, service, http), is(false));
+            assertThat(shape + ": Prometheus -> admin", policies.allows(PROMETHEUS, service, admin), is(true));
+            assertThat(shape + ": a pod of the namespace -> admin", policies.allows(NEIGHBOUR, service, admin), is(false));
+            assertThat(shape + ": ingress controller -> admin", policies.allows(INGRESS_CONTROLLER, service, admin), is(false));
+            assertThat(shape + ": another namespace -> admin", policies.allows(ELSEWHERE, service, admin), is(false));
+            // Out: DNS, and nothing else the service does not need.
+            assertThat(shape + ": -> DNS (UDP)", policies.allows(service, DNS, 53, "UDP"), is(true));
+            assertThat(shape + ": -> DNS (TCP)", policies.allows(service, DNS, 53, "TCP"), is(true));
+            assertThat(shape + ": -> anything else", policies.allows(service, ELSEWHERE, 443), is(false));
+            assertThat(shape + ": -> the API server's port", policies.allows(service, ELSEWHERE, 6443), is(false));
+        }
+    }
+
+    @Test
+    void onlyTheServiceTheOperatorAndTheClustersOwnPodsReachPostgres() throws Exception {
+        List<HasMetadata> objects = Manifests.render(POSTGRES);
+        NetworkPolicies policies = NetworkPolicies.of(objects);
+        NetworkPolicies.Pod service = servicePod(objects);
+        String cluster = Manifests.find(objects, GenericKubernetesResource.class, "messages-db").getMetadata().getName();
+        NetworkPolicies.Pod primary = cnpgInstance(cluster, 1);
+        NetworkPolicies.Pod standby = cnpgInstance(cluster, 2);
+        // A job the operator runs to clone a new standby from the primary (pg_basebackup).
+        NetworkPolicies.Pod join = NetworkPolicies.Pod.in(NetworkPolicies.HOME, Map.of(
+                "cnpg.io/cluster", cluster, "cnpg.io/instanceName", cluster + "-4", "cnpg.io/jobRole", "join",
+                "app.kubernetes.io/name", "postgresql", "app.kubernetes.io/component", "database",
+                "app.kubernetes.io/managed-by", "cloudnative-pg"));
+
+        assertThat("service -> PostgreSQL", policies.allows(service, primary, 5432), is(true));
+        assertThat("the status port is the operator's", policies.allows(service, primary, 8000), is(false));
+        assertThat("a pod of the namespace", policies.allows(NEIGHBOUR, primary, 5432), is(false));
+        assertThat("ingress controller", policies.allows(INGRESS_CONTROLLER, primary, 5432), is(false));
+        assertThat("another namespace", policies.allows(ELSEWHERE, primary, 5432), is(false));
+        assertThat("operator -> PostgreSQL", policies.allows(CNPG_OPERATOR, primary, 5432), is(true));
+        assertThat("operator -> instance manager status", policies.allows(CNPG_OPERATOR, primary, 8000), is(true));
+        assertThat("another pod of the operator's namespace", policies.allows(
+                NetworkPolicies.Pod.in("cnpg-system", Map.of("app", "other")), primary, 8000), is(false));
+        assertThat("replication", policies.allows(standby, primary, 5432), is(true));
+        assertThat("instance -> instance manager", policies.allows(standby, primary, 8000), is(true));
+        assertThat("cloning a standby", policies.allows(join, primary, 5432), is(true));
+        assertThat("metrics", policies.allows(PROMETHEUS, primary, 9187), is(true));
+        assertThat("Prometheus -> PostgreSQL", policies.allows(PROMETHEUS, primary, 5432), is(false));
+        // The service reaches no database but its own namespace's.
+        assertThat("service -> a database of another namespace",
+                   policies.allows(service, cnpgInstance(cluster, 1).movedTo("elsewhere"), 5432), is(false));
+    }
+
+    @Test
+    void anOverlayChoosesTheIngressControllerAndMonitoringNamespaces() throws Exception {
+        // As docs/kubernetes-production.md shows it.
+        List<HasMetadata> objects = Manifests.render(userKustomization("""
+                resources:
+                  - k8s/overlays/postgres
+                patches:
+                  - target: {kind: NetworkPolicy, name: messages-from-ingress-controller}
+                    patch: |-
+                      - {op: replace, path: /spec/ingress/0/from/0/namespaceSelector/matchLabels/kubernetes.io~1metadata.name, value: traefik}
+                  - target: {kind: NetworkPolicy, name: .*-from-monitoring}
+                    patch: |-
+                      - {op: replace, path: /spec/ingress/0/from/0/namespaceSelector/matchLabels/kubernetes.io~1metadata.name, value: observability}
+                """));
+        NetworkPolicies policies = NetworkPolicies.of(objects);
+        NetworkPolicies.Pod service = servicePod(objects);
+        NetworkPolicies.Pod traefik = INGRESS_CONTROLLER.movedTo("traefik");
+        NetworkPolicies.Pod prometheus = PROMETHEUS.movedTo("observability");
+
+        assertThat(policies.allows(traefik, service, port(service, "http")), is(true));
+        assertThat(policies.allows(INGRESS_CONTROLLER, service, port(service, "http")), is(false));
+        assertThat(policies.allows(prometheus, service, port(service, "admin")), is(true));
+        assertThat(policies.allows(PROMETHEUS, service, port(service, "admin")), is(false));
+        assertThat(policies.allows(prometheus, cnpgInstance("messages-db", 1), 9187), is(true));
+        assertThat(policies.allows(PROMETHEUS, cnpgInstance("messages-db", 1), 9187), is(false));
+    }
+
+    private static final NetworkPolicies.Pod NEIGHBOUR = NetworkPolicies.Pod.in(NetworkPolicies.HOME, Map.of("app", "other"));
+    private static final NetworkPolicies.Pod ELSEWHERE = NetworkPolicies.Pod.in("elsewhere", Map.of("app", "other"),
+            NetworkPolicies.port("https", 443, "TCP"));
+    private static final NetworkPolicies.Pod INGRESS_CONTROLLER = NetworkPolicies.Pod.in("ingress-nginx",
+            Map.of("app.kubernetes.io/name", "ingress-nginx"));
+    private static final NetworkPolicies.Pod PROMETHEUS = NetworkPolicies.Pod.in("monitoring",
+            Map.of("app.kubernetes.io/name", "prometheus"));
+    private static final NetworkPolicies.Pod DNS = NetworkPolicies.Pod.in("kube-system", Map.of("k8s-app", "kube-dns"),
+            NetworkPolicies.port("dns", 53, "UDP"), NetworkPolicies.port("dns-tcp", 53, "TCP"));
+    // The operator's pod, labelled as its release manifest (and Helm chart) label it.
+    private static final NetworkPolicies.Pod CNPG_OPERATOR = NetworkPolicies.Pod.in("cnpg-system",
+            Map.of("app.kubernetes.io/name", "cloudnative-pg"));
+
+    // An instance pod of a CloudNativePG cluster, labelled as the operator labels it (1.30, pkg/specs/pods.go).
+    private static NetworkPolicies.Pod cnpgInstance(String cluster, int serial) {
+        return NetworkPolicies.Pod.in(NetworkPolicies.HOME, Map.of(
+                        "cnpg.io/cluster", cluster, "cnpg.io/instanceName", cluster + "-" + serial,
+                        "cnpg.io/podRole", "instance", "cnpg.io/instanceRole", serial == 1 ? "primary" : "replica",
+                        "app.kubernetes.io/name", "postgresql", "app.kubernetes.io/instance", cluster,
+                        "app.kubernetes.io/component", "database", "app.kubernetes.io/managed-by", "cloudnative-pg"),
+                NetworkPolicies.port("postgresql", 5432, "TCP"), NetworkPolicies.port("metrics", 9187, "TCP"),
+                NetworkPolicies.port("status", 8000, "TCP"));
+    }
+
+    // The service's pod, as its StatefulSet or Deployment makes it.
+    private static NetworkPolicies.Pod servicePod(List<HasMetadata> objects) {
+        PodTemplateSpec template = objects.stream()
+                .map(o -> o instanceof StatefulSet set ? set.getSpec().getTemplate()
+                        : o instanceof Deployment deployment ? deployment.getSpec().getTemplate() : null)
+                .filter(Objects::nonNull).findFirst().orElseThrow();
+        return new NetworkPolicies.Pod(NetworkPolicies.HOME, template.getMetadata().getLabels(),
+                                       template.getSpec().getContainers().getFirst().getPorts());
+    }
+
+    private static int port(NetworkPolicies.Pod pod, String name) {
+        return pod.ports().stream().filter(p -> name.equals(p.getName())).map(ContainerPort::getContainerPort)
+                .findFirst().orElseThrow();
+    }
+
+    @Test
     void migrateFirstComponentRunsTheMigrationsInAnInitContainerOfTheSameImageBeforeTheService() throws Exception {
         List<HasMetadata> objects = Manifests.render(withComponent("k8s/overlays/postgres", "k8s/components/migrate-first"));
         PodSpec pod = Manifests.find(objects, Deployment.class, "messages").getSpec().getTemplate().getSpec();
@@ -305,6 +429,11 @@ class KubernetesManifestsIT {
 
     // A user's kustomization: a shape with a component added (in a copy of k8s/ and config/).
     private static Path withComponent(String shape, String component) throws IOException {
+        return userKustomization("resources:\n  - " + shape + "\ncomponents:\n  - " + component + "\n");
+    }
+
+    // A user's kustomization.yaml, beside a copy of k8s/ and config/.
+    private static Path userKustomization(String kustomization) throws IOException {
         Path copy = TestConfig.tempDir();
         for (String dir : List.of("k8s", "config")) {
             try (var files = Files.walk(Path.of(dir))) {
@@ -318,7 +447,7 @@ class KubernetesManifestsIT {
                 }
             }
         }
-        Files.writeString(copy.resolve("kustomization.yaml"), "resources:\n  - " + shape + "\ncomponents:\n  - " + component + "\n");
+        Files.writeString(copy.resolve("kustomization.yaml"), kustomization);
         return copy;
     }
 
