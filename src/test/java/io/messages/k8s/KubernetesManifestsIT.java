@@ -26,6 +26,7 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.NamedRuleWithOperations;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
@@ -147,8 +148,25 @@ class KubernetesManifestsIT {
         assertThat(autoscaler.getSpec().getScaleTargetRef().getKind(), is("Deployment"));
         assertThat(autoscaler.getSpec().getScaleTargetRef().getName(), is(deployment.getMetadata().getName()));
         assertThat(autoscaler.getSpec().getMetrics().getFirst().getResource().getName(), is("cpu"));
-        assertThat(autoscaler.getSpec().getMinReplicas(), greaterThan(budget.getSpec().getMinAvailable().getIntVal()));
+        // One replica at a time through drains whatever the count, two serving at least; a pod
+        // that is not ready never blocks a drain.
+        assertThat(budget.getSpec().getMinAvailable(), is(nullValue()));
+        assertThat(budget.getSpec().getMaxUnavailable().getIntVal(), is(1));
+        assertThat(budget.getSpec().getUnhealthyPodEvictionPolicy(), is("AlwaysAllow"));
+        assertThat(autoscaler.getSpec().getMinReplicas() - budget.getSpec().getMaxUnavailable().getIntVal(),
+                   is(greaterThan(1)));
         assertThat(budget.getSpec().getSelector().getMatchLabels(), is(deployment.getSpec().getSelector().getMatchLabels()));
+        // Spread over zones and nodes, as a preference that never leaves a pod pending.
+        assertThat(pod.getTopologySpreadConstraints().stream().map(TopologySpreadConstraint::getTopologyKey).toList(),
+                   is(List.of("topology.kubernetes.io/zone", "kubernetes.io/hostname")));
+        for (TopologySpreadConstraint spread : pod.getTopologySpreadConstraints()) {
+            assertThat(spread.getWhenUnsatisfiable(), is("ScheduleAnyway"));
+            assertThat(spread.getMaxSkew(), is(1));
+            assertThat(spread.getMatchLabelKeys(), is(List.of("pod-template-hash")));
+            assertThat(spread.getTopologyKey() + " counts this Deployment's pods",
+                       NetworkPolicies.matches(spread.getLabelSelector(), deployment.getSpec().getTemplate().getMetadata()
+                               .getLabels()), is(true));
+        }
         assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal(), is(0));
 
         // Every pod the autoscaler may run, plus one more during a rollout, with a full pool each,
@@ -462,13 +480,15 @@ class KubernetesManifestsIT {
     }
 
     // The pod without what says where the database is (its URL, pool size and volume) and what
-    // only a shape's replica count needs: the SQLite guard against a second replica.
+    // only a shape's replica count needs: the SQLite guard against a second replica, the
+    // Deployment's spread of many.
     private static PodSpec shared(PodSpec pod) {
         PodSpec copy = new io.fabric8.kubernetes.api.model.PodSpecBuilder(pod).build();
         Container container = copy.getContainers().getFirst();
         container.setEnv(container.getEnv().stream().filter(e -> !e.getName().startsWith("DB_CONNECTION_")).toList());
         container.setVolumeMounts(container.getVolumeMounts().stream().filter(m -> !m.getName().equals("data")).toList());
         copy.setInitContainers(copy.getInitContainers().stream().filter(c -> !c.getName().equals("single-replica")).toList());
+        copy.setTopologySpreadConstraints(List.of());
         return copy;
     }
 
