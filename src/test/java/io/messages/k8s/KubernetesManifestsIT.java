@@ -52,8 +52,10 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 /**
  * No cluster can run here, so the manifests are proven every other way: rendered by kubectl's
@@ -383,6 +385,34 @@ class KubernetesManifestsIT {
     private static int port(NetworkPolicies.Pod pod, String name) {
         return pod.ports().stream().filter(p -> name.equals(p.getName())).map(ContainerPort::getContainerPort)
                 .findFirst().orElseThrow();
+    }
+
+    @Test
+    void everyImageIsPinnedByDigestWithATagForPeopleAndForTheOperator() throws Exception {
+        Pattern pinned = Pattern.compile("^[^@\\s]+:([^:@/\\s]+)@sha256:[0-9a-f]{64}$");
+        for (Path shape : List.of(BASE, POSTGRES)) {
+            List<HasMetadata> objects = Manifests.render(shape);
+            List<PodSpec> pods = objects.stream()
+                    .map(o -> o instanceof StatefulSet set ? set.getSpec().getTemplate().getSpec()
+                            : o instanceof Deployment deployment ? deployment.getSpec().getTemplate().getSpec() : null)
+                    .filter(Objects::nonNull).toList();
+            assertThat(pods, is(not(empty())));
+            for (PodSpec pod : pods) {
+                for (Container container : java.util.stream.Stream.concat(pod.getInitContainers().stream(),
+                                                                          pod.getContainers().stream()).toList()) {
+                    assertThat(shape + ": " + container.getName(), pinned.matcher(container.getImage()).matches(), is(true));
+                }
+            }
+            for (HasMetadata cluster : objects.stream().filter(o -> o.getKind().equals("Cluster")).toList()) {
+                String image = (String) field(((GenericKubernetesResource) cluster).getAdditionalProperties(), "spec")
+                        .get("imageName");
+                Matcher tag = pinned.matcher(image);
+                assertThat(shape + ": " + image, tag.matches(), is(true));
+                // CloudNativePG's webhook: a tag is required, not "latest", starting with the
+                // PostgreSQL version it reads (machinery's reference and version packages).
+                assertThat(image, tag.group(1), startsWith("17."));
+            }
+        }
     }
 
     @Test
