@@ -416,6 +416,78 @@ class KubernetesManifestsIT {
     }
 
     @Test
+    void theImageTrainsItsAotCacheInThePodsShapeAndThePodsJvmUsesIt() throws Exception {
+        Container container = Manifests.find(Manifests.render(BASE), StatefulSet.class, "messages").getSpec()
+                .getTemplate().getSpec().getContainers().getFirst();
+        long limit = Quantity.getAmountInBytes(container.getResources().getLimits().get("memory")).longValueExact();
+        List<String> entrypoint = imageCommand();
+        List<String> training = trainingCommand();
+
+        // The same JVM options, but for which side of the cache each is and the pod's memory
+        // limit standing in for the build host's RAM.
+        assertThat(jvmOptions(training).stream().filter(o -> !o.startsWith("-XX:AOTCacheOutput=")
+                && !o.startsWith("-XX:MaxRAM=")).toList(),
+                   is(jvmOptions(entrypoint).stream().filter(o -> !o.startsWith("-XX:AOTCache=")).toList()));
+        assertThat(training, hasItem("-XX:MaxRAM=" + limit / (1024 * 1024) + "m"));
+        assertThat("the collector the figures were measured with", entrypoint, hasItem("-XX:+UseG1GC"));
+        assertThat(entrypoint, hasItem("--enable-native-access=ALL-UNNAMED"));
+
+        // For real: the image build's training run, then the pod's JVM with the cache required
+        // (AOTMode=on: it exits if it cannot use the cache), MaxRAM standing in for the limit.
+        Path dir = TestConfig.tempDir();
+        Path cache = dir.resolve("messages.aot");
+        training.replaceAll(arg -> arg.replace("/app/messages.aot", cache.toString()));
+        ProcessBuilder train = new ProcessBuilder(training).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("training.log").toFile());
+        // The build stage sets neither (ENV comes after the training run): config/application.yaml.
+        train.environment().remove("MESSAGES_CONFIG");
+        train.environment().remove("DB_CONNECTION_URL");
+        Process trainer = train.start();
+        try {
+            assertThat("training within 3 minutes", trainer.waitFor(180, TimeUnit.SECONDS), is(true));
+            assertThat(Files.readString(dir.resolve("training.log")), trainer.exitValue(), is(0));
+        } finally {
+            trainer.destroyForcibly();
+        }
+        assertThat(Files.exists(cache), is(true));
+
+        List<String> pod = new ArrayList<>(entrypoint);
+        pod.replaceAll(arg -> arg.replace("/app/messages.aot", cache.toString()));
+        pod.addAll(1, List.of("-XX:AOTMode=on", "-XX:MaxRAM=" + limit));
+        pod.add("migrate");
+        ProcessBuilder run = new ProcessBuilder(pod).redirectErrorStream(true);
+        run.environment().put("MESSAGES_CONFIG", Path.of("config", "application.yaml").toAbsolutePath().toString());
+        run.environment().put("DB_CONNECTION_URL", "jdbc:sqlite:" + dir.resolve("messages.db"));
+        Process process = run.start();
+        try {
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, TimeUnit.SECONDS), is(true));
+            assertThat(output, process.exitValue(), is(0));
+            assertThat(output, containsString("messages: schema at version"));
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    // The Containerfile's training run (RUN java ... train), with the jar where the build put it and this JVM's java.
+    private static List<String> trainingCommand() throws Exception {
+        Matcher run = Pattern.compile("(?m)^RUN (java [^\\\\&\\n]*?)\\s*(\\\\|&&|$)")
+                .matcher(Files.readString(CONTAINERFILE, StandardCharsets.UTF_8));
+        assertThat("k8s/Containerfile has a training run", run.find(), is(true));
+        List<String> command = new ArrayList<>(List.of(run.group(1).split("\\s+")));
+        assertThat(command.getLast(), is("train"));
+        command.set(0, ProcessHandle.current().info().command().orElseThrow());
+        command.replaceAll(arg -> arg.equals("/app/messages.jar")
+                ? System.getProperty("messages.jar", "target/messages.jar") : arg);
+        return command;
+    }
+
+    // The JVM's options: between java and -jar.
+    private static List<String> jvmOptions(List<String> command) {
+        return command.subList(1, command.indexOf("-jar"));
+    }
+
+    @Test
     void migrateFirstComponentRunsTheMigrationsInAnInitContainerOfTheSameImageBeforeTheService() throws Exception {
         List<HasMetadata> objects = Manifests.render(withComponent("k8s/overlays/postgres", "k8s/components/migrate-first"));
         PodSpec pod = Manifests.find(objects, Deployment.class, "messages").getSpec().getTemplate().getSpec();
