@@ -66,6 +66,7 @@ import static org.hamcrest.Matchers.startsWith;
 class KubernetesManifestsIT {
     private static final Path BASE = Path.of("k8s", "base");
     private static final Path POSTGRES = Path.of("k8s", "overlays", "postgres");
+    private static final Path RESTORE = Path.of("k8s", "overlays", "postgres-restore");
     private static final Path CONTAINERFILE = Path.of("k8s", "Containerfile");
 
     @Test
@@ -390,7 +391,7 @@ class KubernetesManifestsIT {
     @Test
     void everyImageIsPinnedByDigestWithATagForPeopleAndForTheOperator() throws Exception {
         Pattern pinned = Pattern.compile("^[^@\\s]+:([^:@/\\s]+)@sha256:[0-9a-f]{64}$");
-        for (Path shape : List.of(BASE, POSTGRES)) {
+        for (Path shape : List.of(BASE, POSTGRES, RESTORE)) {
             List<HasMetadata> objects = Manifests.render(shape);
             List<PodSpec> pods = objects.stream()
                     .map(o -> o instanceof StatefulSet set ? set.getSpec().getTemplate().getSpec()
@@ -485,6 +486,111 @@ class KubernetesManifestsIT {
     // The JVM's options: between java and -jar.
     private static List<String> jvmOptions(List<String> command) {
         return command.subList(1, command.indexOf("-jar"));
+    }
+
+    @Test
+    void backupComponentArchivesWalAndTakesNightlyBaseBackupsThroughTheBarmanCloudPlugin() throws Exception {
+        List<HasMetadata> objects = Manifests.render(withComponent("k8s/overlays/postgres", "k8s/components/postgres-backup"));
+        assertBackedUp(objects, "messages-db");
+        assertThat("no credentials in the manifests", objects.stream().filter(Secret.class::isInstance).toList(),
+                   is(empty()));
+    }
+
+    // The cluster archives its WAL through the plugin into the object store, and a schedule takes
+    // base backups of it through the same plugin.
+    @SuppressWarnings("unchecked")
+    private static void assertBackedUp(List<HasMetadata> objects, String cluster) {
+        Map<String, Object> spec = field(Manifests.custom(objects, "Cluster", cluster), "spec");
+        Map<String, Object> store = Manifests.custom(objects, "ObjectStore", "messages-db-backup");
+        Map<String, Object> plugin = ((List<Map<String, Object>>) spec.get("plugins")).getFirst();
+        assertThat(plugin.get("name"), is("barman-cloud.cloudnative-pg.io"));
+        assertThat(plugin.get("isWALArchiver"), is(true));
+        assertThat(field(plugin, "parameters").get("barmanObjectName"), is("messages-db-backup"));
+        assertThat("the archive's folder is the cluster's own", field(plugin, "parameters").containsKey("serverName"),
+                   is(false));
+        Map<String, Object> configuration = field(field(store, "spec"), "configuration");
+        assertThat("left empty, as the plugin requires", configuration.containsKey("serverName"), is(false));
+        assertThat(field(configuration, "s3Credentials").toString(), containsString("messages-db-backup-s3"));
+        assertThat(field(store, "spec").get("retentionPolicy"), is("30d"));
+
+        List<Map<String, Object>> schedules = objects.stream()
+                .filter(o -> o.getKind().equals("ScheduledBackup"))
+                .map(o -> field(((GenericKubernetesResource) o).getAdditionalProperties(), "spec")).toList();
+        assertThat(schedules.size(), is(1));
+        Map<String, Object> schedule = schedules.getFirst();
+        assertThat(field(schedule, "cluster").get("name"), is(cluster));
+        assertThat(schedule.get("method"), is("plugin"));
+        assertThat(field(schedule, "pluginConfiguration").get("name"), is(plugin.get("name")));
+        assertThat("six fields, seconds first (the operator's cron)", schedule.get("schedule").toString().split(" ").length,
+                   is(6));
+        assertThat("a base backup at once: the WAL archive alone restores nothing", schedule.get("immediate"), is(true));
+    }
+
+    @Test
+    void restoreOverlayRecoversTheBackupsIntoANewClusterAndPointsTheServiceAtIt() throws Exception {
+        List<HasMetadata> live = Manifests.render(withComponent("k8s/overlays/postgres", "k8s/components/postgres-backup"));
+        List<HasMetadata> objects = Manifests.render(RESTORE);
+        Map<String, Object> original = Manifests.custom(live, "Cluster", "messages-db");
+        List<HasMetadata> clusters = objects.stream().filter(o -> o.getKind().equals("Cluster")).toList();
+        assertThat(clusters.size(), is(1));
+        String name = clusters.getFirst().getMetadata().getName();
+        Map<String, Object> spec = field(Manifests.custom(objects, "Cluster", name), "spec");
+        Map<String, Object> originalSpec = field(original, "spec");
+
+        assertThat("a new cluster: the old one stays until deleted by hand", name, is(not("messages-db")));
+        // Bootstrapped by recovery only (the webhook allows one method), into the same database and owner.
+        Map<String, Object> recovery = field(field(spec, "bootstrap"), "recovery");
+        assertThat(field(spec, "bootstrap").keySet(), is(java.util.Set.of("recovery")));
+        Map<String, Object> initdb = field(field(originalSpec, "bootstrap"), "initdb");
+        assertThat(recovery.get("database"), is(initdb.get("database")));
+        assertThat(recovery.get("owner"), is(initdb.get("owner")));
+        // From messages-db's folder of the object store its backups go to.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> source = ((List<Map<String, Object>>) spec.get("externalClusters")).stream()
+                .filter(c -> c.get("name").equals(recovery.get("source"))).findFirst().orElseThrow();
+        Map<String, Object> parameters = field(field(source, "plugin"), "parameters");
+        assertThat(field(source, "plugin").get("name"), is("barman-cloud.cloudnative-pg.io"));
+        assertThat(parameters.get("barmanObjectName"), is("messages-db-backup"));
+        assertThat(parameters.get("serverName"), is("messages-db"));
+        // Otherwise the very cluster it was: the same HA, storage, resources and image.
+        Map<String, Object> same = new java.util.HashMap<>(spec);
+        Map<String, Object> before = new java.util.HashMap<>(originalSpec);
+        for (String key : List.of("bootstrap", "externalClusters")) {
+            same.remove(key);
+            before.remove(key);
+        }
+        assertThat(same, is(before));
+        // It is backed up in turn, into its own folder (its own name), and the service uses it.
+        assertBackedUp(objects, name);
+        Container container = Manifests.find(objects, Deployment.class, "messages").getSpec().getTemplate().getSpec()
+                .getContainers().getFirst();
+        assertThat(valueFrom(container, "DB_CONNECTION_URL").getSecretKeyRef().getName(), is(name + "-app"));
+        NetworkPolicies policies = NetworkPolicies.of(objects);
+        assertThat(policies.allows(servicePod(objects), cnpgInstance(name, 1), 5432), is(true));
+        assertThat(policies.allows(CNPG_OPERATOR, cnpgInstance(name, 1), 8000), is(true));
+
+        // With migrate-first, the migrations run against the restored cluster too.
+        PodSpec pod = Manifests.find(Manifests.render(withComponent(RESTORE.toString(), "k8s/components/migrate-first")),
+                                     Deployment.class, "messages").getSpec().getTemplate().getSpec();
+        assertThat(valueFrom(pod.getInitContainers().getFirst(), "DB_CONNECTION_URL").getSecretKeyRef().getName(),
+                   is(name + "-app"));
+
+        // A point in time and the bucket, set by an overlay as docs/kubernetes-production.md shows.
+        List<HasMetadata> pointInTime = Manifests.render(userKustomization("""
+                resources:
+                  - k8s/overlays/postgres-restore
+                patches:
+                  - target: {kind: Cluster, name: messages-db-restored}
+                    patch: |-
+                      - {op: add, path: /spec/bootstrap/recovery/recoveryTarget, value: {targetTime: "2026-12-01 09:59:00+00"}}
+                  - target: {kind: ObjectStore, name: messages-db-backup}
+                    patch: |-
+                      - {op: replace, path: /spec/configuration/destinationPath, value: "s3://your-bucket/messages"}
+                """));
+        Map<String, Object> restored = field(field(Manifests.custom(pointInTime, "Cluster", name), "spec"), "bootstrap");
+        assertThat(field(field(restored, "recovery"), "recoveryTarget").get("targetTime"), is("2026-12-01 09:59:00+00"));
+        assertThat(field(field(Manifests.custom(pointInTime, "ObjectStore", "messages-db-backup"), "spec"), "configuration")
+                           .get("destinationPath"), is("s3://your-bucket/messages"));
     }
 
     @Test

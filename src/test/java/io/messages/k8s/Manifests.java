@@ -31,6 +31,8 @@ final class Manifests {
     // The custom resources the manifests use, with the schema of the operator version checked against.
     private static final List<CrdSchema> CUSTOM_RESOURCES = List.of(
             CrdSchema.fromResource("/cnpg/postgresql.cnpg.io_clusters-1.30.0.yaml.gz"),
+            CrdSchema.fromResource("/cnpg/postgresql.cnpg.io_scheduledbackups-1.30.0.yaml.gz"),
+            CrdSchema.fromResource("/barman-cloud/barmancloud.cnpg.io_objectstores-0.14.0.yaml.gz"),
             CrdSchema.fromResource("/prometheus-operator/monitoring.coreos.com_podmonitors-0.93.0.yaml.gz"),
             CrdSchema.fromResource("/prometheus-operator/monitoring.coreos.com_prometheusrules-0.93.0.yaml.gz"));
 
