@@ -10,12 +10,19 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.Constructor;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.abort;
@@ -61,7 +68,7 @@ final class Manifests {
                             .findFirst()
                             .orElseThrow(() -> new AssertionError("no schema to check " + object.getApiVersion() + " "
                                                                           + object.getKind() + " against"));
-                    unknown.addAll(schema.violations(new Yaml().load(document)));
+                    unknown.addAll(schema.violations(asKubectlReadsIt(document)));
                 } else {
                     collectUnknown(object, object.getKind() + "/" + object.getMetadata().getName(), unknown);
                 }
@@ -72,6 +79,23 @@ final class Manifests {
             }
         }
         return objects;
+    }
+
+    // YAML as kubectl reads it into JSON for the API server (sigs.k8s.io/yaml): a scalar that
+    // looks like a timestamp (a recovery targetTime, which kustomize prints unquoted) stays a
+    // string. SnakeYAML's YAML 1.1 default would make it a Date and fail the schema's string type.
+    private static Map<String, Object> asKubectlReadsIt(String document) {
+        Resolver noTimestamps = new Resolver() {
+            @Override
+            public void addImplicitResolver(Tag tag, Pattern regexp, String first, int limit) {
+                if (!Tag.TIMESTAMP.equals(tag)) {
+                    super.addImplicitResolver(tag, regexp, first, limit);
+                }
+            }
+        };
+        LoaderOptions options = new LoaderOptions();
+        DumperOptions dumper = new DumperOptions();
+        return new Yaml(new Constructor(options), new Representer(dumper), dumper, options, noTimestamps).load(document);
     }
 
     /** The object of {@code type} named {@code name}, else (generated names) the one named with it as prefix. */
