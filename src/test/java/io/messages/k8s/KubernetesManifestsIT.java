@@ -23,9 +23,14 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.NamedRuleWithOperations;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicy;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingAdmissionPolicyBinding;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -50,6 +55,7 @@ import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 /**
  * No cluster can run here, so the manifests are proven every other way: rendered by kubectl's
@@ -60,6 +66,7 @@ import static org.hamcrest.Matchers.nullValue;
 class KubernetesManifestsIT {
     private static final Path BASE = Path.of("k8s", "base");
     private static final Path POSTGRES = Path.of("k8s", "overlays", "postgres");
+    private static final Path RESTORE = Path.of("k8s", "overlays", "postgres-restore");
     private static final Path CONTAINERFILE = Path.of("k8s", "Containerfile");
 
     @Test
@@ -86,6 +93,7 @@ class KubernetesManifestsIT {
                    greaterThan(kubernetesDrainDelay(config) + config.get("server.shutdown-grace-period").asString()
                            .map(java.time.Duration::parse).get().toSeconds()));
         assertRestricted(pod, container);
+        assertSizedAsMeasured(container);
 
         Service service = Manifests.find(objects, Service.class, "messages");
         assertThat(service.getSpec().getPorts().size(), is(1));
@@ -143,8 +151,25 @@ class KubernetesManifestsIT {
         assertThat(autoscaler.getSpec().getScaleTargetRef().getKind(), is("Deployment"));
         assertThat(autoscaler.getSpec().getScaleTargetRef().getName(), is(deployment.getMetadata().getName()));
         assertThat(autoscaler.getSpec().getMetrics().getFirst().getResource().getName(), is("cpu"));
-        assertThat(autoscaler.getSpec().getMinReplicas(), greaterThan(budget.getSpec().getMinAvailable().getIntVal()));
+        // One replica at a time through drains whatever the count, two serving at least; a pod
+        // that is not ready never blocks a drain.
+        assertThat(budget.getSpec().getMinAvailable(), is(nullValue()));
+        assertThat(budget.getSpec().getMaxUnavailable().getIntVal(), is(1));
+        assertThat(budget.getSpec().getUnhealthyPodEvictionPolicy(), is("AlwaysAllow"));
+        assertThat(autoscaler.getSpec().getMinReplicas() - budget.getSpec().getMaxUnavailable().getIntVal(),
+                   is(greaterThan(1)));
         assertThat(budget.getSpec().getSelector().getMatchLabels(), is(deployment.getSpec().getSelector().getMatchLabels()));
+        // Spread over zones and nodes, as a preference that never leaves a pod pending.
+        assertThat(pod.getTopologySpreadConstraints().stream().map(TopologySpreadConstraint::getTopologyKey).toList(),
+                   is(List.of("topology.kubernetes.io/zone", "kubernetes.io/hostname")));
+        for (TopologySpreadConstraint spread : pod.getTopologySpreadConstraints()) {
+            assertThat(spread.getWhenUnsatisfiable(), is("ScheduleAnyway"));
+            assertThat(spread.getMaxSkew(), is(1));
+            assertThat(spread.getMatchLabelKeys(), is(List.of("pod-template-hash")));
+            assertThat(spread.getTopologyKey() + " counts this Deployment's pods",
+                       NetworkPolicies.matches(spread.getLabelSelector(), deployment.getSpec().getTemplate().getMetadata()
+                               .getLabels()), is(true));
+        }
         assertThat(deployment.getSpec().getStrategy().getRollingUpdate().getMaxUnavailable().getIntVal(), is(0));
 
         // Every pod the autoscaler may run, plus one more during a rollout, with a full pool each,
@@ -161,6 +186,411 @@ class KubernetesManifestsIT {
         assertEveryEnvVarIsAConfigKey(container, renderedConfig(objects));
         assertProbesOnTheAdminHealthPaths(container);
         assertRestricted(pod, container);
+        assertSizedAsMeasured(container);
+    }
+
+    @Test
+    void sqliteShapeIsGovernedByAHeadlessServiceAndASecondReplicaRefusesToStart() throws Exception {
+        List<HasMetadata> objects = Manifests.render(BASE);
+        StatefulSet set = Manifests.find(objects, StatefulSet.class, "messages");
+        PodSpec pod = set.getSpec().getTemplate().getSpec();
+        Service governing = Manifests.find(objects, Service.class, set.getSpec().getServiceName());
+
+        assertThat(governing.getMetadata().getName(), is(set.getSpec().getServiceName()));
+        assertThat("the StatefulSet's serviceName is headless", governing.getSpec().getClusterIP(), is("None"));
+        assertThat("it governs the StatefulSet's pods", set.getSpec().getTemplate().getMetadata().getLabels().entrySet()
+                .containsAll(governing.getSpec().getSelector().entrySet()), is(true));
+        assertThat("clients keep the load-balanced Service", Manifests.find(objects, Service.class, "messages")
+                .getSpec().getClusterIP(), is(nullValue()));
+
+        // Every pod but the first stops in an init container of the same image, saying why.
+        Container guard = pod.getInitContainers().getFirst();
+        assertThat(guard.getName(), is("single-replica"));
+        assertThat(guard.getImage(), is(pod.getContainers().getFirst().getImage()));
+        assertThat(guard.getCommand().subList(0, 2), is(List.of("sh", "-c")));
+        assertThat(valueFrom(guard, "POD_NAME").getFieldRef().getFieldPath(), is("metadata.name"));
+        assertThat("the message shows in kubectl describe", guard.getTerminationMessagePolicy(), is("FallbackToLogsOnError"));
+        assertRestricted(pod, guard);
+        // Its exact command, run here as the kubelet runs it in pods messages-0 and messages-1.
+        Guard first = runGuard(guard, set.getMetadata().getName() + "-0");
+        assertThat(first.output(), first.exit(), is(0));
+        assertThat(first.output(), is(""));
+        Guard second = runGuard(guard, set.getMetadata().getName() + "-1");
+        assertThat(second.output(), second.exit(), is(1));
+        assertThat(second.output(), containsString("messages: the SQLite shape runs exactly one replica; messages-1 would be"
+                                                           + " a second, independent database behind the same Service."));
+        assertThat(second.output(), containsString("kubectl scale statefulset/messages --replicas=1"));
+    }
+
+    private record Guard(int exit, String output) {
+    }
+
+    private static Guard runGuard(Container guard, String podName) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(guard.getCommand()).redirectErrorStream(true);
+        builder.environment().keySet().retainAll(List.of("PATH"));
+        for (EnvVar var : guard.getEnv()) {
+            assertThat("the downward API gives only the pod's name", var.getValueFrom().getFieldRef().getFieldPath(),
+                       is("metadata.name"));
+            builder.environment().put(var.getName(), podName);
+        }
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(10, TimeUnit.SECONDS), is(true));
+        return new Guard(process.exitValue(), output);
+    }
+
+    @Test
+    void sqliteSingleReplicaPolicyDeniesMoreReplicasOnTheStatefulSetAndItsScaleSubresource() throws Exception {
+        List<HasMetadata> objects = Manifests.render(withComponent("k8s/base", "k8s/components/sqlite-single-replica"));
+        StatefulSet set = Manifests.find(objects, StatefulSet.class, "messages");
+        ValidatingAdmissionPolicy policy = Manifests.find(objects, ValidatingAdmissionPolicy.class,
+                                                          "messages-sqlite-single-replica");
+        ValidatingAdmissionPolicyBinding binding = Manifests.find(objects, ValidatingAdmissionPolicyBinding.class,
+                                                                  "messages-sqlite-single-replica");
+
+        NamedRuleWithOperations rule = policy.getSpec().getMatchConstraints().getResourceRules().getFirst();
+        assertThat(rule.getApiGroups(), is(List.of("apps")));
+        assertThat(rule.getResources(), is(List.of("statefulsets", "statefulsets/scale")));
+        assertThat(rule.getOperations(), is(List.of("CREATE", "UPDATE")));
+        assertThat(policy.getSpec().getMatchConditions().getFirst().getExpression(),
+                   is("object.metadata.name == '" + set.getMetadata().getName() + "'"));
+        assertThat(policy.getSpec().getFailurePolicy(), is("Fail"));
+        // StatefulSet and Scale both carry spec.replicas.
+        assertThat(policy.getSpec().getValidations().getFirst().getExpression(),
+                   is("!has(object.spec.replicas) || object.spec.replicas <= " + set.getSpec().getReplicas()));
+        assertThat(policy.getSpec().getValidations().getFirst().getMessageExpression(),
+                   containsString("messages: the SQLite shape runs exactly one replica"));
+        assertThat(binding.getSpec().getPolicyName(), is(policy.getMetadata().getName()));
+        assertThat(binding.getSpec().getValidationActions(), is(List.of("Deny")));
+    }
+
+    @Test
+    void networkPoliciesLetThePublicPortInFromTheNamespaceAndTheIngressControllerAndTheAdminPortOnlyFromMonitoring()
+            throws Exception {
+        for (Path shape : List.of(BASE, POSTGRES)) {
+            List<HasMetadata> objects = Manifests.render(shape);
+            NetworkPolicies policies = NetworkPolicies.of(objects);
+            NetworkPolicies.Pod service = servicePod(objects);
+            int http = port(service, "http");
+            int admin = port(service, "admin");
+
+            assertThat(shape + ": a pod of the namespace -> http", policies.allows(NEIGHBOUR, service, http), is(true));
+            assertThat(shape + ": ingress controller -> http", policies.allows(INGRESS_CONTROLLER, service, http), is(true));
+            assertThat(shape + ": another namespace -> http", policies.allows(ELSEWHERE, service, http), is(false));
+            assertThat(shape + ": Prometheus -> admin", policies.allows(PROMETHEUS, service, admin), is(true));
+            assertThat(shape + ": a pod of the namespace -> admin", policies.allows(NEIGHBOUR, service, admin), is(false));
+            assertThat(shape + ": ingress controller -> admin", policies.allows(INGRESS_CONTROLLER, service, admin), is(false));
+            assertThat(shape + ": another namespace -> admin", policies.allows(ELSEWHERE, service, admin), is(false));
+            // Out: DNS, and nothing else the service does not need.
+            assertThat(shape + ": -> DNS (UDP)", policies.allows(service, DNS, 53, "UDP"), is(true));
+            assertThat(shape + ": -> DNS (TCP)", policies.allows(service, DNS, 53, "TCP"), is(true));
+            assertThat(shape + ": -> anything else", policies.allows(service, ELSEWHERE, 443), is(false));
+            assertThat(shape + ": -> the API server's port", policies.allows(service, ELSEWHERE, 6443), is(false));
+        }
+    }
+
+    @Test
+    void onlyTheServiceTheOperatorAndTheClustersOwnPodsReachPostgres() throws Exception {
+        List<HasMetadata> objects = Manifests.render(POSTGRES);
+        NetworkPolicies policies = NetworkPolicies.of(objects);
+        NetworkPolicies.Pod service = servicePod(objects);
+        String cluster = Manifests.find(objects, GenericKubernetesResource.class, "messages-db").getMetadata().getName();
+        NetworkPolicies.Pod primary = cnpgInstance(cluster, 1);
+        NetworkPolicies.Pod standby = cnpgInstance(cluster, 2);
+        // A job the operator runs to clone a new standby from the primary (pg_basebackup).
+        NetworkPolicies.Pod join = NetworkPolicies.Pod.in(NetworkPolicies.HOME, Map.of(
+                "cnpg.io/cluster", cluster, "cnpg.io/instanceName", cluster + "-4", "cnpg.io/jobRole", "join",
+                "app.kubernetes.io/name", "postgresql", "app.kubernetes.io/component", "database",
+                "app.kubernetes.io/managed-by", "cloudnative-pg"));
+
+        assertThat("service -> PostgreSQL", policies.allows(service, primary, 5432), is(true));
+        assertThat("the status port is the operator's", policies.allows(service, primary, 8000), is(false));
+        assertThat("a pod of the namespace", policies.allows(NEIGHBOUR, primary, 5432), is(false));
+        assertThat("ingress controller", policies.allows(INGRESS_CONTROLLER, primary, 5432), is(false));
+        assertThat("another namespace", policies.allows(ELSEWHERE, primary, 5432), is(false));
+        assertThat("operator -> PostgreSQL", policies.allows(CNPG_OPERATOR, primary, 5432), is(true));
+        assertThat("operator -> instance manager status", policies.allows(CNPG_OPERATOR, primary, 8000), is(true));
+        assertThat("another pod of the operator's namespace", policies.allows(
+                NetworkPolicies.Pod.in("cnpg-system", Map.of("app", "other")), primary, 8000), is(false));
+        assertThat("replication", policies.allows(standby, primary, 5432), is(true));
+        assertThat("instance -> instance manager", policies.allows(standby, primary, 8000), is(true));
+        assertThat("cloning a standby", policies.allows(join, primary, 5432), is(true));
+        assertThat("metrics", policies.allows(PROMETHEUS, primary, 9187), is(true));
+        assertThat("Prometheus -> PostgreSQL", policies.allows(PROMETHEUS, primary, 5432), is(false));
+        // The service reaches no database but its own namespace's.
+        assertThat("service -> a database of another namespace",
+                   policies.allows(service, cnpgInstance(cluster, 1).movedTo("elsewhere"), 5432), is(false));
+    }
+
+    @Test
+    void anOverlayChoosesTheIngressControllerAndMonitoringNamespaces() throws Exception {
+        // As docs/kubernetes-production.md shows it.
+        List<HasMetadata> objects = Manifests.render(userKustomization("""
+                resources:
+                  - k8s/overlays/postgres
+                patches:
+                  - target: {kind: NetworkPolicy, name: messages-from-ingress-controller}
+                    patch: |-
+                      - {op: replace, path: /spec/ingress/0/from/0/namespaceSelector/matchLabels/kubernetes.io~1metadata.name, value: traefik}
+                  - target: {kind: NetworkPolicy, name: .*-from-monitoring}
+                    patch: |-
+                      - {op: replace, path: /spec/ingress/0/from/0/namespaceSelector/matchLabels/kubernetes.io~1metadata.name, value: observability}
+                """));
+        NetworkPolicies policies = NetworkPolicies.of(objects);
+        NetworkPolicies.Pod service = servicePod(objects);
+        NetworkPolicies.Pod traefik = INGRESS_CONTROLLER.movedTo("traefik");
+        NetworkPolicies.Pod prometheus = PROMETHEUS.movedTo("observability");
+
+        assertThat(policies.allows(traefik, service, port(service, "http")), is(true));
+        assertThat(policies.allows(INGRESS_CONTROLLER, service, port(service, "http")), is(false));
+        assertThat(policies.allows(prometheus, service, port(service, "admin")), is(true));
+        assertThat(policies.allows(PROMETHEUS, service, port(service, "admin")), is(false));
+        assertThat(policies.allows(prometheus, cnpgInstance("messages-db", 1), 9187), is(true));
+        assertThat(policies.allows(PROMETHEUS, cnpgInstance("messages-db", 1), 9187), is(false));
+    }
+
+    private static final NetworkPolicies.Pod NEIGHBOUR = NetworkPolicies.Pod.in(NetworkPolicies.HOME, Map.of("app", "other"));
+    private static final NetworkPolicies.Pod ELSEWHERE = NetworkPolicies.Pod.in("elsewhere", Map.of("app", "other"),
+            NetworkPolicies.port("https", 443, "TCP"));
+    private static final NetworkPolicies.Pod INGRESS_CONTROLLER = NetworkPolicies.Pod.in("ingress-nginx",
+            Map.of("app.kubernetes.io/name", "ingress-nginx"));
+    private static final NetworkPolicies.Pod PROMETHEUS = NetworkPolicies.Pod.in("monitoring",
+            Map.of("app.kubernetes.io/name", "prometheus"));
+    private static final NetworkPolicies.Pod DNS = NetworkPolicies.Pod.in("kube-system", Map.of("k8s-app", "kube-dns"),
+            NetworkPolicies.port("dns", 53, "UDP"), NetworkPolicies.port("dns-tcp", 53, "TCP"));
+    // The operator's pod, labelled as its release manifest (and Helm chart) label it.
+    private static final NetworkPolicies.Pod CNPG_OPERATOR = NetworkPolicies.Pod.in("cnpg-system",
+            Map.of("app.kubernetes.io/name", "cloudnative-pg"));
+
+    // An instance pod of a CloudNativePG cluster, labelled as the operator labels it (1.30, pkg/specs/pods.go).
+    private static NetworkPolicies.Pod cnpgInstance(String cluster, int serial) {
+        return NetworkPolicies.Pod.in(NetworkPolicies.HOME, Map.of(
+                        "cnpg.io/cluster", cluster, "cnpg.io/instanceName", cluster + "-" + serial,
+                        "cnpg.io/podRole", "instance", "cnpg.io/instanceRole", serial == 1 ? "primary" : "replica",
+                        "app.kubernetes.io/name", "postgresql", "app.kubernetes.io/instance", cluster,
+                        "app.kubernetes.io/component", "database", "app.kubernetes.io/managed-by", "cloudnative-pg"),
+                NetworkPolicies.port("postgresql", 5432, "TCP"), NetworkPolicies.port("metrics", 9187, "TCP"),
+                NetworkPolicies.port("status", 8000, "TCP"));
+    }
+
+    // The service's pod, as its StatefulSet or Deployment makes it.
+    private static NetworkPolicies.Pod servicePod(List<HasMetadata> objects) {
+        PodTemplateSpec template = objects.stream()
+                .map(o -> o instanceof StatefulSet set ? set.getSpec().getTemplate()
+                        : o instanceof Deployment deployment ? deployment.getSpec().getTemplate() : null)
+                .filter(Objects::nonNull).findFirst().orElseThrow();
+        return new NetworkPolicies.Pod(NetworkPolicies.HOME, template.getMetadata().getLabels(),
+                                       template.getSpec().getContainers().getFirst().getPorts());
+    }
+
+    private static int port(NetworkPolicies.Pod pod, String name) {
+        return pod.ports().stream().filter(p -> name.equals(p.getName())).map(ContainerPort::getContainerPort)
+                .findFirst().orElseThrow();
+    }
+
+    @Test
+    void everyImageIsPinnedByDigestWithATagForPeopleAndForTheOperator() throws Exception {
+        Pattern pinned = Pattern.compile("^[^@\\s]+:([^:@/\\s]+)@sha256:[0-9a-f]{64}$");
+        for (Path shape : List.of(BASE, POSTGRES, RESTORE)) {
+            List<HasMetadata> objects = Manifests.render(shape);
+            List<PodSpec> pods = objects.stream()
+                    .map(o -> o instanceof StatefulSet set ? set.getSpec().getTemplate().getSpec()
+                            : o instanceof Deployment deployment ? deployment.getSpec().getTemplate().getSpec() : null)
+                    .filter(Objects::nonNull).toList();
+            assertThat(pods, is(not(empty())));
+            for (PodSpec pod : pods) {
+                for (Container container : java.util.stream.Stream.concat(pod.getInitContainers().stream(),
+                                                                          pod.getContainers().stream()).toList()) {
+                    assertThat(shape + ": " + container.getName(), pinned.matcher(container.getImage()).matches(), is(true));
+                }
+            }
+            for (HasMetadata cluster : objects.stream().filter(o -> o.getKind().equals("Cluster")).toList()) {
+                String image = (String) field(((GenericKubernetesResource) cluster).getAdditionalProperties(), "spec")
+                        .get("imageName");
+                Matcher tag = pinned.matcher(image);
+                assertThat(shape + ": " + image, tag.matches(), is(true));
+                // CloudNativePG's webhook: a tag is required, not "latest", starting with the
+                // PostgreSQL version it reads (machinery's reference and version packages).
+                assertThat(image, tag.group(1), startsWith("17."));
+            }
+        }
+    }
+
+    @Test
+    void theImageTrainsItsAotCacheInThePodsShapeAndThePodsJvmUsesIt() throws Exception {
+        Container container = Manifests.find(Manifests.render(BASE), StatefulSet.class, "messages").getSpec()
+                .getTemplate().getSpec().getContainers().getFirst();
+        long limit = Quantity.getAmountInBytes(container.getResources().getLimits().get("memory")).longValueExact();
+        List<String> entrypoint = imageCommand();
+        List<String> training = trainingCommand();
+
+        // The same JVM options, but for which side of the cache each is and the pod's memory
+        // limit standing in for the build host's RAM.
+        assertThat(jvmOptions(training).stream().filter(o -> !o.startsWith("-XX:AOTCacheOutput=")
+                && !o.startsWith("-XX:MaxRAM=")).toList(),
+                   is(jvmOptions(entrypoint).stream().filter(o -> !o.startsWith("-XX:AOTCache=")).toList()));
+        assertThat(training, hasItem("-XX:MaxRAM=" + limit / (1024 * 1024) + "m"));
+        assertThat("the collector the figures were measured with", entrypoint, hasItem("-XX:+UseG1GC"));
+        assertThat(entrypoint, hasItem("--enable-native-access=ALL-UNNAMED"));
+
+        // For real: the image build's training run, then the pod's JVM with the cache required
+        // (AOTMode=on: it exits if it cannot use the cache), MaxRAM standing in for the limit.
+        Path dir = TestConfig.tempDir();
+        Path cache = dir.resolve("messages.aot");
+        training.replaceAll(arg -> arg.replace("/app/messages.aot", cache.toString()));
+        ProcessBuilder train = new ProcessBuilder(training).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("training.log").toFile());
+        // The build stage sets neither (ENV comes after the training run): config/application.yaml.
+        train.environment().remove("MESSAGES_CONFIG");
+        train.environment().remove("DB_CONNECTION_URL");
+        Process trainer = train.start();
+        try {
+            assertThat("training within 3 minutes", trainer.waitFor(180, TimeUnit.SECONDS), is(true));
+            assertThat(Files.readString(dir.resolve("training.log")), trainer.exitValue(), is(0));
+        } finally {
+            trainer.destroyForcibly();
+        }
+        assertThat(Files.exists(cache), is(true));
+
+        List<String> pod = new ArrayList<>(entrypoint);
+        pod.replaceAll(arg -> arg.replace("/app/messages.aot", cache.toString()));
+        pod.addAll(1, List.of("-XX:AOTMode=on", "-XX:MaxRAM=" + limit));
+        pod.add("migrate");
+        ProcessBuilder run = new ProcessBuilder(pod).redirectErrorStream(true);
+        run.environment().put("MESSAGES_CONFIG", Path.of("config", "application.yaml").toAbsolutePath().toString());
+        run.environment().put("DB_CONNECTION_URL", "jdbc:sqlite:" + dir.resolve("messages.db"));
+        Process process = run.start();
+        try {
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, TimeUnit.SECONDS), is(true));
+            assertThat(output, process.exitValue(), is(0));
+            assertThat(output, containsString("messages: schema at version"));
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    // The Containerfile's training run (RUN java ... train), with the jar where the build put it and this JVM's java.
+    private static List<String> trainingCommand() throws Exception {
+        Matcher run = Pattern.compile("(?m)^RUN (java [^\\\\&\\n]*?)\\s*(\\\\|&&|$)")
+                .matcher(Files.readString(CONTAINERFILE, StandardCharsets.UTF_8));
+        assertThat("k8s/Containerfile has a training run", run.find(), is(true));
+        List<String> command = new ArrayList<>(List.of(run.group(1).split("\\s+")));
+        assertThat(command.getLast(), is("train"));
+        command.set(0, ProcessHandle.current().info().command().orElseThrow());
+        command.replaceAll(arg -> arg.equals("/app/messages.jar")
+                ? System.getProperty("messages.jar", "target/messages.jar") : arg);
+        return command;
+    }
+
+    // The JVM's options: between java and -jar.
+    private static List<String> jvmOptions(List<String> command) {
+        return command.subList(1, command.indexOf("-jar"));
+    }
+
+    @Test
+    void backupComponentArchivesWalAndTakesNightlyBaseBackupsThroughTheBarmanCloudPlugin() throws Exception {
+        List<HasMetadata> objects = Manifests.render(withComponent("k8s/overlays/postgres", "k8s/components/postgres-backup"));
+        assertBackedUp(objects, "messages-db");
+        assertThat("no credentials in the manifests", objects.stream().filter(Secret.class::isInstance).toList(),
+                   is(empty()));
+    }
+
+    // The cluster archives its WAL through the plugin into the object store, and a schedule takes
+    // base backups of it through the same plugin.
+    @SuppressWarnings("unchecked")
+    private static void assertBackedUp(List<HasMetadata> objects, String cluster) {
+        Map<String, Object> spec = field(Manifests.custom(objects, "Cluster", cluster), "spec");
+        Map<String, Object> store = Manifests.custom(objects, "ObjectStore", "messages-db-backup");
+        Map<String, Object> plugin = ((List<Map<String, Object>>) spec.get("plugins")).getFirst();
+        assertThat(plugin.get("name"), is("barman-cloud.cloudnative-pg.io"));
+        assertThat(plugin.get("isWALArchiver"), is(true));
+        assertThat(field(plugin, "parameters").get("barmanObjectName"), is("messages-db-backup"));
+        assertThat("the archive's folder is the cluster's own", field(plugin, "parameters").containsKey("serverName"),
+                   is(false));
+        Map<String, Object> configuration = field(field(store, "spec"), "configuration");
+        assertThat("left empty, as the plugin requires", configuration.containsKey("serverName"), is(false));
+        assertThat(field(configuration, "s3Credentials").toString(), containsString("messages-db-backup-s3"));
+        assertThat(field(store, "spec").get("retentionPolicy"), is("30d"));
+
+        List<Map<String, Object>> schedules = objects.stream()
+                .filter(o -> o.getKind().equals("ScheduledBackup"))
+                .map(o -> field(((GenericKubernetesResource) o).getAdditionalProperties(), "spec")).toList();
+        assertThat(schedules.size(), is(1));
+        Map<String, Object> schedule = schedules.getFirst();
+        assertThat(field(schedule, "cluster").get("name"), is(cluster));
+        assertThat(schedule.get("method"), is("plugin"));
+        assertThat(field(schedule, "pluginConfiguration").get("name"), is(plugin.get("name")));
+        assertThat("six fields, seconds first (the operator's cron)", schedule.get("schedule").toString().split(" ").length,
+                   is(6));
+        assertThat("a base backup at once: the WAL archive alone restores nothing", schedule.get("immediate"), is(true));
+    }
+
+    @Test
+    void restoreOverlayRecoversTheBackupsIntoANewClusterAndPointsTheServiceAtIt() throws Exception {
+        List<HasMetadata> live = Manifests.render(withComponent("k8s/overlays/postgres", "k8s/components/postgres-backup"));
+        List<HasMetadata> objects = Manifests.render(RESTORE);
+        Map<String, Object> original = Manifests.custom(live, "Cluster", "messages-db");
+        List<HasMetadata> clusters = objects.stream().filter(o -> o.getKind().equals("Cluster")).toList();
+        assertThat(clusters.size(), is(1));
+        String name = clusters.getFirst().getMetadata().getName();
+        Map<String, Object> spec = field(Manifests.custom(objects, "Cluster", name), "spec");
+        Map<String, Object> originalSpec = field(original, "spec");
+
+        assertThat("a new cluster: the old one stays until deleted by hand", name, is(not("messages-db")));
+        // Bootstrapped by recovery only (the webhook allows one method), into the same database and owner.
+        Map<String, Object> recovery = field(field(spec, "bootstrap"), "recovery");
+        assertThat(field(spec, "bootstrap").keySet(), is(java.util.Set.of("recovery")));
+        Map<String, Object> initdb = field(field(originalSpec, "bootstrap"), "initdb");
+        assertThat(recovery.get("database"), is(initdb.get("database")));
+        assertThat(recovery.get("owner"), is(initdb.get("owner")));
+        // From messages-db's folder of the object store its backups go to.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> source = ((List<Map<String, Object>>) spec.get("externalClusters")).stream()
+                .filter(c -> c.get("name").equals(recovery.get("source"))).findFirst().orElseThrow();
+        Map<String, Object> parameters = field(field(source, "plugin"), "parameters");
+        assertThat(field(source, "plugin").get("name"), is("barman-cloud.cloudnative-pg.io"));
+        assertThat(parameters.get("barmanObjectName"), is("messages-db-backup"));
+        assertThat(parameters.get("serverName"), is("messages-db"));
+        // Otherwise the very cluster it was: the same HA, storage, resources and image.
+        Map<String, Object> same = new java.util.HashMap<>(spec);
+        Map<String, Object> before = new java.util.HashMap<>(originalSpec);
+        for (String key : List.of("bootstrap", "externalClusters")) {
+            same.remove(key);
+            before.remove(key);
+        }
+        assertThat(same, is(before));
+        // It is backed up in turn, into its own folder (its own name), and the service uses it.
+        assertBackedUp(objects, name);
+        Container container = Manifests.find(objects, Deployment.class, "messages").getSpec().getTemplate().getSpec()
+                .getContainers().getFirst();
+        assertThat(valueFrom(container, "DB_CONNECTION_URL").getSecretKeyRef().getName(), is(name + "-app"));
+        NetworkPolicies policies = NetworkPolicies.of(objects);
+        assertThat(policies.allows(servicePod(objects), cnpgInstance(name, 1), 5432), is(true));
+        assertThat(policies.allows(CNPG_OPERATOR, cnpgInstance(name, 1), 8000), is(true));
+
+        // With migrate-first, the migrations run against the restored cluster too.
+        PodSpec pod = Manifests.find(Manifests.render(withComponent(RESTORE.toString(), "k8s/components/migrate-first")),
+                                     Deployment.class, "messages").getSpec().getTemplate().getSpec();
+        assertThat(valueFrom(pod.getInitContainers().getFirst(), "DB_CONNECTION_URL").getSecretKeyRef().getName(),
+                   is(name + "-app"));
+
+        // A point in time and the bucket, set by an overlay as docs/kubernetes-production.md shows.
+        List<HasMetadata> pointInTime = Manifests.render(userKustomization("""
+                resources:
+                  - k8s/overlays/postgres-restore
+                patches:
+                  - target: {kind: Cluster, name: messages-db-restored}
+                    patch: |-
+                      - {op: add, path: /spec/bootstrap/recovery/recoveryTarget, value: {targetTime: "2026-12-01 09:59:00+00"}}
+                  - target: {kind: ObjectStore, name: messages-db-backup}
+                    patch: |-
+                      - {op: replace, path: /spec/configuration/destinationPath, value: "s3://your-bucket/messages"}
+                """));
+        Map<String, Object> restored = field(field(Manifests.custom(pointInTime, "Cluster", name), "spec"), "bootstrap");
+        assertThat(field(field(restored, "recovery"), "recoveryTarget").get("targetTime"), is("2026-12-01 09:59:00+00"));
+        assertThat(field(field(Manifests.custom(pointInTime, "ObjectStore", "messages-db-backup"), "spec"), "configuration")
+                           .get("destinationPath"), is("s3://your-bucket/messages"));
     }
 
     @Test
@@ -254,6 +684,11 @@ class KubernetesManifestsIT {
 
     // A user's kustomization: a shape with a component added (in a copy of k8s/ and config/).
     private static Path withComponent(String shape, String component) throws IOException {
+        return userKustomization("resources:\n  - " + shape + "\ncomponents:\n  - " + component + "\n");
+    }
+
+    // A user's kustomization.yaml, beside a copy of k8s/ and config/.
+    private static Path userKustomization(String kustomization) throws IOException {
         Path copy = TestConfig.tempDir();
         for (String dir : List.of("k8s", "config")) {
             try (var files = Files.walk(Path.of(dir))) {
@@ -267,26 +702,30 @@ class KubernetesManifestsIT {
                 }
             }
         }
-        Files.writeString(copy.resolve("kustomization.yaml"), "resources:\n  - " + shape + "\ncomponents:\n  - " + component + "\n");
+        Files.writeString(copy.resolve("kustomization.yaml"), kustomization);
         return copy;
     }
 
     @Test
-    void bothShapesRunTheSamePodAndDifferOnlyInWhereTheDatabaseIs() throws Exception {
+    void bothShapesRunTheSamePodAndDifferOnlyInWhereTheDatabaseIsAndHowManyReplicasRun() throws Exception {
         PodSpec sqlite = Manifests.find(Manifests.render(BASE), StatefulSet.class, "messages").getSpec().getTemplate()
                 .getSpec();
         PodSpec postgres = Manifests.find(Manifests.render(POSTGRES), Deployment.class, "messages").getSpec()
                 .getTemplate().getSpec();
 
-        assertThat(withoutDatabase(postgres), is(withoutDatabase(sqlite)));
+        assertThat(shared(postgres), is(shared(sqlite)));
     }
 
-    // The pod without what says where the database is: its URL, pool size and volume.
-    private static PodSpec withoutDatabase(PodSpec pod) {
+    // The pod without what says where the database is (its URL, pool size and volume) and what
+    // only a shape's replica count needs: the SQLite guard against a second replica, the
+    // Deployment's spread of many.
+    private static PodSpec shared(PodSpec pod) {
         PodSpec copy = new io.fabric8.kubernetes.api.model.PodSpecBuilder(pod).build();
         Container container = copy.getContainers().getFirst();
         container.setEnv(container.getEnv().stream().filter(e -> !e.getName().startsWith("DB_CONNECTION_")).toList());
         container.setVolumeMounts(container.getVolumeMounts().stream().filter(m -> !m.getName().equals("data")).toList());
+        copy.setInitContainers(copy.getInitContainers().stream().filter(c -> !c.getName().equals("single-replica")).toList());
+        copy.setTopologySpreadConstraints(List.of());
         return copy;
     }
 
@@ -376,6 +815,7 @@ class KubernetesManifestsIT {
     }
 
     private static void assertRestricted(PodSpec pod, Container container) {
+        assertThat("the service never calls the API server", pod.getAutomountServiceAccountToken(), is(false));
         assertThat(pod.getSecurityContext().getRunAsNonRoot(), is(true));
         assertThat(pod.getSecurityContext().getSeccompProfile().getType(), is("RuntimeDefault"));
         assertThat(container.getSecurityContext().getReadOnlyRootFilesystem(), is(true));
@@ -384,6 +824,15 @@ class KubernetesManifestsIT {
         assertThat(container.getResources().getRequests().keySet(), hasItem("memory"));
         assertThat(container.getResources().getLimits().keySet(), hasItem("memory"));
         assertThat(container.getResources().getLimits().keySet(), hasItem("cpu"));
+    }
+
+    // Memory request = limit: the heap (75% of the limit) may grow past any smaller request, and
+    // a pod using more than it requested is the first evicted under node memory pressure.
+    private static void assertSizedAsMeasured(Container container) {
+        Quantity request = container.getResources().getRequests().get("memory");
+        Quantity limit = container.getResources().getLimits().get("memory");
+        assertThat(Quantity.getAmountInBytes(request), is(Quantity.getAmountInBytes(limit)));
+        assertThat("the measured limit (README, Performance)", limit, is(new Quantity("768Mi")));
     }
 
     // Every variable the manifests set names a key the service reads (Helidon's mapping).

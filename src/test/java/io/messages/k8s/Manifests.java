@@ -10,12 +10,19 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.Constructor;
+import org.yaml.snakeyaml.nodes.Tag;
+import org.yaml.snakeyaml.representer.Representer;
+import org.yaml.snakeyaml.resolver.Resolver;
 
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.abort;
@@ -31,6 +38,8 @@ final class Manifests {
     // The custom resources the manifests use, with the schema of the operator version checked against.
     private static final List<CrdSchema> CUSTOM_RESOURCES = List.of(
             CrdSchema.fromResource("/cnpg/postgresql.cnpg.io_clusters-1.30.0.yaml.gz"),
+            CrdSchema.fromResource("/cnpg/postgresql.cnpg.io_scheduledbackups-1.30.0.yaml.gz"),
+            CrdSchema.fromResource("/barman-cloud/barmancloud.cnpg.io_objectstores-0.14.0.yaml.gz"),
             CrdSchema.fromResource("/prometheus-operator/monitoring.coreos.com_podmonitors-0.93.0.yaml.gz"),
             CrdSchema.fromResource("/prometheus-operator/monitoring.coreos.com_prometheusrules-0.93.0.yaml.gz"));
 
@@ -59,7 +68,7 @@ final class Manifests {
                             .findFirst()
                             .orElseThrow(() -> new AssertionError("no schema to check " + object.getApiVersion() + " "
                                                                           + object.getKind() + " against"));
-                    unknown.addAll(schema.violations(new Yaml().load(document)));
+                    unknown.addAll(schema.violations(asKubectlReadsIt(document)));
                 } else {
                     collectUnknown(object, object.getKind() + "/" + object.getMetadata().getName(), unknown);
                 }
@@ -72,13 +81,30 @@ final class Manifests {
         return objects;
     }
 
-    /** The one object of {@code type} named {@code name} (generated names: by prefix). */
+    // YAML as kubectl reads it into JSON for the API server (sigs.k8s.io/yaml): a scalar that
+    // looks like a timestamp (a recovery targetTime, which kustomize prints unquoted) stays a
+    // string. SnakeYAML's YAML 1.1 default would make it a Date and fail the schema's string type.
+    private static Map<String, Object> asKubectlReadsIt(String document) {
+        Resolver noTimestamps = new Resolver() {
+            @Override
+            public void addImplicitResolver(Tag tag, Pattern regexp, String first, int limit) {
+                if (!Tag.TIMESTAMP.equals(tag)) {
+                    super.addImplicitResolver(tag, regexp, first, limit);
+                }
+            }
+        };
+        LoaderOptions options = new LoaderOptions();
+        DumperOptions dumper = new DumperOptions();
+        return new Yaml(new Constructor(options), new Representer(dumper), dumper, options, noTimestamps).load(document);
+    }
+
+    /** The object of {@code type} named {@code name}, else (generated names) the one named with it as prefix. */
     static <T extends HasMetadata> T find(List<HasMetadata> objects, Class<T> type, String name) {
-        return objects.stream()
-                .filter(type::isInstance)
-                .filter(o -> o.getMetadata().getName().equals(name) || o.getMetadata().getName().startsWith(name + "-"))
-                .map(type::cast)
+        List<T> candidates = objects.stream().filter(type::isInstance).map(type::cast).toList();
+        return candidates.stream()
+                .filter(o -> o.getMetadata().getName().equals(name))
                 .findFirst()
+                .or(() -> candidates.stream().filter(o -> o.getMetadata().getName().startsWith(name + "-")).findFirst())
                 .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " " + name + " in " + objects.stream()
                         .map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList()));
     }
