@@ -20,6 +20,10 @@
 # and prints the raw JDBC limit of the listing query. BENCH_PEER=spring runs the Spring Boot peer
 # (../shared/peers/spring, built in /tmp; not part of this project's build) beside it, on the
 # same database server, same scenarios.
+# BENCH_BASELINE=<another checkout> builds that checkout (e.g. a git worktree of an older commit)
+# and runs its jar beside this one, same scenarios, rows named "baseline": a same-run comparison.
+# BENCH_VARIANTS="name=options;name=options" adds rows of this jar started with more JVM options,
+# e.g. "nio=-Dserver.use-nio=true -Dserver.sockets.0.use-nio=true;log=-Dmessages.access-log.enabled=true".
 # BENCH_CONNECTIONS="64" and BENCH_SCENARIOS="/record" pick rows (defaults: all of them);
 # SERVICE_JAVA_OPTS passes options to the service's JVM (e.g. -Ddb.group-commit.enabled=false).
 # By default the service starts as README's run command does: with the AOT cache, warm-up on.
@@ -53,6 +57,14 @@ done
 [ -n "$JAVA" ] || { echo "bench: no JDK 21+ under /usr/lib/jvm" >&2; exit 1; }
 
 mvn -B -q -ntp -Dmaven.test.skip=true package
+BASELINE=${BENCH_BASELINE:-}
+BASELINE_OPTS=""
+if [ -n "$BASELINE" ]; then
+    (cd "$BASELINE" && mvn -B -q -ntp -Dmaven.test.skip=true package)
+    # A checkout that trained its cache with enable-native-access must be started with it too.
+    grep -q -- '<argument>--enable-native-access=ALL-UNNAMED</argument>' "$BASELINE/pom.xml" \
+        && BASELINE_OPTS="--enable-native-access=ALL-UNNAMED"
+fi
 WORK=$(mktemp -d)
 PIDS=()
 PG_CTL=""
@@ -107,13 +119,15 @@ await_ready() { # $1: pid, $2: URL that answers when ready, $3: log
         sleep 0.05
     done
 }
-start_service() { # $1: JDBC URL, $2: instance number (0, 1); BENCH_START_OPTS: how the JVM starts
-    local started port=$((PORT + ${2:-0})) admin=$((ADMIN + ${2:-0})) start_opts=${BENCH_START_OPTS:--XX:AOTCache=target/messages.aot}
+start_service() { # $1: JDBC URL, $2: instance number (0, 1); BENCH_START_OPTS: how the JVM starts;
+                   # BENCH_HOME: the checkout whose jar runs (this one by default)
+    local started port=$((PORT + ${2:-0})) admin=$((ADMIN + ${2:-0})) home=${BENCH_HOME:-.}
+    local start_opts=${BENCH_START_OPTS:--XX:AOTCache=$home/target/messages.aot}
     started=$(date +%s%N)
     # shellcheck disable=SC2086
-    "$JAVA" $start_opts $MEMORY_OPTS ${SERVICE_JAVA_OPTS:-} --enable-native-access=ALL-UNNAMED -Dserver.port="$port" \
-        -Dserver.sockets.0.port="$admin" -Ddb.connection.url="$1" \
-        -jar target/messages.jar >"$WORK/service$port.log" 2>&1 &
+    "$JAVA" $start_opts $MEMORY_OPTS ${SERVICE_JAVA_OPTS:-} ${BENCH_HOME_OPTS:-} -Dserver.port="$port" \
+        -Dserver.sockets.0.port="$admin" -Ddb.connection.url="$1" -Dmessages.config="$home/config/application.yaml" \
+        -jar "$home/target/messages.jar" >"$WORK/service$port.log" 2>&1 &
     PIDS+=($!)
     await_ready $! "http://127.0.0.1:$admin/observe/health/ready" "$WORK/service$port.log"
     STARTUP_MS=$(( ($(date +%s%N) - started) / 1000000 ))
@@ -192,6 +206,12 @@ start_service "$(seed_url seed)"
 echo "start-up: ${STARTUP_MS} ms from process start to ready (empty database)"
 seed_over_http 1000
 stop_all
+if [ -n "$BASELINE" ]; then
+    rm -f "$WORK/startup.db"
+    BENCH_HOME="$BASELINE" BENCH_HOME_OPTS="$BASELINE_OPTS" start_service "jdbc:sqlite:$WORK/startup.db"
+    echo "baseline start-up: ${STARTUP_MS} ms from process start to ready (empty database)"
+    stop_all
+fi
 if [ "$DB_KIND" = postgres ]; then
     echo "raw JDBC limit of the listing (1,000 messages, the service's query, text built, no HTTP):" \
         "$("$JAVA" -cp "target/libs/*" src/bench/PostgresProbe.java listing "$(pg_url seed)" 1 3) listings/s on 1 thread," \
@@ -218,6 +238,19 @@ for c in ${BENCH_CONNECTIONS:-1 16 64}; do
         start_service "$FRESH_URL"
         run_row messages "$c" "$every" "$name"
         stop_all
+        if [ -n "$BASELINE" ]; then
+            fresh_database seed
+            BENCH_HOME="$BASELINE" BENCH_HOME_OPTS="$BASELINE_OPTS" start_service "$FRESH_URL"
+            run_row baseline "$c" "$every" "$name"
+            stop_all
+        fi
+        IFS=';' read -ra variants <<<"${BENCH_VARIANTS:-}"
+        for variant in "${variants[@]}"; do
+            fresh_database seed
+            SERVICE_JAVA_OPTS="${SERVICE_JAVA_OPTS:-} ${variant#*=}" start_service "$FRESH_URL"
+            run_row "${variant%%=*}" "$c" "$every" "$name"
+            stop_all
+        done
         if [ "$PEER" = spring ]; then
             fresh_database peerseed
             start_peer "$FRESH_URL"
