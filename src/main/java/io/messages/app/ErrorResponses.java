@@ -1,6 +1,7 @@
 package io.messages.app;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.Predicate;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
@@ -13,8 +14,9 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.messages.db.DatabaseFailure;
-import io.messages.db.RequestTransaction;
 import io.messages.tracing.RequestTracing;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Every exception a handler (or the transaction filter) throws, mapped to a response in one
@@ -29,17 +31,18 @@ final class ErrorResponses {
     private ErrorResponses() {
     }
 
-    static void register(HttpRouting.Builder routing) {
+    // uncounted: requests whose 503s are not counted (the warm-up's rehearsals).
+    static void register(HttpRouting.Builder routing, Predicate<ServerRequest> uncounted) {
         // The alerts' signal for "the database refuses work" (see README, Alerts and runbooks).
         Counter unavailable = Services.get(MeterRegistry.class).getOrCreate(
                 Counter.builder("messages.db.unavailable")
                         .description("Requests answered 503 because the database could not complete them; "
                                              + "nothing of them was stored"));
-        routing.error(HttpException.class, (req, res, e) -> httpError(req, res, e, unavailable))
-                .error(RuntimeException.class, (req, res, e) -> failure(req, res, e, unavailable));
+        routing.error(HttpException.class, (req, res, e) -> httpError(req, res, e, uncounted.test(req) ? null : unavailable))
+                .error(RuntimeException.class, (req, res, e) -> failure(req, res, e, uncounted.test(req) ? null : unavailable));
     }
 
-    private static void httpError(ServerRequest req, ServerResponse res, HttpException e, Counter unavailable) {
+    private static void httpError(ServerRequest req, ServerResponse res, HttpException e, @Nullable Counter unavailable) {
         if (e.status().code() >= 500) {
             failure(req, res, e, unavailable);
             return;
@@ -48,9 +51,9 @@ final class ErrorResponses {
         send(res, e.status(), e.getMessage());
     }
 
-    private static void failure(ServerRequest req, ServerResponse res, RuntimeException e, Counter unavailable) {
+    private static void failure(ServerRequest req, ServerResponse res, RuntimeException e, @Nullable Counter unavailable) {
         if (DatabaseFailure.unavailable(e)) {
-            if (!RequestTransaction.isRehearsal(req)) {
+            if (unavailable != null) {
                 unavailable.increment();
             }
             // An outage fails many requests alike: one line each, not a stack trace each.

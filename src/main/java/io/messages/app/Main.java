@@ -1,21 +1,17 @@
 package io.messages.app;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.Predicate;
 
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.http.ServerRequest;
 import io.messages.db.Engine;
 import io.messages.db.TransactionFilter;
 import io.messages.http.CloseWhenAsked;
@@ -70,7 +66,7 @@ public final class Main {
                     return;
                 }
                 case "train" -> {
-                    train(AppConfig.load());
+                    Training.run(AppConfig.load());
                     System.exit(0);
                     return;
                 }
@@ -108,33 +104,33 @@ public final class Main {
     }
 
     // With warmUp: it runs once the server listens, and readiness waits for it.
-    private static Service start(Config config, Tracing tracing, WarmUp warmUp) {
-        MessageLimits limits = MessageLimits.from(config.get("messages"));
+    static Service start(Config config, Tracing tracing, WarmUp warmUp) {
         Engine engine = Engine.connect(config.get("db"), tracing);
         // The schema's migrations (Flyway: 200-600 ms) run while the web server is built (~150 ms
         // on another core); it starts serving only once they are done.
         FutureTask<Void> migrations = new FutureTask<>(engine::migrateSchema, null);
         Thread.ofPlatform().name("messages-migrations").start(migrations);
         ConnectionDrain drain = new ConnectionDrain();
-        Connections connections = connections(config);
         try {
-            WebServer built = webServer(config.get("server"), connections)
-                    .addFeature(Observability.feature(config.get("server.features.observe"), engine, drain, connections,
-                                                      warmUp.readiness()))
-                    .routing(routing -> {
-                        // Outermost, so that everything the request does is inside its span.
-                        RequestTracing.of(tracing, MessageService.ROUTES, warmUp::isRehearsal).ifPresent(routing::addFilter);
-                        routing.addFilter(AccessLog.from(config.get("messages.access-log")));
-                        routing(routing, engine, limits, drain).addFilter(warmUp);
-                    })
-                    .build();
+            Connections connections = connections(config);
+            WebServer built;
+            // One server built at a time in a JVM: Helidon 4.5.0 sets up its vendor metrics in a
+            // static HashMap without a lock (KeyPerformanceIndicatorMetricsImpls), and servers built
+            // at once (tests, an application running several) can fail on it.
+            synchronized (Main.class) {
+                built = webServer(config.get("server"), connections)
+                        .addFeature(Observability.feature(config.get("server.features.observe"), engine, drain,
+                                                          connections, warmUp.readiness()))
+                        .routing(routing -> routing(routing, config, engine, tracing, warmUp, drain))
+                        .build();
+            }
             await(migrations);
             WebServer server = built.start();
             connections.listeningOn(config.get("server.host").asString().orElse("0.0.0.0"), server.port());
             logStarted(server, config, engine);
             int adminPort = server.port(observeSocket(config));
             Thread.ofVirtual().name("messages-warm-up").start(() -> warmUp.run(server.port(), adminPort));
-            return new Service(server, engine, drain, drainDelay(config.get("messages.drain-delay")));
+            return new Service(server, engine, drain, Service.drainDelay(config.get("messages.drain-delay")));
         } catch (RuntimeException e) {
             migrations.cancel(false);
             engine.close();
@@ -159,39 +155,12 @@ public final class Main {
     }
 
     /**
-     * The training run of the AOT cache (JDK 25, {@code -XX:AOTCacheOutput}): the service on a
-     * throwaway SQLite database, warmed up for longer than at a normal start, then stopped; the
-     * JVM writes the cache as it exits. {@code java -jar messages.jar train}.
-     */
-    private static void train(Config config) {
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("messages-training");
-        } catch (IOException e) {
-            throw new StartupException("cannot make a directory for the training database", e);
-        }
-        Config training = AppConfig.withOverrides(config, Map.of(
-                "db.connection.url", "jdbc:sqlite:" + dir.resolve("training.db"),
-                "server.port", "0", "server.sockets.0.port", "0", "messages.drain-delay", "PT0S"));
-        WarmUp warmUp = WarmUp.from(training.get("messages.warm-up")).forTraining();
-        Service service = start(training, Tracing.off(), warmUp);
-        while (!warmUp.done()) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        service.stop();
-    }
-
-    /**
      * The public port's connections, within {@code messages.connections} and the read timeout of
      * {@code server.connection-options}.
      *
      * @param config the whole config
      * @return the connections, for {@link #webServer}
+     * @throws StartupException if a limit is not valid
      */
     public static Connections connections(Config config) {
         try {
@@ -214,40 +183,47 @@ public final class Main {
     }
 
     /**
-     * The routes of the service, each request timed and in its own transaction of {@code engine}.
+     * The public routing: the features every request passes through, in the order it meets
+     * them (as Ktor's {@code Application.module()} installs its plugins), each from its own
+     * config, then the routes. The warm-up marks its own rehearsals first; those are served like
+     * any request, rolled back and counted nowhere.
      *
      * @param routing the routing to set up
+     * @param config  the whole config
      * @param engine  the database engine
-     * @param limits  what a message may be
-     * @param drain   the drain used when the service stops
+     * @param tracing where spans go
+     * @param warmUp  the warm-up, whose rehearsals the features leave out of their counts
+     * @param drain   the drain that asks clients to leave when the service stops
+     * @return the routing
      */
-    public static HttpRouting.Builder routing(HttpRouting.Builder routing, Engine engine, MessageLimits limits,
-                                              ConnectionDrain drain) {
-        routing.addFilter(new CloseWhenAsked())
-                .addFilter(new RequestMetrics(MessageService.ROUTES))
-                .addFilter(drain)
-                .addFilter(new TransactionFilter(engine))
-                .register("/", new MessageService(new MessageStore(), limits, engine));
-        ErrorResponses.register(routing);
+    public static HttpRouting.Builder routing(HttpRouting.Builder routing, Config config, Engine engine, Tracing tracing,
+                                              WarmUp warmUp, ConnectionDrain drain) {
+        Predicate<ServerRequest> rehearsal = warmUp::isRehearsal;
+        routing.addFilter(warmUp);                                                    // marks its rehearsals
+        RequestTracing.of(tracing, MessageService.ROUTES, rehearsal).ifPresent(routing::addFilter); // a span around the rest
+        routing.addFilter(AccessLog.from(config.get("messages.access-log"), rehearsal))   // one line when sent
+                .addFilter(new CloseWhenAsked())                                       // a Connection: close closes
+                .addFilter(new RequestMetrics(MessageService.ROUTES, rehearsal))       // timed by route and status
+                .addFilter(drain)                                                      // stopping: clients asked to leave
+                .addFilter(new TransactionFilter(engine, rehearsal))                   // one transaction, ended before the first byte
+                .register("/", new MessageService(new MessageStore(), MessageLimits.from(config.get("messages")),
+                                                  engine, rehearsal));
+        ErrorResponses.register(routing, rehearsal);
         return routing;
     }
 
-    // "auto": 5 s in Kubernetes (where the kubelet sets KUBERNETES_SERVICE_HOST in every pod),
-    // long enough for the Service's endpoints to drop a stopping pod; none elsewhere.
-    private static Duration drainDelay(Config delay) {
-        String value = delay.asString().orElse("auto");
-        if (value.equals("auto")) {
-            return System.getenv("KUBERNETES_SERVICE_HOST") != null ? Duration.ofSeconds(5) : Duration.ZERO;
-        }
-        try {
-            Duration duration = Duration.parse(value);
-            if (!duration.isNegative()) {
-                return duration;
-            }
-        } catch (DateTimeParseException e) {
-            // answered below
-        }
-        throw new StartupException("messages.drain-delay must be auto or a duration such as PT5S, not '" + value + "'");
+    /**
+     * The public routing as {@link #routing(HttpRouting.Builder, Config, Engine, Tracing, WarmUp,
+     * ConnectionDrain)} sets it up, without traces, warm-up or drain: for an application (or a
+     * test) that builds its own server around the service's routes.
+     *
+     * @param routing the routing to set up
+     * @param config  the whole config
+     * @param engine  the database engine
+     * @return the routing
+     */
+    public static HttpRouting.Builder routing(HttpRouting.Builder routing, Config config, Engine engine) {
+        return routing(routing, config, engine, Tracing.off(), WarmUp.off(), new ConnectionDrain());
     }
 
     private static String observeSocket(Config config) {

@@ -1,7 +1,9 @@
 package io.messages.app;
 
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
 
+import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
 import io.messages.db.Engine;
 import io.messages.ops.ConnectionDrain;
@@ -40,5 +42,23 @@ public record Service(WebServer server, Engine engine, ConnectionDrain drain, Du
         }
         server.stop();
         engine.close();
+    }
+
+    // "auto": 5 s in Kubernetes (where the kubelet sets KUBERNETES_SERVICE_HOST in every pod),
+    // long enough for the Service's endpoints to drop a stopping pod; none elsewhere.
+    static Duration drainDelay(Config delay) {
+        String value = delay.asString().orElse("auto");
+        if (value.equals("auto")) {
+            return System.getenv("KUBERNETES_SERVICE_HOST") != null ? Duration.ofSeconds(5) : Duration.ZERO;
+        }
+        try {
+            Duration duration = Duration.parse(value);
+            if (!duration.isNegative()) {
+                return duration;
+            }
+        } catch (DateTimeParseException e) {
+            // answered below
+        }
+        throw new StartupException("messages.drain-delay must be auto or a duration such as PT5S, not '" + value + "'");
     }
 }

@@ -1,6 +1,9 @@
 package io.messages.db;
 
+import java.io.IOException;
 import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.HashMap;
@@ -46,10 +49,34 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
     }
 
     /**
-     * Starts the pool described by the {@code db.connection} node (HikariCP connects at once, so
-     * an unreachable database fails here).
+     * Opens the database at {@code location} with the pool described by the {@code db.connection}
+     * node (HikariCP connects at once, so an unreachable database fails here), first creating the
+     * SQLite file's directory: SQLite creates the file but not its directory, and a fresh volume
+     * or checkout has none.
+     *
+     * @throws EngineException with one line saying why it cannot be opened
      */
-    static ConnectionPool start(Config connection) {
+    static ConnectionPool open(Config connection, DatabaseLocation location) {
+        location.file().ifPresent(ConnectionPool::createDirectory);
+        try {
+            return start(connection);
+        } catch (RuntimeException e) {
+            throw new EngineException("cannot open the database at " + location.masked() + ": "
+                                              + Engine.rootMessage(e), e);
+        }
+    }
+
+    private static void createDirectory(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(parent);
+        } catch (IOException | SecurityException e) {
+            throw new EngineException("cannot create the database directory " + parent
+                                              + " (" + e.getClass().getSimpleName() + ")", e);
+        }
+    }
+
+    private static ConnectionPool start(Config connection) {
         Map<String, String> values = connection.detach().asMap().orElseGet(Map::of);
         Properties properties = new Properties();
         values.forEach((key, value) -> {

@@ -99,6 +99,17 @@ public final class DatabaseFile {
     }
 
     /**
+     * Checks, before writes are accepted, that the file can still take them.
+     *
+     * @throws DatabaseUnavailableException if it cannot (answered as 503)
+     */
+    void checkWritable() {
+        problem().ifPresent(problem -> {
+            throw new DatabaseUnavailableException("the database cannot take writes: " + problem);
+        });
+    }
+
+    /**
      * What keeps the service from being ready: a {@link #problem()}, or a full disk (with what is
      * free now).
      */

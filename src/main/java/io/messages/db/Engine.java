@@ -1,89 +1,68 @@
 package io.messages.db;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Optional;
-import java.util.stream.Stream;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
-import io.helidon.dbclient.DbClientException;
-import io.helidon.dbclient.DbRow;
 import io.helidon.dbclient.DbStatements;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
 import io.messages.tracing.StatementTracing;
 import io.messages.tracing.Tracing;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
-
-import org.jspecify.annotations.Nullable;
 
 /**
- * The database engine: a Helidon {@link DbClient} (with its connection pool) built from the
- * {@code db} config, with the schema ensured. The recipe's engine plugin: opened when the
- * service starts and closed when it stops.
+ * The database engine (the recipe's engine plugin): a Helidon {@link DbClient} over the
+ * service's connection pool, built from the {@code db} config when the service starts, with the
+ * schema migrated, and closed when it stops. What differs by database is decided here, once:
+ * how writes take their turn ({@link Writes}) and, for a SQLite file, its checks
+ * ({@link DatabaseFile}); nothing asks again per request.
  */
 public final class Engine implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(Engine.class.getName());
-    // Rows a read alone takes from the database at a time.
-    private static final int FETCH_ROWS = 1000;
+
     private final DbClient client;
-    private final DbStatements statements;
-    private final Semaphore readsAlone;
-    private final Tracing tracing;
-    private final Migrations migrations;
     private final ConnectionPool pool;
     private final DatabaseLocation location;
-    private final WriteGate writeGate;
-    private final String poolName;
+    private final Migrations migrations;
     private final Optional<DatabaseFile> file;
-    private final @Nullable GroupCommit groupCommit;
+    private final Writes writes;
+    private final ShortReads shortReads;
+    private final TransactionCounters counters;
+    private final Tracing tracing;
+    private final String poolName;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String schemaVersion = "0";
-    private final LongAdder begun = new LongAdder();
-    private final LongAdder committed = new LongAdder();
-    private final LongAdder rolledBack = new LongAdder();
-    private final LongAdder databaseCommits = new LongAdder();
-    private final AtomicLong writes = new AtomicLong();
-    private final AtomicLong changes = new AtomicLong();
 
-    // Where the request transactions' commit spans go.
-    Tracing tracing() {
-        return tracing;
-    }
-
-    private Engine(DbClient client, DbStatements statements, ConnectionPool pool, DatabaseLocation location,
-                   WriteGate writeGate, String poolName, GroupCommitSettings groupCommit, Tracing tracing,
-                   Migrations migrations) {
-        this.client = client;
-        this.statements = statements;
-        // Two connections always left to writes, health checks and small reads.
-        this.readsAlone = new Semaphore(Math.max(1, pool.size() - 2), true);
-        this.tracing = tracing;
-        this.migrations = migrations;
+    private Engine(Config db, DatabaseConfig settings, ConnectionPool pool, Tracing tracing) {
+        this.location = settings.location();
         this.pool = pool;
-        this.location = location;
-        this.writeGate = writeGate;
-        this.poolName = poolName;
-        this.file = location.file().map(path -> DatabaseFile.opened(path, this::secureCommittedWrites));
+        this.tracing = tracing;
+        this.migrations = settings.migrations();
+        this.poolName = settings.poolName();
+        DbStatements statements = DbStatements.create(db.get("statements"));
+        // Helidon's JDBC client over our pool; statements by name from db.statements, as DbClient.create does.
+        JdbcClientBuilder builder = JdbcClientBuilder.create().connectionPool(pool).statements(statements);
+        tracing.tracer().ifPresent(tracer -> builder.addService(new StatementTracing(tracer)));
+        this.client = builder.build();
+        this.file = location.file().map(path -> DatabaseFile.opened(path, () -> WriteAheadLog.secure(client, location)));
         file.ifPresent(f -> pool.onFailure(failure -> {
             if (DatabaseFailure.diskFull(failure)) {
                 f.writeFailedForSpace();
             }
         }));
-        // Only a single-writer database queues its writers, so only there can they share commits.
-        this.groupCommit = location.singleWriter() && groupCommit.enabled() ? new GroupCommit(this, groupCommit) : null;
+        this.counters = new TransactionCounters();
+        this.shortReads = new ShortReads(pool, statements, tracing, location.kind());
+        // A server database orders concurrent writers itself; SQLite takes one at a time, and
+        // then several can share a commit (group commit).
+        if (!location.singleWriter()) {
+            this.writes = new ConcurrentWrites();
+        } else if (settings.groupCommit().enabled()) {
+            this.writes = new GroupCommit(client, new WriteGate(settings.busyTimeoutMillis()), file, counters, tracing,
+                                          settings.groupCommit());
+        } else {
+            this.writes = new SerialWrites(new WriteGate(settings.busyTimeoutMillis()), file);
+        }
     }
 
     /**
@@ -123,21 +102,14 @@ public final class Engine implements AutoCloseable {
      * @throws EngineException if the database cannot be opened
      */
     public static Engine connect(Config db, Tracing tracing) {
-        DatabaseLocation location = location(db);
-        GroupCommitSettings groupCommit = groupCommit(db.get("group-commit"));
-        Migrations migrations = Migrations.from(db.get("migrations"));
-        location.file().ifPresent(Engine::createDirectory);
-        ConnectionPool pool = startPool(db, location);
-        // Helidon's JDBC client over our pool; statements by name from db.statements, as DbClient.create does.
-        DbStatements statements = DbStatements.create(db.get("statements"));
-        JdbcClientBuilder builder = JdbcClientBuilder.create()
-                .connectionPool(pool)
-                .statements(statements);
-        tracing.tracer().ifPresent(tracer -> builder.addService(new StatementTracing(tracer)));
-        DbClient client = builder.build();
-        long busyTimeout = db.get("connection.dataSource.busy_timeout").asLong().orElse(5000L);
-        return new Engine(client, statements, pool, location, WriteGate.create(location.singleWriter(), busyTimeout),
-                          db.get("connection.poolName").asString().orElse("messages"), groupCommit, tracing, migrations);
+        DatabaseConfig settings = DatabaseConfig.from(db);
+        ConnectionPool pool = ConnectionPool.open(db.get("connection"), settings.location());
+        try {
+            return new Engine(db, settings, pool, tracing);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
     }
 
     /**
@@ -166,11 +138,41 @@ public final class Engine implements AutoCloseable {
      * @throws EngineException with one line saying why, if the database cannot be opened or migrated
      */
     public static String migrate(Config db) {
-        DatabaseLocation location = location(db);
-        location.file().ifPresent(Engine::createDirectory);
-        try (ConnectionPool pool = startPool(db, location)) {
-            return Migrations.from(db.get("migrations")).applyNow(pool.dataSource(), location);
+        DatabaseConfig settings = DatabaseConfig.from(db);
+        try (ConnectionPool pool = ConnectionPool.open(db.get("connection"), settings.location())) {
+            return settings.migrations().applyNow(pool.dataSource(), settings.location());
         }
+    }
+
+    /**
+     * A new request's transaction ({@link TransactionFilter}).
+     *
+     * @param dryRun whether the request changes nothing whatever it answers and counts in no
+     *               total (the warm-up's rehearsals)
+     */
+    RequestTransaction begin(boolean dryRun) {
+        return new RequestTransaction(client, writes, dryRun ? TransactionCounters.NONE : counters, tracing, dryRun);
+    }
+
+    /**
+     * Runs the named query ({@code db.statements}) in a read-only transaction of its own, on a
+     * pooled connection taken for this call only, and gives its rows to {@code visitor} straight
+     * from JDBC, 1,000 at a time (on PostgreSQL a cursor: the driver never holds the whole
+     * result). For what is read outside a request's transaction: a response too large to read
+     * before its first byte, read between its writes, so that a client that reads slowly holds no
+     * connection, nor (SQLite) a snapshot that keeps the write-ahead log from being checkpointed;
+     * and the listing's checks, each one statement, so one snapshot. At most all but two of the
+     * pool's connections read this way at once: writes, health checks and small reads always find
+     * one.
+     *
+     * @param statementName the query's name in {@code db.statements}
+     * @param visitor       takes the rows; it may stop early
+     * @param parameters    the query's parameters, in order
+     * @return true if the visitor took every row, false if it stopped early
+     * @throws io.helidon.dbclient.DbClientException if the database failed (see {@link DatabaseFailure})
+     */
+    public boolean readAlone(String statementName, RowVisitor visitor, Object... parameters) {
+        return shortReads.read(statementName, visitor, parameters);
     }
 
     /** The schema's version (the newest migration applied), e.g. {@code 2}. */
@@ -181,69 +183,6 @@ public final class Engine implements AutoCloseable {
     /** The Helidon database client, for statements outside a request (health checks, tools). */
     public DbClient client() {
         return client;
-    }
-
-    /**
-     * Runs the named query ({@code db.statements}) in a read-only transaction of its own, on a
-     * pooled connection taken for this call only, and gives its rows to {@code visitor} straight
-     * from JDBC ({@link RowVisitor}), {@value #FETCH_ROWS} at a time (on PostgreSQL a cursor: the
-     * driver never holds the whole result). For a response too large to read before its first
-     * byte: it reads in such short transactions between its writes, so that a client that reads
-     * slowly holds no connection, nor (SQLite) a snapshot that keeps the write-ahead log from
-     * being checkpointed. At most all but two of the pool's connections do this at once: writes,
-     * health checks and small reads always find one.
-     *
-     * @param statementName the query's name in {@code db.statements}
-     * @param visitor       takes the rows; it may stop early
-     * @param parameters    the query's parameters, in order
-     * @return true if the visitor took every row, false if it stopped early
-     * @throws DbClientException if the database failed (classified by {@link DatabaseFailure})
-     */
-    public boolean readAlone(String statementName, RowVisitor visitor, Object... parameters) {
-        String sql = statements.statement(statementName);
-        Optional<Span> span = tracing.tracer().map(tracer -> tracer.spanBuilder(statementName)
-                .setSpanKind(SpanKind.CLIENT)
-                .setAttribute("db.system", location.kind())
-                .setAttribute("db.operation.name", "QUERY")
-                .setAttribute("db.query.text", sql)
-                .startSpan());
-        try {
-            readsAlone.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            span.ifPresent(Span::end);
-            throw new DatabaseUnavailableException("interrupted while waiting to read", e);
-        }
-        try (Connection connection = pool.connection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                statement.setFetchSize(FETCH_ROWS);
-                for (int i = 0; i < parameters.length; i++) {
-                    statement.setObject(i + 1, parameters[i]);
-                }
-                boolean all = true;
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (all && rows.next()) {
-                        all = visitor.row(rows.getLong(1), rows.getBytes(2));
-                    }
-                }
-                connection.commit();
-                return all;
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    connection.rollback();
-                } catch (SQLException rollback) {
-                    e.addSuppressed(rollback);
-                }
-                throw e;
-            }
-        } catch (SQLException e) {
-            span.ifPresent(s -> s.recordException(e).setStatus(StatusCode.ERROR));
-            throw new DbClientException("reading " + statementName + " failed: " + e.getMessage(), e);
-        } finally {
-            readsAlone.release();
-            span.ifPresent(Span::end);
-        }
     }
 
     /** The connection pool's name ({@code db.connection.poolName}), unique in the JVM. */
@@ -279,17 +218,22 @@ public final class Engine implements AutoCloseable {
      * many database commits made those that wrote durable.
      */
     public TransactionCounts counts() {
-        return new TransactionCounts(begun.sum(), committed.sum(), rolledBack.sum(), databaseCommits.sum());
+        return counters.counts();
     }
 
     /** How many requests are waiting for the write turn now (0 for server databases). */
     public int writersWaiting() {
-        return writeGate.waiting();
+        return writes.waiting();
+    }
+
+    /** How writes take their turn here (for tests in this package). */
+    Writes writes() {
+        return writes;
     }
 
     /** Whether writes of several requests share commits (SQLite with {@code db.group-commit.enabled}). */
     public boolean groupsCommits() {
-        return groupCommit != null;
+        return writes instanceof GroupCommit;
     }
 
     /** Whether {@link #close()} ran. */
@@ -306,154 +250,7 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /**
-     * Checks, before writes are accepted, that the SQLite file can still take them.
-     *
-     * @throws DatabaseUnavailableException if it cannot (answered as 503)
-     */
-    void checkFile() {
-        file.flatMap(DatabaseFile::problem).ifPresent(problem -> {
-            throw new DatabaseUnavailableException("the database cannot take writes: " + problem);
-        });
-    }
-
-    // The write-ahead log was lost under the open connections (see DatabaseFile): every committed
-    // write is copied out of it, through a connection that still has it open, into the database
-    // file, so that none depends on it any more, however this process ends.
-    private void secureCommittedWrites() {
-        LOGGER.log(System.Logger.Level.ERROR, "The write-ahead log of {0} was deleted or replaced under the service:"
-                + " writes are refused until a restart; copying every committed write into the database file",
-                   location.masked());
-        try (Stream<DbRow> result = client.execute().query("PRAGMA wal_checkpoint(TRUNCATE)")) {
-            DbRow row = result.findFirst().orElseThrow();
-            boolean complete = row.column("busy").get(Number.class).intValue() == 0;
-            LOGGER.log(complete ? System.Logger.Level.INFO : System.Logger.Level.ERROR,
-                       complete ? "Every committed write is in the database file" : "The checkpoint could not complete");
-        } catch (RuntimeException e) {
-            LOGGER.log(System.Logger.Level.ERROR, "Copying committed writes into the database file failed", e);
-        }
-    }
-
-    WriteGate writeGate() {
-        return writeGate;
-    }
-
-    @Nullable GroupCommit groupCommit() {
-        return groupCommit;
-    }
-
-    void countBegin() {
-        begun.increment();
-    }
-
-    void countEnd(boolean commit, boolean wrote, boolean onlyAppended) {
-        (commit ? committed : rolledBack).increment();
-        if (commit && wrote) {
-            file.ifPresent(DatabaseFile::written);
-            databaseCommits.increment();
-            // changes first: a reader that sees the new write count must see the change too.
-            if (!onlyAppended) {
-                changes.incrementAndGet();
-            }
-            writes.incrementAndGet();
-        }
-    }
-
-    /** {@code kept} request transactions were committed by one database commit. */
-    void countGroupCommit(int kept, boolean changed) {
-        if (kept == 0) {
-            return;
-        }
-        file.ifPresent(DatabaseFile::written);
-        committed.add(kept);
-        databaseCommits.increment();
-        if (changed) {
-            changes.incrementAndGet();
-        }
-        writes.addAndGet(kept);
-    }
-
-    /**
-     * Tells the engine that data changed outside request transactions (maintenance through
-     * {@link #client()}), so that caches keyed by {@link #dataVersion()} are not served again.
-     */
-    public void dataChanged() {
-        changes.incrementAndGet();
-        writes.incrementAndGet();
-    }
-
-    /**
-     * How far the data has moved, for caches of what requests read; empty when other processes
-     * may write to the database too (server databases), so that this process cannot tell. It
-     * moves after a write's commit and before that request's response is sent.
-     */
-    public Optional<DataVersion> dataVersion() {
-        return location.singleWriter() ? Optional.of(new DataVersion(writes.get(), changes.get())) : Optional.empty();
-    }
-
-    /**
-     * A point in the data's history.
-     *
-     * @param writes  committed write transactions (and {@link #dataChanged()} calls) so far
-     * @param changes those of them that did more than append new messages; while it stays the
-     *                same, what was read before is still there, unchanged, and only followed
-     *                by new rows
-     */
-    public record DataVersion(long writes, long changes) {
-    }
-
-    /**
-     * Transaction totals, as counted by the request-transaction filter.
-     *
-     * @param begun           request transactions begun
-     * @param committed       request transactions committed
-     * @param rolledBack      request transactions rolled back (or lost with a failed commit)
-     * @param databaseCommits commits of the database that made written request transactions
-     *                        durable: one each, or one per group with group commit
-     */
-    public record TransactionCounts(long begun, long committed, long rolledBack, long databaseCommits) {
-    }
-
-    private static DatabaseLocation location(Config db) {
-        DatabaseLocation location = DatabaseLocation.of(db.get("connection.url").asString()
-                .orElseThrow(() -> new EngineException("db.connection.url is not set")));
-        String source = db.get("source").asString().orElse("jdbc");
-        if (!source.equals("jdbc")) {
-            throw new EngineException("unknown db.source '" + source + "': this service speaks JDBC (db.source: jdbc)");
-        }
-        return location;
-    }
-
-    private static ConnectionPool startPool(Config db, DatabaseLocation location) {
-        try {
-            return ConnectionPool.start(db.get("connection"));
-        } catch (RuntimeException e) {
-            throw new EngineException("cannot open the database at " + location.masked() + ": " + rootMessage(e), e);
-        }
-    }
-
-    private static GroupCommitSettings groupCommit(Config groupCommit) {
-        try {
-            return GroupCommitSettings.from(groupCommit);
-        } catch (EngineException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            throw new EngineException("bad db.group-commit: " + e.getMessage(), e);
-        }
-    }
-
-    // SQLite creates the database file but not its directory; a fresh volume or checkout has none.
-    private static void createDirectory(Path file) {
-        Path parent = file.toAbsolutePath().getParent();
-        try {
-            Files.createDirectories(parent);
-        } catch (IOException | SecurityException e) {
-            throw new EngineException("cannot create the database directory " + parent
-                                              + " (" + e.getClass().getSimpleName() + ")", e);
-        }
-    }
-
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

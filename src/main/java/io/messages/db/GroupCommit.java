@@ -1,15 +1,15 @@
 package io.messages.db;
 
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbExecute;
-import io.helidon.dbclient.DbTransaction;
+import io.messages.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
 
 import org.jspecify.annotations.Nullable;
 
@@ -27,55 +27,95 @@ import org.jspecify.annotations.Nullable;
  * the batch's commit. Its response is sent only after that commit; a failed commit fails every
  * request in the batch (each answers 5xx) and keeps none of them.
  *
+ * <p>A request that read in its own transaction before writing keeps that transaction: it commits
+ * the open batch first (which holds SQLite's write lock), then writes there, holding the turn.
+ *
  * <p>Everything here runs by the request that holds the write turn (the turn's semaphore orders
  * those calls), except waiting for a batch's outcome and announcing it, which go through the
  * batch's future.
  */
-final class GroupCommit {
-    private static final System.Logger LOGGER = System.getLogger(GroupCommit.class.getName());
+final class GroupCommit implements Writes {
 
     // Named, so that the database client does not derive a name from each statement's text.
-    private static final Control SAVEPOINT = new Control("group-commit-savepoint", "SAVEPOINT request");
-    private static final Control RELEASE = new Control("group-commit-release", "RELEASE request");
-    private static final Control ROLLBACK_TO = new Control("group-commit-rollback-to", "ROLLBACK TO request");
+    private static final Batch.Control SAVEPOINT = new Batch.Control("group-commit-savepoint", "SAVEPOINT request");
+    private static final Batch.Control RELEASE = new Batch.Control("group-commit-release", "RELEASE request");
+    private static final Batch.Control ROLLBACK_TO = new Batch.Control("group-commit-rollback-to", "ROLLBACK TO request");
 
-    private final Engine engine;
+    private final DbClient client;
+    private final WriteGate gate;
+    private final Optional<DatabaseFile> file;
+    private final TransactionCounters counters;
+    private final Tracing tracing;
     private final GroupCommitSettings settings;
     // Guarded by the write turn.
     private @Nullable Batch open;
 
-    GroupCommit(Engine engine, GroupCommitSettings settings) {
-        this.engine = engine;
+    GroupCommit(DbClient client, WriteGate gate, Optional<DatabaseFile> file, TransactionCounters counters,
+                Tracing tracing, GroupCommitSettings settings) {
+        this.client = client;
+        this.gate = gate;
+        this.file = file;
+        this.counters = counters;
+        this.tracing = tracing;
         this.settings = settings;
     }
 
     /**
-     * Seats the request holding the write turn in the open batch, opening one if needed (after
-     * checking that the database file can take writes).
+     * Waits for the write turn and seats the request in the open batch, opening one if needed
+     * (after checking that the database file can take writes).
      *
      * @return its seat: its statements run in a savepoint of the batch's transaction
-     * @throws DbClientException if the file cannot take writes, or the savepoint cannot be set
-     *                           (the batch then fails as a whole)
+     * @throws DbClientException if no turn came in time, the file cannot take writes, or the
+     *                           savepoint cannot be set (the batch then fails as a whole)
      */
-    Seat join() {
-        Batch batch = open;
-        if (batch == null) {
-            engine.checkFile();
-            batch = new Batch(engine.client(), System.nanoTime());
-            open = batch;
+    @Override
+    public Work join(DbClient requestClient, TransactionCounters requestCounters) {
+        gate.enter();
+        try {
+            Batch batch = open;
+            if (batch == null) {
+                file.ifPresent(DatabaseFile::checkWritable);
+                batch = new Batch(client.transaction(), settings, file, counters);
+                open = batch;
+            }
+            // Seats never overlap (one at a time holds the turn), so one savepoint name serves all.
+            batch.control(SAVEPOINT);
+            batch.join();
+            requestCounters.begun();
+            return new Seat(batch, requestCounters);
+        } catch (RuntimeException e) {
+            leaveTurn();
+            throw e;
         }
-        // Seats never overlap (one at a time holds the turn), so one savepoint name serves all.
-        batch.control(SAVEPOINT);
-        batch.members++;
-        return new Seat(batch);
     }
 
-    /**
-     * Commits the open batch now, before a request writes outside it (one that read first keeps
-     * its own transaction, which needs SQLite's write lock that the batch holds). Called with
-     * the write turn held. Nothing happens when no batch is open.
-     */
-    void commitOpen() {
+    @Override
+    public Work upgrade(OwnTransaction reading) {
+        gate.enter();
+        try {
+            // Writing in its own transaction needs SQLite's write lock, which the open batch holds.
+            commitOpen();
+            file.ifPresent(DatabaseFile::checkWritable);
+        } catch (RuntimeException e) {
+            gate.leave();
+            throw e;
+        }
+        return reading.writing(() -> file.ifPresent(DatabaseFile::written), this::leaveTurn);
+    }
+
+    @Override
+    public int waiting() {
+        return gate.waiting();
+    }
+
+    /** The write turn the writers take (for tests in this package). */
+    WriteGate gate() {
+        return gate;
+    }
+
+    // Commits the open batch now, before a request writes outside it. Called with the write turn
+    // held. Nothing happens when no batch is open.
+    private void commitOpen() {
         if (open != null) {
             endOpen().announce();
         }
@@ -86,15 +126,15 @@ final class GroupCommit {
      * open batch first unless another writer is waiting to join it. The batch's members are
      * woken only after the turn is passed on, so that the next writer is not queued behind them.
      */
-    void leaveTurn() {
+    private void leaveTurn() {
         Batch ended = null;
         try {
             Batch batch = open;
-            if (batch != null && batch.due(engine.writeGate().hasWaiting())) {
+            if (batch != null && batch.due(gate.hasWaiting())) {
                 ended = endOpen();
             }
         } finally {
-            engine.writeGate().leave();
+            gate.leave();
         }
         if (ended != null) {
             ended.announce();
@@ -110,34 +150,60 @@ final class GroupCommit {
     }
 
     /** A request's place in a batch: its savepoint. */
-    final class Seat {
+    private final class Seat implements Work {
         private final Batch batch;
+        private final TransactionCounters requestCounters;
 
-        private Seat(Batch batch) {
+        private Seat(Batch batch, TransactionCounters requestCounters) {
             this.batch = batch;
+            this.requestCounters = requestCounters;
         }
 
-        /** Where the request runs its statements: the batch's transaction. */
-        DbExecute statements() {
-            return batch.transaction;
+        @Override
+        public DbExecute statements() {
+            return batch.transaction();
         }
 
         /**
-         * Ends the request's part and gives up the write turn: keeps or drops its savepoint,
-         * then commits the batch or leaves that to a later member.
+         * Keeps or drops the request's savepoint and gives up the write turn (committing the
+         * batch, or leaving that to a later member); if kept, waits for the batch's commit.
          *
-         * @param keep          true to keep what the request did, false to roll it back (the
-         *                      request counts that itself)
-         * @param onlyAppended  whether it only appended messages (for the data version)
-         * @return whether its work is in the batch and the request must {@link #awaitCommit()}
+         * @throws DatabaseUnavailableException if a savepoint statement or the batch's commit
+         *                                      failed while the request was to be kept
          */
-        boolean leave(boolean keep, boolean onlyAppended) {
+        @Override
+        public boolean end(boolean keep) {
+            boolean kept;
+            try {
+                kept = leave(keep);
+            } catch (RuntimeException e) {
+                // A savepoint statement failed: the batch is broken and will be rolled back whole.
+                requestCounters.ended(false, true);
+                if (keep) {
+                    throw new DatabaseUnavailableException("the group commit holding this request failed", e);
+                }
+                OwnTransaction.logQuietEnd(false, e);
+                return false;
+            }
+            if (!kept) {
+                requestCounters.ended(false, true);
+                return false;
+            }
+            Optional<Span> wait = tracing.tracer().map(t -> t.spanBuilder("group commit wait").startSpan());
+            try {
+                awaitCommit();
+                return true;
+            } finally {
+                wait.ifPresent(Span::end);
+            }
+        }
+
+        private boolean leave(boolean keep) {
             boolean kept = false;
             try {
                 if (keep) {
                     batch.control(RELEASE);
-                    batch.kept++;
-                    batch.changed |= !onlyAppended;
+                    batch.keep();
                     kept = true;
                 } else {
                     batch.control(ROLLBACK_TO);
@@ -157,18 +223,18 @@ final class GroupCommit {
          * @throws DatabaseUnavailableException if the batch's commit failed: nothing of it was stored
          *                                      (a batch of one throws its own failure)
          */
-        void awaitCommit() {
+        private void awaitCommit() {
             long waitNanos = settings.maxWait().toNanos();
             while (true) {
                 try {
-                    batch.committed.get(waitNanos, TimeUnit.NANOSECONDS);
+                    batch.awaitCommit(waitNanos);
                     return;
                 } catch (TimeoutException e) {
                     commitIfAbandoned();
                 } catch (ExecutionException e) {
                     // Alone in its batch, the request failed on its own work; with batch-mates it
                     // may not be the cause, and trying again may well succeed.
-                    if (batch.kept == 1 && e.getCause() instanceof RuntimeException own) {
+                    if (batch.kept() == 1 && e.getCause() instanceof RuntimeException own) {
                         throw own;
                     }
                     throw new DatabaseUnavailableException("the group commit holding this request failed", e.getCause());
@@ -180,112 +246,16 @@ final class GroupCommit {
         }
 
         private void commitIfAbandoned() {
-            if (engine.writeGate().tryEnter()) {
+            if (gate.tryEnter()) {
                 try {
                     if (open == batch) {
                         commitOpen();
                     }
                 } finally {
-                    engine.writeGate().leave();
+                    gate.leave();
                 }
             }
         }
     }
 
-    private record Control(String name, String sql) {
-    }
-
-    /** One database transaction that several requests' savepoints share. */
-    private final class Batch {
-        private final DbTransaction transaction;
-        private final long openedNanos;
-        private final CompletableFuture<Void> committed = new CompletableFuture<>();
-        private int members;
-        private int kept;
-        private boolean changed;
-        private @Nullable RuntimeException broken;
-        // Why the batch failed, once ended; null if it committed.
-        private @Nullable RuntimeException outcome;
-
-        private Batch(DbClient client, long openedNanos) {
-            this.transaction = client.transaction();
-            this.openedNanos = openedNanos;
-        }
-
-        /** Whether the request leaving the turn should commit now rather than pass the turn on. */
-        private boolean due(boolean writersWaiting) {
-            return !writersWaiting
-                    || broken != null
-                    || members >= settings.maxBatch()
-                    || System.nanoTime() - openedNanos >= settings.maxWait().toNanos();
-        }
-
-        /**
-         * Runs a savepoint statement. If one fails, the transaction is in a state nobody can
-         * vouch for (SQLite may have rolled it all back): the batch will be rolled back whole.
-         */
-        private void control(Control statement) {
-            try {
-                transaction.createNamedDmlStatement(statement.name(), statement.sql()).execute();
-            } catch (RuntimeException e) {
-                if (broken == null) {
-                    broken = e;
-                }
-                throw e;
-            }
-        }
-
-        /** Commits the batch, or rolls it back if it broke or the file can no longer take writes. */
-        private void end() {
-            if (broken == null) {
-                try {
-                    // Again at the commit: the file may have gone while the batch was open.
-                    engine.checkFile();
-                } catch (RuntimeException e) {
-                    broken = e;
-                }
-            }
-            if (broken != null) {
-                rollBack(broken);
-                return;
-            }
-            try {
-                transaction.commit();
-            } catch (RuntimeException e) {
-                // The connection goes back to the pool, which rolls back what is left open.
-                fail(e);
-                return;
-            }
-            engine.countGroupCommit(kept, changed);
-            outcome = null;
-        }
-
-        /** Tells the members waiting for {@link #end()}'s outcome. */
-        private void announce() {
-            if (outcome == null) {
-                committed.complete(null);
-            } else {
-                committed.completeExceptionally(outcome);
-            }
-        }
-
-        private void rollBack(RuntimeException cause) {
-            try {
-                transaction.rollback();
-            } catch (RuntimeException e) {
-                // The pool has retired its connection (GuardedConnection).
-                cause.addSuppressed(e);
-            }
-            fail(cause);
-        }
-
-        private void fail(RuntimeException cause) {
-            LOGGER.log(System.Logger.Level.WARNING, "A group commit of " + kept + " request(s) failed; none of them was"
-                    + " stored: " + cause.getMessage());
-            for (int i = 0; i < kept; i++) {
-                engine.countEnd(false, true, true);
-            }
-            outcome = cause;
-        }
-    }
 }

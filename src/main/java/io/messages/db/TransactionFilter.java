@@ -1,10 +1,13 @@
 package io.messages.db;
 
+import java.util.function.Predicate;
+
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
+import io.helidon.webserver.http.ServerRequest;
 
 /**
  * A transaction per request (the recipe's session tool), installed once in the routing.
@@ -16,24 +19,30 @@ import io.helidon.webserver.http.RoutingResponse;
  * answers a 5xx. One that only read ends there too, so that no pooled connection (nor, on SQLite,
  * a read snapshot) is held while a client takes its time reading the response. An exception from
  * a handler rolls back; a handler that sent nothing has its transaction ended after it.
+ *
+ * <p>A dry run (the warm-up's rehearsals, as {@code dryRuns} tells) is served like any request,
+ * but its work is rolled back whatever it answers, and it counts in no transaction total.
  */
 public final class TransactionFilter implements Filter {
     private static final System.Logger LOGGER = System.getLogger(TransactionFilter.class.getName());
 
     private final Engine engine;
+    private final Predicate<ServerRequest> dryRuns;
 
     /**
      * A filter that gives each request a transaction of {@code engine}.
      *
-     * @param engine the engine
+     * @param engine  the engine
+     * @param dryRuns which requests are dry runs: served, never kept, never counted
      */
-    public TransactionFilter(Engine engine) {
+    public TransactionFilter(Engine engine, Predicate<ServerRequest> dryRuns) {
         this.engine = engine;
+        this.dryRuns = dryRuns;
     }
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        RequestTransaction tx = new RequestTransaction(engine);
+        RequestTransaction tx = engine.begin(dryRuns.test(req));
         req.context().register(tx);
         res.beforeSend(() -> tx.end(keeps(res.status())));
         try {

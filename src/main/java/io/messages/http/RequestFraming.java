@@ -30,6 +30,9 @@ import org.jspecify.annotations.Nullable;
  * not hexadecimal or overflows; chunk data not followed by CRLF; a malformed trailer. Sizes: a
  * request line over its limit is 414, a header (or trailer) section over its limit 431, a body
  * over its limit 413.
+ *
+ * <p>One state machine over RFC 9112's grammar, so one file, longer than most here: split, the
+ * rules that must be read together (where a request ends) would be scattered.
  */
 final class RequestFraming {
     private enum State { REQUEST_LINE, HEADERS, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_CR, CHUNK_LF, TRAILERS }

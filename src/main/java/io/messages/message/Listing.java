@@ -6,42 +6,48 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 import io.helidon.service.registry.Services;
-import io.helidon.webserver.http.ServerResponse;
 import io.helidon.webserver.ServerConnectionException;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 import io.messages.db.Engine;
-import io.messages.db.Engine.DataVersion;
-import io.messages.db.RequestTransaction;
 
 import org.jspecify.annotations.Nullable;
 
 /**
  * The recipe's listing: {@code Here are your list of messages: } and every message, oldest
- * first, joined by newlines.
+ * first, joined by newlines; the same design on every database.
  *
- * <p>A listing larger than {@link #CACHE_LIMIT} streams (chunked), read and written a chunk of
- * about that size at a time, each chunk in a short transaction of its own ({@link Engine#readAlone}):
- * memory does not grow with the table, and a client that stops reading holds no pooled
- * connection. Such a listing is not one snapshot: it holds every message committed before the
- * request began and not deleted before its chunk was read, each once, in id order. A smaller one is
- * kept and served again while no write has committed since, when this process sees every write
- * (SQLite). It stays exact: the data version is read before the query, moves with every commit
- * before that write's response is sent, and a kept body is served only for a version at least as
- * new as the reader's. When every write since was an append of new messages, the kept body is
- * extended with the rows after its last id instead of being read again. Readers that arrive
- * while a version is being rendered wait for that one render. Where other processes write too
- * (PostgreSQL), {@link SnapshotListing} keeps it exact with the database's snapshots instead.
+ * <p><b>Kept, and exact against any writer.</b> A listing up to {@link #CACHE_LIMIT} is kept in
+ * memory with its version (where the database stood when it was read). It is served again only
+ * when a check, one statement in the reader's own snapshot ({@link ListingCheck}), proves that
+ * the database holds exactly it, or it plus the messages the check returned (then it is extended
+ * with them). Anything else (an update, a delete, an insert out of order, another process's
+ * write) makes the listing be read again whole. A listing reflects every write acknowledged
+ * before its request began: the check runs after the reader arrived. Readers share checks: one
+ * runs at a time, and the next serves every reader that arrived meanwhile, since it begins after
+ * all of them did.
+ *
+ * <p><b>Larger ones stream.</b> A listing over {@link #CACHE_LIMIT} is written a chunk of about
+ * that size at a time, each chunk read in a short transaction of its own before it is written
+ * ({@link Engine#readAlone}): memory does not grow with the table, and a client that stops
+ * reading holds no pooled connection. Such a listing is not one snapshot: it holds every message
+ * committed before the request began and not deleted before its chunk was read, each once, in
+ * id order.
  *
  * <p>{@code messages_listings_total{source}} counts how each listing was made: {@code kept},
- * {@code extended}, {@code read} (whole), {@code streamed} (too large to keep).
+ * {@code extended}, {@code read} (whole), {@code streamed} (too large to keep), {@code shared}
+ * (another reader's check).
  */
 final class Listing {
     static final String PREFIX = "Here are your list of messages: ";
@@ -49,112 +55,112 @@ final class Listing {
     static final int CACHE_LIMIT = 1 << 20;
 
     private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.UTF_8);
-    private static final Rendered NOTHING = new Rendered(new DataVersion(-1, -1), CompletableFuture.completedFuture(null));
-
     private static final Map<String, Counter> SOURCES = new ConcurrentHashMap<>();
 
     /**
-     * What is kept of one listing: its bytes and the id of its last message (0: none).
+     * A listing kept in memory.
      *
-     * @param bytes  the whole response body
-     * @param lastId the id of its last message
+     * @param body    the whole response body
+     * @param lastId  the id of its last message (0: none)
+     * @param version where the database stood when it was read
      */
-    record Body(byte[] bytes, long lastId) {
-        /** {@code base} (or the empty listing) followed by {@code messages}, which come after it. */
-        static Body of(@Nullable Body base, List<Message> messages) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(base == null ? 8192 : base.bytes().length + 1024);
-            out.writeBytes(base == null ? PREFIX_BYTES : base.bytes());
-            long lastId = base == null ? 0 : base.lastId();
-            for (Message message : messages) {
-                if (lastId != 0) {
-                    out.write('\n');
-                }
-                out.writeBytes(message.value().getBytes(StandardCharsets.UTF_8));
-                lastId = message.id();
-            }
-            return new Body(out.toByteArray(), lastId);
-        }
+    record Kept(byte[] body, long lastId, MessageStore.Version version) {
     }
 
-    // A render of one data version; its body is null when too large to keep or after a failure.
-    private record Rendered(DataVersion version, CompletableFuture<@Nullable Body> body) {
+    // One check, for every reader that arrived before it began: its listing (null when the
+    // listing was too large to keep: each reader then reads it itself), and when it ended.
+    private record Round(CompletableFuture<Void> previous, CompletableFuture<@Nullable Kept> listing,
+                         CompletableFuture<Void> ended) {
     }
 
     private final MessageStore store;
     private final Engine engine;
-    private final SnapshotListing snapshots;
-    private final AtomicReference<Rendered> latest = new AtomicReference<>(NOTHING);
+    private final ListingCheck check;
+    private final Predicate<ServerRequest> uncounted;
+    private final AtomicReference<@Nullable Kept> kept = new AtomicReference<>();
+    // Guarded by this: the round still taking readers, and the end of the last one that began.
+    private @Nullable Round open;
+    private CompletableFuture<Void> lastEnded = CompletableFuture.completedFuture(null);
 
-    Listing(MessageStore store, Engine engine) {
+    Listing(MessageStore store, Engine engine, Predicate<ServerRequest> uncounted) {
         this.store = store;
         this.engine = engine;
-        this.snapshots = new SnapshotListing(store, (tx, res) -> render(tx, res, null, null));
-    }
-
-    /** Counts one listing of {@code tx} made from {@code source} (kept, extended, read, streamed, shared). */
-    static void count(RequestTransaction tx, String source) {
-        if (tx.isRehearsal()) {
-            return;
-        }
-        SOURCES.computeIfAbsent(source, it -> Services.get(MeterRegistry.class).getOrCreate(
-                Counter.builder("messages.listings").description("Listings served, by how they were made")
-                        .tags(List.of(Tag.create("source", it))))).increment();
+        this.check = ListingCheck.of(engine);
+        this.uncounted = uncounted;
     }
 
     /** Writes the listing to {@code res} (whose headers are already set). */
-    void send(RequestTransaction tx, ServerResponse res) {
-        Optional<DataVersion> version = tx.dataVersion();
-        if (version.isEmpty()) {
-            snapshots.send(tx, res);
+    void send(ServerRequest req, ServerResponse res) {
+        Round round;
+        boolean leads;
+        synchronized (this) {
+            leads = open == null;
+            if (leads) {
+                open = new Round(lastEnded, new CompletableFuture<>(), new CompletableFuture<>());
+            }
+            round = Objects.requireNonNull(open);
+        }
+        if (!leads) {
+            Kept listing = joined(round.listing());
+            count(req, "shared");
+            send(res, listing != null ? listing : readWhole(req, res, null, () -> { }));
             return;
         }
-        while (true) {
-            Rendered current = latest.get();
-            if (current.version().writes() >= version.get().writes()) {
-                Body body = current.body().join();
-                if (body != null) {
-                    count(tx, "kept");
-                }
-                sendKept(res, body != null ? body : render(tx, res, null, null));
-                return;
-            }
-            Rendered mine = new Rendered(version.get(), new CompletableFuture<>());
-            if (latest.compareAndSet(current, mine)) {
-                // Still only appends since the kept body: extend it rather than read it all again.
-                Body base = current.version().changes() == version.get().changes() ? current.body().getNow(null) : null;
-                Body body;
-                try {
-                    body = render(tx, res, base, mine.body());
-                } catch (RuntimeException e) {
-                    mine.body().complete(null);
-                    latest.compareAndSet(mine, NOTHING);
-                    throw e;
-                }
-                mine.body().complete(body);
-                sendKept(res, body);
-                return;
-            }
+        round.previous().exceptionally(failure -> null).join();
+        synchronized (this) {
+            // Readers from now on wait for the next round: this check begins after they arrived.
+            open = null;
+            lastEnded = round.ended();
         }
+        Kept listing;
+        try {
+            // Too large to keep: the round ends before this reader streams it (however slowly its
+            // client takes it); the others read it for themselves.
+            listing = current(req, res, () -> {
+                round.listing().complete(null);
+                round.ended().complete(null);
+            });
+            round.listing().complete(listing);
+        } catch (RuntimeException | Error e) {
+            round.listing().completeExceptionally(e);
+            throw e;
+        } finally {
+            round.ended().complete(null);
+        }
+        // Sent after the round has its listing: a leader whose client is gone fails alone.
+        send(res, listing);
     }
 
-    // The listing from base (or from scratch), or null when it outgrew the cache limit and was
-    // streamed to res already. Read in short transactions of its own, one per chunk of about
-    // CACHE_LIMIT bytes, each before the chunk is written: a client that reads slowly holds no
-    // pooled connection, and memory stays one chunk whatever the table's size.
-    private @Nullable Body render(RequestTransaction tx, ServerResponse res, @Nullable Body base,
-                                  @Nullable CompletableFuture<@Nullable Body> tooLarge) {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream(base == null ? 8192 : base.bytes().length + 1024);
-        buffer.writeBytes(base == null ? PREFIX_BYTES : base.bytes());
-        long after = base == null ? 0 : base.lastId();
-        MessageStore.Chunk chunk = store.appendAfter(engine, after, after == 0, buffer, CACHE_LIMIT);
+    // The kept listing proven current (or extended), else read whole; null when it was too large
+    // to keep and went to res already (tooLarge runs before it is streamed).
+    private @Nullable Kept current(ServerRequest req, ServerResponse res, Runnable tooLarge) {
+        Kept before = kept.get();
+        if (before != null) {
+            Kept now = check.check(engine, store, before, CACHE_LIMIT);
+            if (now != null) {
+                count(req, now == before ? "kept" : "extended");
+                kept.compareAndSet(before, now);
+                return now;
+            }
+        }
+        return readWhole(req, res, before, tooLarge);
+    }
+
+    // The whole listing, kept (in place of replaced) when it fits; null when it was too large and
+    // was streamed to res, chunk by chunk (tooLarge runs first).
+    private @Nullable Kept readWhole(ServerRequest req, ServerResponse res, @Nullable Kept replaced, Runnable tooLarge) {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(8192);
+        buffer.writeBytes(PREFIX_BYTES);
+        MessageStore.Appended chunk = store.appendListing(engine, "select-listing-after", true, buffer, CACHE_LIMIT, 0L);
         if (chunk.complete()) {
-            count(tx, base != null ? "extended" : "read");
-            return new Body(buffer.toByteArray(), chunk.lastId());
+            Kept whole = new Kept(buffer.toByteArray(), chunk.lastId(), Objects.requireNonNull(chunk.version()));
+            kept.compareAndSet(replaced, whole);
+            count(req, "read");
+            return whole;
         }
-        if (tooLarge != null) {
-            tooLarge.complete(null); // let waiting readers stream for themselves
-        }
-        count(tx, "streamed");
+        kept.compareAndSet(replaced, null);
+        tooLarge.run();
+        count(req, "streamed");
         try (OutputStream out = res.outputStream()) {
             buffer.writeTo(out);
             while (!chunk.complete()) {
@@ -168,9 +174,30 @@ final class Listing {
         return null;
     }
 
-    private static void sendKept(ServerResponse res, @Nullable Body body) {
-        if (body != null) {
-            res.send(body.bytes());
+    private void count(ServerRequest req, String source) {
+        if (uncounted.test(req)) {
+            return;
+        }
+        SOURCES.computeIfAbsent(source, it -> Services.get(MeterRegistry.class).getOrCreate(
+                Counter.builder("messages.listings").description("Listings served, by how they were made")
+                        .tags(List.of(Tag.create("source", it))))).increment();
+    }
+
+    private static void send(ServerResponse res, @Nullable Kept listing) {
+        if (listing != null) {
+            res.send(listing.body());
+        }
+    }
+
+    // The round's listing, or its check's failure as this reader's own.
+    private static @Nullable Kept joined(CompletableFuture<@Nullable Kept> listing) {
+        try {
+            return listing.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw e;
         }
     }
 }

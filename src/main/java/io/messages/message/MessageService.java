@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.http.HeaderNames;
@@ -45,20 +46,23 @@ public final class MessageService implements HttpService {
     private final MessageStore store;
     private final MessageLimits limits;
     private final Listing listing;
+    private final Predicate<ServerRequest> uncounted;
     private final Counter recorded = Services.get(MeterRegistry.class).getOrCreate(
             Counter.builder("messages.recorded").description("Messages recorded and committed"));
 
     /**
      * A service over {@code store} that accepts messages within {@code limits}.
      *
-     * @param store  where messages are kept
-     * @param limits what a message may be
-     * @param engine the database engine, for listings too large to read in the request's transaction
+     * @param store     where messages are kept
+     * @param limits    what a message may be
+     * @param engine    the database engine, for what the listing reads outside the request's transaction
+     * @param uncounted requests that count in none of the service's meters (the warm-up's rehearsals)
      */
-    public MessageService(MessageStore store, MessageLimits limits, Engine engine) {
+    public MessageService(MessageStore store, MessageLimits limits, Engine engine, Predicate<ServerRequest> uncounted) {
         this.store = store;
         this.limits = limits;
-        this.listing = new Listing(store, engine);
+        this.uncounted = uncounted;
+        this.listing = new Listing(store, engine, uncounted);
     }
 
     @Override
@@ -93,7 +97,7 @@ public final class MessageService implements HttpService {
             return;
         }
         textHeaders(res);
-        listing.send(tx, res);
+        listing.send(req, res);
     }
 
     private void recordFromQuery(ServerRequest req, ServerResponse res) {
@@ -121,8 +125,8 @@ public final class MessageService implements HttpService {
             sendText(res, RECORDED_PREFIX + msg);
         }
         // send() commits before writing; reaching here means the message is stored (unless the
-        // request was a rehearsal, which stores nothing).
-        if (!tx.isRehearsal()) {
+        // request was the warm-up's, which stores nothing).
+        if (!uncounted.test(req)) {
             recorded.increment();
         }
     }

@@ -1,14 +1,16 @@
 package io.messages.message;
 
 import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Objects;
 import java.util.stream.Stream;
 
 import io.helidon.dbclient.DbRow;
 import io.messages.db.Engine;
 import io.messages.db.RequestTransaction;
+import io.messages.db.RowVisitor;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The messages table, through the named statements of {@code db.statements}. Knows SQL names,
@@ -23,67 +25,9 @@ public final class MessageStore {
      * @return the messages in insertion order
      */
     public List<String> list(RequestTransaction tx) {
-        try (Stream<String> values = stream(tx)) {
-            return values.toList();
+        try (Stream<DbRow> rows = tx.read().namedQuery("select-messages-after", 0, Long.MAX_VALUE)) {
+            return rows.map(row -> row.column("value").getString()).toList();
         }
-    }
-
-    /**
-     * Every stored message, oldest first, read from the database as the stream is consumed.
-     * The caller closes the stream.
-     *
-     * @param tx the request's transaction
-     * @return the messages in insertion order
-     */
-    public Stream<String> stream(RequestTransaction tx) {
-        return streamAfter(tx, 0).map(Message::value);
-    }
-
-    /**
-     * Every message with an id above {@code after}, oldest first, read as the stream is
-     * consumed. The caller closes the stream.
-     *
-     * @param tx    the request's transaction
-     * @param after the id to start after (0: all)
-     * @return the messages in insertion order
-     */
-    public Stream<Message> streamAfter(RequestTransaction tx, long after) {
-        return tx.read().namedQuery("select-messages-after", after, Long.MAX_VALUE).map(MessageStore::message);
-    }
-
-    /**
-     * Appends the messages with an id above {@code after}, oldest first, to {@code out}: each
-     * one's UTF-8 bytes as stored, preceded by a newline unless it is the first of the listing
-     * ({@code first}), until {@code out} holds {@code limit} bytes or more, or none are left. Read
-     * in a short transaction of its own ({@link Engine#readAlone}), not the request's.
-     *
-     * @param engine the database engine
-     * @param after  the id to start after (0: all)
-     * @param first  whether no message precedes these in the listing
-     * @param out    where the bytes go
-     * @param limit  how many bytes {@code out} may hold before this stops
-     * @return the id of the last message appended ({@code after} if none), and whether none is left
-     */
-    public Chunk appendAfter(Engine engine, long after, boolean first, ByteArrayOutputStream out, int limit) {
-        long[] last = {after};
-        boolean complete = engine.readAlone("select-messages-after", (id, value) -> {
-            if (last[0] != after || !first) {
-                out.write('\n');
-            }
-            out.writeBytes(value);
-            last[0] = id;
-            return out.size() < limit;
-        }, after, Long.MAX_VALUE);
-        return new Chunk(last[0], complete);
-    }
-
-    /**
-     * What {@link #appendAfter} read.
-     *
-     * @param lastId   the id of the last message appended
-     * @param complete whether no message is left after it
-     */
-    public record Chunk(long lastId, boolean complete) {
     }
 
     /**
@@ -108,68 +52,107 @@ public final class MessageStore {
      * @return the stored message, with its id
      */
     public Message add(RequestTransaction tx, String value) {
-        long id = tx.append().namedGet("insert-message", value)
+        long id = tx.write().namedGet("insert-message", value)
                 .orElseThrow(() -> new IllegalStateException("insert-message returned no id"))
                 .column("id").get(Number.class).longValue();
         return new Message(id, value);
     }
 
     /**
-     * The reader's snapshot now (PostgreSQL), with the change counter in it.
+     * Appends messages to {@code out} as the listing writes them: each one's UTF-8 bytes as
+     * stored, preceded by a newline unless it is the listing's first ({@code first}), until
+     * {@code out} holds {@code limit} bytes or more, or none are left. Read by
+     * {@code select-messages-after} (every message with an id above {@code after}, oldest first)
+     * in a short transaction of its own ({@link Engine#readAlone}), not the request's.
      *
-     * @param tx the request's transaction
-     * @return the snapshot
+     * @return the id of the last message appended ({@code after} if none), and whether none is left
      */
-    public Snapshot snapshot(RequestTransaction tx) {
-        return snapshot(tx.singleRead().namedGet("select-snapshot")
-                                .orElseThrow(() -> new IllegalStateException("select-snapshot returned no row")));
+    Appended appendAfter(Engine engine, long after, boolean first, ByteArrayOutputStream out, int limit) {
+        Appender appender = new Appender(out, first, limit);
+        boolean complete = engine.readAlone("select-messages-after", appender, after, Long.MAX_VALUE);
+        return new Appended(null, appender.count, appender.firstId, appender.lastId == 0 ? after : appender.lastId,
+                            complete);
     }
 
     /**
-     * What a reader's snapshot sees that {@code seen} did not (PostgreSQL): in one statement, so
-     * in one snapshot, that snapshot, the change counter, and the messages inserted by
-     * transactions {@code seen} did not see, oldest first. Exact on its own: outside the
-     * request's transaction when it has begun none.
+     * Like {@link #appendAfter}, by one of the listing's statements ({@code select-listing-after},
+     * {@code select-listing-unseen}), whose first row is the listing's version ({@link Version}):
+     * where the database stood in the snapshot the messages were read in.
      *
-     * @param tx   the request's transaction
-     * @param seen a snapshot, as {@code pg_current_snapshot()} writes it
-     * @return the reader's snapshot, and the messages unseen in {@code seen}
+     * @param statement  the statement's name
+     * @param parameters its parameters
+     * @return what was appended, and the version
      */
-    public Unseen unseen(RequestTransaction tx, String seen) {
-        Snapshot snapshot = null;
-        List<Message> messages = new ArrayList<>();
-        try (Stream<DbRow> rows = tx.singleRead().namedQuery("select-messages-unseen", seen, seen)) {
-            for (DbRow row : (Iterable<DbRow>) rows::iterator) {
-                if (row.column("part").get(Number.class).intValue() == 0) {
-                    snapshot = snapshot(row);
-                } else {
-                    messages.add(message(row));
-                }
-            }
+    Appended appendListing(Engine engine, String statement, boolean first, ByteArrayOutputStream out, int limit,
+                           Object... parameters) {
+        Appender appender = new Appender(out, first, limit);
+        boolean complete = engine.readAlone(statement, appender, parameters);
+        if (appender.version == null) {
+            throw new IllegalStateException(statement + " returned no listing version");
         }
-        return new Unseen(Objects.requireNonNull(snapshot, "select-messages-unseen returned no snapshot"), messages);
+        return new Appended(appender.version, appender.count, appender.firstId, appender.lastId, complete);
     }
 
     /**
-     * A database snapshot, and the change counter in it.
+     * Where the messages stood when a listing was read, as the database's {@code listing_version}
+     * view writes it ({@code changes:rest}).
      *
-     * @param text    the snapshot, as {@code pg_current_snapshot()} writes it
-     * @param changes the change counter (moved by any update, delete or truncate of messages)
+     * @param changes updates and deletes of messages so far
+     * @param rest    what else tells the state: the count of inserts (SQLite), the snapshot
+     *                (PostgreSQL, as {@code pg_current_snapshot()} writes it)
      */
-    public record Snapshot(String text, long changes) {
+    record Version(long changes, String rest) {
+        static Version parse(String token) {
+            int colon = token.indexOf(':');
+            return new Version(Long.parseLong(token.substring(0, colon)), token.substring(colon + 1));
+        }
     }
 
     /**
-     * What {@link #unseen} found.
+     * What an append read.
      *
-     * @param snapshot the reader's snapshot
-     * @param messages the messages it sees that the given snapshot did not, oldest first
+     * @param version  the listing's version, when the statement gives one
+     * @param count    how many messages were appended
+     * @param firstId  the id of the first appended (0 if none)
+     * @param lastId   the id of the last appended (0, or the starting id, if none)
+     * @param complete whether no message was left unread
      */
-    public record Unseen(Snapshot snapshot, List<Message> messages) {
+    record Appended(@Nullable Version version, int count, long firstId, long lastId, boolean complete) {
     }
 
-    private static Snapshot snapshot(DbRow row) {
-        return new Snapshot(row.column("snapshot").getString(), row.column("changes").get(Number.class).longValue());
+    // Takes the rows of a listing statement: the version row (a negative id), then messages.
+    private static final class Appender implements RowVisitor {
+        private final ByteArrayOutputStream out;
+        private final int limit;
+        private boolean separate;
+        private @Nullable Version version;
+        private int count;
+        private long firstId;
+        private long lastId;
+
+        private Appender(ByteArrayOutputStream out, boolean first, int limit) {
+            this.out = out;
+            this.separate = !first;
+            this.limit = limit;
+        }
+
+        @Override
+        public boolean row(long id, byte[] value) {
+            if (id < 0) {
+                version = Version.parse(new String(value, StandardCharsets.US_ASCII));
+                return true;
+            }
+            if (separate) {
+                out.write('\n');
+            }
+            out.writeBytes(value);
+            separate = true;
+            if (count++ == 0) {
+                firstId = id;
+            }
+            lastId = id;
+            return out.size() < limit;
+        }
     }
 
     private static Message message(DbRow row) {

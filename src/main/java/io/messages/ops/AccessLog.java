@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.function.Predicate;
 
 import io.helidon.config.Config;
 import io.helidon.metrics.api.Counter;
@@ -18,7 +19,7 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
-import io.messages.db.RequestTransaction;
+import io.helidon.webserver.http.ServerRequest;
 
 /**
  * One line per request to the public port on stdout, in the common log format plus the time taken
@@ -47,12 +48,14 @@ public final class AccessLog implements Filter {
             Counter.builder("messages.access.log.dropped")
                     .description("Access log lines dropped because the log could not keep up"));
     private final PrintStream out;
+    private final Predicate<ServerRequest> unlogged;
     private volatile Timestamp lastTimestamp = new Timestamp(-1, "");
     private final Thread writer;
 
     // out: where the lines go (System.out as it is when the service starts).
-    private AccessLog(PrintStream out) {
+    private AccessLog(PrintStream out, Predicate<ServerRequest> unlogged) {
         this.out = out;
+        this.unlogged = unlogged;
         this.writer = Thread.ofPlatform().daemon().name("messages-access-log").start(this::write);
     }
 
@@ -60,11 +63,12 @@ public final class AccessLog implements Filter {
      * The access log as configured by the {@code messages.access-log} node, if it is enabled.
      *
      * @param accessLog the {@code messages.access-log} node
+     * @param unlogged  requests not to log (the warm-up's rehearsals)
      * @return the filter to add to the routing, or a filter that only passes requests on
      */
-    public static Filter from(Config accessLog) {
+    public static Filter from(Config accessLog, Predicate<ServerRequest> unlogged) {
         if (accessLog.get("enabled").asBoolean().orElse(false)) {
-            return new AccessLog(System.out);
+            return new AccessLog(System.out, unlogged);
         }
         return (chain, req, res) -> chain.proceed();
     }
@@ -74,7 +78,7 @@ public final class AccessLog implements Filter {
         long start = System.nanoTime();
         long received = System.currentTimeMillis() / 1000;
         res.whenSent(() -> {
-            if (RequestTransaction.isRehearsal(req)) {
+            if (unlogged.test(req)) {
                 return;
             }
             String query = req.query().rawValue();

@@ -15,6 +15,7 @@ import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 import io.helidon.service.registry.Services;
 import io.messages.db.Engine;
+import io.messages.db.TransactionCounts;
 
 /**
  * Meters of the database engine, read from it at scrape time:
@@ -61,7 +62,7 @@ final class DatabaseMetrics {
     }
 
     private static void transactions(MeterRegistry registry, Engine engine, Tag pool, String outcome,
-                                     ToLongFunction<Engine.TransactionCounts> count) {
+                                     ToLongFunction<TransactionCounts> count) {
         registry.getOrCreate(FunctionalCounter.builder("messages.transactions", engine, e -> count.applyAsLong(e.counts()))
                                      .description("Request transactions ended, by outcome")
                                      .tags(List.of(pool, Tag.create("outcome", outcome))));

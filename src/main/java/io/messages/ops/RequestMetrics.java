@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 import io.helidon.http.Method;
 import io.helidon.metrics.api.MeterRegistry;
@@ -15,7 +16,7 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
-import io.messages.db.RequestTransaction;
+import io.helidon.webserver.http.ServerRequest;
 
 /**
  * Times every request into {@code http.server.requests} (Prometheus:
@@ -32,16 +33,19 @@ public final class RequestMetrics implements Filter {
             Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5)};
 
     private final Set<String> routes;
+    private final Predicate<ServerRequest> untimed;
     private final MeterRegistry registry = Services.get(MeterRegistry.class);
     private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
 
     /**
      * A filter that times requests, naming the routes in {@code routes} and no others.
      *
-     * @param routes the paths served, e.g. {@code /} and {@code /record}
+     * @param routes  the paths served, e.g. {@code /} and {@code /record}
+     * @param untimed requests not to count (the warm-up's rehearsals)
      */
-    public RequestMetrics(Set<String> routes) {
+    public RequestMetrics(Set<String> routes, Predicate<ServerRequest> untimed) {
         this.routes = Set.copyOf(routes);
+        this.untimed = untimed;
     }
 
     @Override
@@ -52,7 +56,7 @@ public final class RequestMetrics implements Filter {
         // whenSent also fires for responses written by the error handlers. The warm-up's
         // rehearsals are not clients' requests: not counted.
         res.whenSent(() -> {
-            if (!RequestTransaction.isRehearsal(req)) {
+            if (!untimed.test(req)) {
                 timer(METHODS.contains(method.text()) ? method.text() : "other",
                       routes.contains(path) ? path : "unmatched",
                       res.status().code() / 100 + "xx")

@@ -23,7 +23,6 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
-import io.messages.db.RequestTransaction;
 
 /**
  * Warms the service's own hot paths before it says it is ready. A freshly started JVM runs
@@ -34,10 +33,12 @@ import io.messages.db.RequestTransaction;
  * bad input, an unknown path, health and metrics) for up to {@code messages.warm-up.max-duration}
  * or {@code messages.warm-up.requests}, and readiness stays DOWN ({@code warm-up}) until then.
  *
- * <p>Those requests carry a secret made for this run; this filter turns each into a rehearsal
- * ({@link RequestTransaction#rehearse()}): rolled back whatever it answers and counted in no
- * metric of the service's own (Helidon's vendor metrics do count them). Nothing of them stays in
- * the database. A request with any other value of the header is an ordinary request.
+ * <p>Those requests carry a secret made for this run. This filter, the first a request meets,
+ * marks each in its request context as a rehearsal ({@link #isRehearsal}), and the features that
+ * keep or count something leave rehearsals out: their transactions are rolled back whatever they
+ * answer, and they count in no metric of the service's own (Helidon's vendor metrics do count
+ * them). Nothing of them stays in the database. A request with any other value of the header is
+ * an ordinary request.
  */
 public final class WarmUp implements Filter {
     private static final System.Logger LOGGER = System.getLogger(WarmUp.class.getName());
@@ -66,27 +67,36 @@ public final class WarmUp implements Filter {
                           warmUp.get("requests").asInt().orElse(20_000));
     }
 
+    /** No warm-up: ready at once, and no request is a rehearsal. */
+    public static WarmUp off() {
+        return new WarmUp(false, Duration.ZERO, 0);
+    }
+
     /** A longer warm-up, for the training run that records the AOT cache. */
     public WarmUp forTraining() {
         return new WarmUp(true, maxDuration.multipliedBy(2), requests * 2);
     }
 
     /**
-     * Whether {@code req} is one of this warm-up's rehearsals.
+     * Whether {@code req} is one of this warm-up's rehearsals, as this filter marked it.
      *
      * @param req a request
-     * @return true if it carries this run's secret
+     * @return true if it is a rehearsal
      */
     public boolean isRehearsal(ServerRequest req) {
-        return req.headers().first(REHEARSAL).filter(secret::equals).isPresent();
+        return req.context().get(Rehearsal.class).isPresent();
     }
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        if (isRehearsal(req)) {
-            RequestTransaction.of(req).rehearse();
+        if (enabled && req.headers().first(REHEARSAL).filter(secret::equals).isPresent()) {
+            req.context().register(new Rehearsal());
         }
         chain.proceed();
+    }
+
+    // The mark of a rehearsal in its request's context.
+    private record Rehearsal() {
     }
 
     /** Readiness: DOWN until the warm-up has run. */

@@ -46,9 +46,9 @@ public final class RequestTracing implements Filter {
     private final Tracing tracing;
     private final Tracer tracer;
     private final Set<String> routes;
-    private final Predicate<RoutingRequest> untraced;
+    private final Predicate<? super RoutingRequest> untraced;
 
-    private RequestTracing(Tracing tracing, Tracer tracer, Set<String> routes, Predicate<RoutingRequest> untraced) {
+    private RequestTracing(Tracing tracing, Tracer tracer, Set<String> routes, Predicate<? super RoutingRequest> untraced) {
         this.tracing = tracing;
         this.tracer = tracer;
         this.routes = Set.copyOf(routes);
@@ -63,7 +63,7 @@ public final class RequestTracing implements Filter {
      *
      * @return the filter to add first to the routing, or empty when tracing is off
      */
-    public static Optional<Filter> of(Tracing tracing, Set<String> routes, Predicate<RoutingRequest> untraced) {
+    public static Optional<Filter> of(Tracing tracing, Set<String> routes, Predicate<? super RoutingRequest> untraced) {
         return tracing.tracer().map(tracer -> new RequestTracing(tracing, tracer, routes, untraced));
     }
 

@@ -99,7 +99,7 @@ class GroupCommitTest {
 
     @Test
     void failingRequestRollsBackAloneWhileItsBatchMatesCommitTogether() throws Exception {
-        Engine.TransactionCounts before = engine.counts();
+        TransactionCounts before = engine.counts();
         Hold first = hold("first");
         CompletableFuture<HttpResponse<String>> holder = get("/test/hold?msg=first");
         awaitWritten(first);
@@ -111,7 +111,7 @@ class GroupCommitTest {
         assertThat(answer(holder), is("200 held first"));
         assertThat(answers(queued), contains("200 Recorded: second", "409 rejected after writing", "200 Recorded: third"));
         assertThat(Rows.values(engine), containsInAnyOrder("first", "second", "third"));
-        Engine.TransactionCounts after = engine.counts();
+        TransactionCounts after = engine.counts();
         assertThat(after.committed() - before.committed(), is(3L));
         assertThat(after.rolledBack() - before.rolledBack(), is(1L));
         assertThat("one commit for the whole batch", after.databaseCommits() - before.databaseCommits(), is(1L));
@@ -233,10 +233,11 @@ class GroupCommitTest {
         // A writer that takes the turn "first" passes on, then gives it up without touching the
         // batch (as one whose wait for the turn timed out at that very moment would).
         CountDownLatch passedOn = new CountDownLatch(1);
+        WriteGate gate = ((GroupCommit) engine.writes()).gate();
         Thread.ofVirtual().start(() -> {
-            engine.writeGate().enter();
+            gate.enter();
             passedOn.countDown();
-            engine.writeGate().leave();
+            gate.leave();
         });
         while (engine.writersWaiting() == 0) {
             Thread.sleep(5);
@@ -251,7 +252,7 @@ class GroupCommitTest {
 
     @Test
     void concurrentWritersShareCommits() throws Exception {
-        Engine.TransactionCounts before = engine.counts();
+        TransactionCounts before = engine.counts();
         List<CompletableFuture<HttpResponse<String>>> writes = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
             writes.add(get("/record?msg=w" + i));
@@ -259,7 +260,7 @@ class GroupCommitTest {
         for (String answer : answers(writes)) {
             assertThat(answer, startsWith("200 Recorded: w"));
         }
-        Engine.TransactionCounts after = engine.counts();
+        TransactionCounts after = engine.counts();
         assertThat(after.committed() - before.committed(), is(200L));
         assertThat(after.databaseCommits() - before.databaseCommits(), lessThan(200L));
         assertThat(Rows.count(engine), is(200L));
@@ -269,14 +270,14 @@ class GroupCommitTest {
     void withGroupCommitOffEveryWriteIsItsOwnCommit() throws Exception {
         use("group-commit-off", Map.of("db.group-commit.enabled", "false"));
         assertThat(engine.groupsCommits(), is(false));
-        Engine.TransactionCounts before = engine.counts();
+        TransactionCounts before = engine.counts();
         List<CompletableFuture<HttpResponse<String>>> writes = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             writes.add(get("/record?msg=w" + i));
         }
         answers(writes);
 
-        Engine.TransactionCounts after = engine.counts();
+        TransactionCounts after = engine.counts();
         assertThat(after.committed() - before.committed(), is(50L));
         assertThat(after.databaseCommits() - before.databaseCommits(), is(50L));
     }

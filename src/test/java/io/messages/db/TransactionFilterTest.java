@@ -84,7 +84,7 @@ class TransactionFilterTest {
     @EnumSource(TestDatabase.class)
     void successfulRequestCommits(TestDatabase database) {
         on(database);
-        Engine.TransactionCounts before = engine.counts();
+        TransactionCounts before = engine.counts();
 
         client.get("/record").queryParam("msg", "kept").request(String.class);
 

@@ -4,17 +4,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 import io.messages.db.RequestTransaction;
+import io.messages.testing.ReadYourWrites;
 import io.messages.testing.Rows;
 import io.messages.testing.TestDatabase;
 import io.messages.testing.TestServers;
@@ -36,39 +28,11 @@ class ListingTest {
     @EnumSource(TestDatabase.class)
     void everyListingShowsEveryWriteAcknowledgedBeforeItBegan(TestDatabase database) throws Exception {
         Served served = TestServers.of("listing", database);
-        Set<String> acknowledged = ConcurrentHashMap.newKeySet();
-        ConcurrentLinkedQueue<String> missed = new ConcurrentLinkedQueue<>();
-        List<Future<?>> clients = new ArrayList<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int w = 0; w < 8; w++) {
-                int writer = w;
-                clients.add(pool.submit(() -> {
-                    for (int i = 0; i < 40; i++) {
-                        String msg = "w" + writer + "-" + i;
-                        if (get(served, "/record?msg=" + msg).statusCode() == 200) {
-                            acknowledged.add(msg);
-                        }
-                    }
-                    return null;
-                }));
-            }
-            for (int r = 0; r < 8; r++) {
-                clients.add(pool.submit(() -> {
-                    for (int i = 0; i < 40; i++) {
-                        Set<String> before = Set.copyOf(acknowledged);
-                        Set<String> listed = Set.of(get(served, "/").body().split("\n|: ", -1));
-                        before.stream().filter(m -> !listed.contains(m)).forEach(missed::add);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> client : clients) {
-                client.get(120, TimeUnit.SECONDS);
-            }
-        }
 
-        assertThat(acknowledged.size(), is(8 * 40));
-        assertThat("acknowledged before a listing began, but not in it", List.copyOf(missed), is(empty()));
+        ReadYourWrites.Outcome outcome = ReadYourWrites.run(served.port(), 8, 8, 40);
+
+        assertThat(outcome.acknowledged().size(), is(8 * 40));
+        assertThat("acknowledged before a listing began, but not in it", outcome.missed(), is(empty()));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -83,7 +47,6 @@ class ListingTest {
             served.engine().client().execute().namedGet("insert-message", i + big);
             expected.append(i == 0 ? "" : "\n").append(i).append(big);
         }
-        served.engine().dataChanged();
 
         HttpResponse<String> res = get(served, "/");
 

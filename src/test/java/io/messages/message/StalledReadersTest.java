@@ -77,7 +77,6 @@ class StalledReadersTest {
                         + "INSERT INTO messages (value) SELECT printf('%0100d', x) FROM n"
                 : "INSERT INTO messages (value) SELECT lpad(x::text, 100, '0') FROM generate_series(1, " + MESSAGES + ") x";
         served.engine().client().execute().dml(insert);
-        served.engine().dataChanged();
     }
 
     // Asks for the listing on a connection with a small receive buffer, reads 2 KB of it and stops.

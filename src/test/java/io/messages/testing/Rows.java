@@ -26,6 +26,5 @@ public final class Rows {
 
     public static void clear(Engine engine) {
         engine.client().execute().dml("DELETE FROM messages");
-        engine.dataChanged();
     }
 }

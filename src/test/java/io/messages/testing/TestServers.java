@@ -11,8 +11,6 @@ import io.helidon.webserver.http.HttpRouting;
 import io.messages.app.Main;
 import io.messages.http.Connections;
 import io.messages.db.Engine;
-import io.messages.message.MessageLimits;
-import io.messages.ops.ConnectionDrain;
 
 /**
  * Servers with the production routing, one per suite and database, started on first use and
@@ -59,11 +57,10 @@ public final class TestServers {
                                 Consumer<HttpRouting.Builder> extraRoutes) {
         Config config = database.config(overrides);
         Engine engine = Engine.open(config.get("db"));
-        MessageLimits limits = MessageLimits.from(config.get("messages"));
         Connections connections = Main.connections(config);
         WebServer server = Main.webServer(config.get("server"), connections)
                 .routing(routing -> {
-                    Main.routing(routing, engine, limits, new ConnectionDrain());
+                    Main.routing(routing, config, engine);
                     extraRoutes.accept(routing);
                 })
                 .build()

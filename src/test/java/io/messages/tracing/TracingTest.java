@@ -20,9 +20,7 @@ import io.messages.http.Connections;
 import io.messages.app.Service;
 import io.messages.db.Engine;
 import io.messages.db.RequestTransaction;
-import io.messages.message.MessageLimits;
 import io.messages.message.MessageStore;
-import io.messages.ops.ConnectionDrain;
 import io.messages.testing.CommitFailure;
 import io.messages.testing.TestConfig;
 import io.opentelemetry.api.common.AttributeKey;
@@ -111,7 +109,7 @@ class TracingTest {
         WebServer server = Main.webServer(config.get("server"), connections)
                 .routing(routing -> {
                     RequestTracing.of(tracing, Set.of("/test/commit-fails"), req -> false).ifPresent(routing::addFilter);
-                    Main.routing(routing, engine, MessageLimits.from(config.get("messages")), new ConnectionDrain())
+                    Main.routing(routing, config, engine)
                             .get("/test/commit-fails", (req, res) -> {
                                 RequestTransaction tx = RequestTransaction.of(req);
                                 new MessageStore().add(tx, "written, then the commit failed");

@@ -7,9 +7,7 @@ import io.helidon.webserver.http.HttpRouting
 import io.messages.app.Main
 import io.messages.db.Engine
 import io.messages.db.RequestTransaction
-import io.messages.message.MessageLimits
 import io.messages.message.MessageStore
-import io.messages.ops.ConnectionDrain
 import io.messages.testing.Rows
 import io.messages.testing.TestConfig
 import org.junit.jupiter.api.AfterAll
@@ -60,7 +58,7 @@ class KotlinRouteTest {
         server = WebServer.builder()
             .config(config.get("server"))
             .routing { routing ->
-                Main.routing(routing, engine, MessageLimits.DEFAULT, ConnectionDrain())
+                Main.routing(routing, config, engine)
                 routing.kotlinRoutes()
             }
             .build()

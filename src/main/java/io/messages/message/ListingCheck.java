@@ -1,0 +1,93 @@
+package io.messages.message;
+
+import java.io.ByteArrayOutputStream;
+import java.util.Objects;
+
+import io.messages.db.Engine;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * How a kept listing is proven to be what the database holds, on each kind of database: one
+ * statement, so one snapshot, the reader's own, that returns where the database stands (its
+ * listing version: the {@code listing_version} view) and the messages the kept listing lacks.
+ * The kept listing is served, extended by those, only when the two prove that the database holds
+ * exactly it and them; otherwise the listing is read again whole. Every writer counts, whoever it
+ * is (the service, another instance, an operator's {@code sqlite3} or {@code psql}): the counters
+ * behind the version are kept by triggers, in the writer's own transaction.
+ */
+enum ListingCheck {
+    /**
+     * SQLite: the version counts inserts and changes (updates, deletes). The messages after the
+     * kept one's last id are exactly what is new if changes did not move and as many messages
+     * came after it as inserts were counted since: an insert with a lower id (an operator's) or
+     * one that replaced a row would leave them short.
+     */
+    COUNTED("select-listing-after") {
+        @Override
+        Object[] parameters(Listing.Kept kept) {
+            return new Object[] {kept.lastId()};
+        }
+
+        @Override
+        boolean exact(Listing.Kept kept, MessageStore.Appended now) {
+            MessageStore.Version version = now.version();
+            return version != null && version.changes() == kept.version().changes()
+                    && Long.parseLong(version.rest()) - Long.parseLong(kept.version().rest()) == now.count();
+        }
+    },
+    /**
+     * PostgreSQL, where transactions commit in any order (a message with a lower id may become
+     * visible later): the version holds the snapshot; the statement returns every message visible
+     * now that the kept listing's snapshot did not see (by the transaction that inserted it). They
+     * are exactly what is new if changes did not move and all of them come after the kept one.
+     */
+    SNAPSHOT("select-listing-unseen") {
+        @Override
+        Object[] parameters(Listing.Kept kept) {
+            return new Object[] {kept.version().rest(), kept.version().rest()};
+        }
+
+        @Override
+        boolean exact(Listing.Kept kept, MessageStore.Appended now) {
+            MessageStore.Version version = now.version();
+            return version != null && version.changes() == kept.version().changes()
+                    && (now.count() == 0 || now.firstId() > kept.lastId());
+        }
+    };
+
+    private final String statement;
+
+    ListingCheck(String statement) {
+        this.statement = statement;
+    }
+
+    /** The check of the database behind {@code engine}. */
+    static ListingCheck of(Engine engine) {
+        return engine.location().singleWriter() ? COUNTED : SNAPSHOT;
+    }
+
+    /**
+     * The kept listing, proven current: itself, or itself with the messages that came after it;
+     * null if it cannot be proven (read the listing again) or would outgrow {@code limit}.
+     */
+    Listing.@Nullable Kept check(Engine engine, MessageStore store, Listing.Kept kept, int limit) {
+        ByteArrayOutputStream added = new ByteArrayOutputStream();
+        MessageStore.Appended now = store.appendListing(engine, statement, kept.lastId() == 0, added,
+                                                        limit - kept.body().length, parameters(kept));
+        if (!now.complete() || !exact(kept, now)) {
+            return null;
+        }
+        if (now.count() == 0) {
+            return kept;
+        }
+        ByteArrayOutputStream body = new ByteArrayOutputStream(kept.body().length + added.size());
+        body.writeBytes(kept.body());
+        body.writeBytes(added.toByteArray());
+        return new Listing.Kept(body.toByteArray(), now.lastId(), Objects.requireNonNull(now.version()));
+    }
+
+    abstract Object[] parameters(Listing.Kept kept);
+
+    abstract boolean exact(Listing.Kept kept, MessageStore.Appended now);
+}
