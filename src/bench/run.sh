@@ -21,7 +21,8 @@
 # (../shared/peers/spring, built in /tmp; not part of this project's build) beside it, on the
 # same database server, same scenarios.
 # BENCH_BASELINE=<another checkout> builds that checkout (e.g. a git worktree of an older commit)
-# and runs its jar beside this one, same scenarios, rows named "baseline": a same-run comparison.
+# and runs its jar beside this one, same scenarios, rows named "baseline", each on a copy of a
+# 1,000-message database it seeded itself: a same-run comparison.
 # BENCH_VARIANTS="name=options;name=options" adds rows of this jar started with more JVM options,
 # e.g. "nio=-Dserver.use-nio=true -Dserver.sockets.0.use-nio=true;log=-Dmessages.access-log.enabled=true".
 # BENCH_CONNECTIONS="64" and BENCH_SCENARIOS="/record" pick rows (defaults: all of them);
@@ -207,9 +208,10 @@ echo "start-up: ${STARTUP_MS} ms from process start to ready (empty database)"
 seed_over_http 1000
 stop_all
 if [ -n "$BASELINE" ]; then
-    rm -f "$WORK/startup.db"
-    BENCH_HOME="$BASELINE" BENCH_HOME_OPTS="$BASELINE_OPTS" start_service "jdbc:sqlite:$WORK/startup.db"
+    # Its own seed, made by itself: a schema newer than it knows would be refused.
+    BENCH_HOME="$BASELINE" BENCH_HOME_OPTS="$BASELINE_OPTS" start_service "$(seed_url baseseed)"
     echo "baseline start-up: ${STARTUP_MS} ms from process start to ready (empty database)"
+    seed_over_http 1000
     stop_all
 fi
 if [ "$DB_KIND" = postgres ]; then
@@ -239,7 +241,7 @@ for c in ${BENCH_CONNECTIONS:-1 16 64}; do
         run_row messages "$c" "$every" "$name"
         stop_all
         if [ -n "$BASELINE" ]; then
-            fresh_database seed
+            fresh_database baseseed
             BENCH_HOME="$BASELINE" BENCH_HOME_OPTS="$BASELINE_OPTS" start_service "$FRESH_URL"
             run_row baseline "$c" "$every" "$name"
             stop_all

@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Locale;
@@ -22,7 +23,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClientException;
+import io.helidon.dbclient.DbStatements;
 import io.helidon.dbclient.jdbc.CloseableJdbcConnectionPool;
+import io.messages.tracing.Tracing;
 
 /**
  * The database client's connection pool: HikariCP, configured from {@code db.connection} exactly
@@ -39,6 +42,7 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
     private static final Map<String, String> HIKARI_NAMES = hikariNames();
 
     private final HikariDataSource dataSource;
+    private final DatabaseBreaker breaker;
     private final String dbType;
     private final LongAdder retired = new LongAdder();
     private volatile Consumer<SQLException> failures = failure -> { };
@@ -46,6 +50,28 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
     private ConnectionPool(HikariDataSource dataSource, String dbType) {
         this.dataSource = dataSource;
         this.dbType = dbType;
+        this.breaker = new DatabaseBreaker(this::connectAlone);
+    }
+
+    /**
+     * A new physical connection of its own, outside the pool, made as the pool makes its own:
+     * the URL, user, password and driver properties of {@code db.connection}.
+     */
+    Connection connectAlone() throws SQLException {
+        Properties properties = new Properties();
+        properties.putAll(dataSource.getDataSourceProperties());
+        if (dataSource.getUsername() != null) {
+            properties.setProperty("user", dataSource.getUsername());
+        }
+        if (dataSource.getPassword() != null) {
+            properties.setProperty("password", dataSource.getPassword());
+        }
+        return DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
+    }
+
+    /** A lane of its own for small frequent reads ({@link ReadLane}), behind the same breaker. */
+    ReadLane lane(DbStatements statements, Tracing tracing, String databaseKind) {
+        return new ReadLane(this::connectAlone, breaker, statements, tracing, databaseKind);
     }
 
     /**
@@ -59,7 +85,7 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
     static ConnectionPool open(Config connection, DatabaseLocation location) {
         location.file().ifPresent(ConnectionPool::createDirectory);
         try {
-            return start(connection);
+            return start(connection, location);
         } catch (RuntimeException e) {
             throw new EngineException("cannot open the database at " + location.masked() + ": "
                                               + Engine.rootMessage(e), e);
@@ -76,7 +102,7 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
         }
     }
 
-    private static ConnectionPool start(Config connection) {
+    private static ConnectionPool start(Config connection, DatabaseLocation location) {
         Map<String, String> values = connection.detach().asMap().orElseGet(Map::of);
         Properties properties = new Properties();
         values.forEach((key, value) -> {
@@ -89,6 +115,10 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
                 }
             }
         });
+        if (!location.singleWriter() && !properties.containsKey("minimumIdle")) {
+            // A server database: connections made when needed, none kept idle (see the config file).
+            properties.setProperty("minimumIdle", "0");
+        }
         HikariConfig config = new HikariConfig(properties);
         String url = values.getOrDefault("url", "");
         config.setJdbcUrl(url);
@@ -120,11 +150,17 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
         return Map.copyOf(names);
     }
 
+    /**
+     * A pooled connection, guarded; refused at once while the database cannot be reached
+     * ({@link DatabaseBreaker}).
+     */
     @Override
     public Connection connection() {
+        breaker.check();
         try {
             return GuardedConnection.of(dataSource.getConnection(), this);
         } catch (SQLException e) {
+            breaker.failed(e);
             // The cause says why (pool timeout, refused, bad password); the URL stays out of it.
             throw new DbClientException("no database connection: " + e.getMessage(), e);
         }
@@ -152,7 +188,18 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
 
     /** A call on one of this pool's connections failed. */
     void failed(SQLException failure) {
+        breaker.failed(failure);
         failures.accept(failure);
+    }
+
+    /** Whether the database cannot be reached now: connections are refused at once. */
+    boolean unreachable() {
+        return breaker.isOpen();
+    }
+
+    /** How many times the database could not be reached since start. */
+    long outages() {
+        return breaker.timesOpened();
     }
 
     /** The pool's live figures, and the soft eviction of all its connections. */

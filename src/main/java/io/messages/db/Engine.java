@@ -28,6 +28,7 @@ public final class Engine implements AutoCloseable {
     private final Optional<DatabaseFile> file;
     private final Writes writes;
     private final ShortReads shortReads;
+    private final ReadLane lane;
     private final TransactionCounters counters;
     private final Tracing tracing;
     private final String poolName;
@@ -53,6 +54,7 @@ public final class Engine implements AutoCloseable {
         }));
         this.counters = new TransactionCounters();
         this.shortReads = new ShortReads(pool, statements, tracing, location.kind());
+        this.lane = pool.lane(statements, tracing, location.kind());
         // A server database orders concurrent writers itself; SQLite takes one at a time, and
         // then several can share a commit (group commit).
         if (!location.singleWriter()) {
@@ -175,6 +177,24 @@ public final class Engine implements AutoCloseable {
         return shortReads.read(statementName, visitor, parameters);
     }
 
+    /**
+     * Runs the named query ({@code db.statements}) alone, like {@link #readAlone}, on the engine's
+     * one connection for small frequent reads: prepared once, in auto-commit (one statement, one
+     * snapshot), one read at a time. For reads that are one statement, return little, and run
+     * on every request (the listing's checks): it saves a pooled read's checkout, parsing,
+     * begin and commit. Results are not read through a cursor: at most {@value ReadLane#MAX_ROWS}
+     * rows are read, and a statement with more reports that it was not read whole (false).
+     *
+     * @param statementName the query's name in {@code db.statements}
+     * @param visitor       takes the rows; it may stop early
+     * @param parameters    the query's parameters, in order
+     * @return true if the visitor took every row, false if it stopped early
+     * @throws io.helidon.dbclient.DbClientException if the database failed (see {@link DatabaseFailure})
+     */
+    public boolean readInLane(String statementName, RowVisitor visitor, Object... parameters) {
+        return lane.read(statementName, visitor, parameters);
+    }
+
     /** The schema's version (the newest migration applied), e.g. {@code 2}. */
     public String schemaVersion() {
         return schemaVersion;
@@ -203,6 +223,19 @@ public final class Engine implements AutoCloseable {
     /** The connection pool's live figures (active, idle, waiting threads). */
     public HikariPoolMXBean pool() {
         return pool.figures();
+    }
+
+    /**
+     * Whether the database server cannot be reached now (its connections lost or refused): every
+     * request that needs it is refused at once (503) until a probe connects again.
+     */
+    public boolean unreachable() {
+        return pool.unreachable();
+    }
+
+    /** How many times the database server could not be reached since start. */
+    public long outages() {
+        return pool.outages();
     }
 
     /**
@@ -245,6 +278,7 @@ public final class Engine implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            lane.close();
             client.close();
             LOGGER.log(System.Logger.Level.DEBUG, "Closed the database engine for {0}", location.masked());
         }

@@ -151,7 +151,7 @@ final class Listing {
     private @Nullable Kept readWhole(ServerRequest req, ServerResponse res, @Nullable Kept replaced, Runnable tooLarge) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(8192);
         buffer.writeBytes(PREFIX_BYTES);
-        MessageStore.Appended chunk = store.appendListing(engine, "select-listing-after", true, buffer, CACHE_LIMIT, 0L);
+        MessageStore.Appended chunk = store.appendListing(engine, 0L, true, buffer, CACHE_LIMIT);
         if (chunk.complete()) {
             Kept whole = new Kept(buffer.toByteArray(), chunk.lastId(), Objects.requireNonNull(chunk.version()));
             kept.compareAndSet(replaced, whole);

@@ -73,8 +73,8 @@ enum ListingCheck {
      */
     Listing.@Nullable Kept check(Engine engine, MessageStore store, Listing.Kept kept, int limit) {
         ByteArrayOutputStream added = new ByteArrayOutputStream();
-        MessageStore.Appended now = store.appendListing(engine, statement, kept.lastId() == 0, added,
-                                                        limit - kept.body().length, parameters(kept));
+        MessageStore.Appended now = store.checkListing(engine, statement, kept.lastId() == 0, added,
+                                                       limit - kept.body().length, parameters(kept));
         if (!now.complete() || !exact(kept, now)) {
             return null;
         }

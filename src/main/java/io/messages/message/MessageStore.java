@@ -75,22 +75,28 @@ public final class MessageStore {
     }
 
     /**
-     * Like {@link #appendAfter}, by one of the listing's statements ({@code select-listing-after},
-     * {@code select-listing-unseen}), whose first row is the listing's version ({@link Version}):
-     * where the database stood in the snapshot the messages were read in.
+     * Like {@link #appendAfter}, by {@code select-listing-after}, whose first row is the
+     * listing's version ({@link Version}): where the database stood in the snapshot the messages
+     * were read in.
      *
-     * @param statement  the statement's name
-     * @param parameters its parameters
      * @return what was appended, and the version
      */
-    Appended appendListing(Engine engine, String statement, boolean first, ByteArrayOutputStream out, int limit,
-                           Object... parameters) {
+    Appended appendListing(Engine engine, long after, boolean first, ByteArrayOutputStream out, int limit) {
         Appender appender = new Appender(out, first, limit);
-        boolean complete = engine.readAlone(statement, appender, parameters);
-        if (appender.version == null) {
-            throw new IllegalStateException(statement + " returned no listing version");
-        }
-        return new Appended(appender.version, appender.count, appender.firstId, appender.lastId, complete);
+        return appender.appended(engine.readAlone("select-listing-after", appender, after), "select-listing-after");
+    }
+
+    /**
+     * Like {@link #appendListing}, by one of the listing's checks ({@code statement}), run in the
+     * engine's lane for small frequent reads ({@link Engine#readInLane}): it runs before every
+     * listing served from memory.
+     *
+     * @return what was appended, and the version
+     */
+    Appended checkListing(Engine engine, String statement, boolean first, ByteArrayOutputStream out, int limit,
+                          Object... parameters) {
+        Appender appender = new Appender(out, first, limit);
+        return appender.appended(engine.readInLane(statement, appender, parameters), statement);
     }
 
     /**
@@ -134,6 +140,13 @@ public final class MessageStore {
             this.out = out;
             this.separate = !first;
             this.limit = limit;
+        }
+
+        Appended appended(boolean complete, String statement) {
+            if (version == null) {
+                throw new IllegalStateException(statement + " returned no listing version");
+            }
+            return new Appended(version, count, firstId, lastId, complete);
         }
 
         @Override

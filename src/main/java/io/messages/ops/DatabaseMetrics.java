@@ -21,7 +21,9 @@ import io.messages.db.TransactionCounts;
  * Meters of the database engine, read from it at scrape time:
  * {@code messages_transactions_total{outcome}}, {@code messages_db_commits_total} (committed
  * transactions per database commit is the group commit's batch size) and
- * {@code messages_db_connections_retired_total}, {@code messages_db_writers_waiting} and
+ * {@code messages_db_connections_retired_total}, {@code messages_db_breaker_open} (1 while the
+ * database cannot be reached and requests are refused at once) and
+ * {@code messages_db_breaker_opened_total}, {@code messages_db_writers_waiting} and
  * {@code messages_db_pool_connections{state}} (active, idle, pending, total), and on SQLite
  * {@code messages_db_volume_available_bytes} / {@code messages_db_volume_size_bytes}. All are tagged
  * with the pool's name, so that several engines in one JVM (tests) do not share series.
@@ -45,6 +47,13 @@ final class DatabaseMetrics {
                                      .tags(List.of(pool)));
         registry.getOrCreate(Gauge.builder("messages.db.schema.version", engine, e -> schemaVersion(e.schemaVersion()))
                                      .description("Version of the database schema (the newest migration applied)")
+                                     .tags(List.of(pool)));
+        registry.getOrCreate(Gauge.builder("messages.db.breaker.open", engine, e -> e.unreachable() ? 1 : 0)
+                                     .description("1 while the database cannot be reached and requests needing it are "
+                                                          + "refused at once (503), 0 otherwise")
+                                     .tags(List.of(pool)));
+        registry.getOrCreate(FunctionalCounter.builder("messages.db.breaker.opened", engine, Engine::outages)
+                                     .description("Times the database could not be reached and the breaker opened")
                                      .tags(List.of(pool)));
         registry.getOrCreate(Gauge.builder("messages.db.writers.waiting", engine, Engine::writersWaiting)
                                      .description("Requests waiting for the write turn (SQLite's single writer)")

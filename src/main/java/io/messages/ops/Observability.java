@@ -41,7 +41,7 @@ public final class Observability {
         ConnectionMetrics.register(connections, engine.poolName());
         // Readiness, not liveness: a database outage must not make Kubernetes restart a healthy pod.
         List<HealthCheck> ready = new ArrayList<>();
-        ready.add(new DatabaseCheck(engine.client()));
+        ready.add(DatabaseCheck.of(engine));
         engine.file().ifPresent(file -> ready.add(DatabaseFileCheck.readiness(file)));
         // A stopping service says so first, so that load balancers move clients away.
         ready.add(new NamedCheck("stopping", () -> HealthCheckResponse.builder().status(!drain.isDraining()).build()));

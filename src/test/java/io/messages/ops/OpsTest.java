@@ -49,7 +49,7 @@ class OpsTest {
         HttpResponse<String> ready = get(adminPort(), "/observe/health/ready");
 
         assertThat(ready.statusCode(), is(200));
-        assertThat(ready.body(), containsString("{\"name\":\"database\",\"status\":\"UP\"}"));
+        assertThat(ready.body(), containsString("{\"name\":\"database\",\"status\":\"UP\",\"data\":{\"reachable\":true}}"));
         assertThat(ready.body(), containsString("\"name\":\"database-file\",\"status\":\"UP\""));
         assertThat(get(adminPort(), "/observe/health/live").statusCode(), is(200));
         assertThat(get(adminPort(), "/observe/health").statusCode(), is(200));
