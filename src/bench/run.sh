@@ -10,6 +10,10 @@
 #   src/bench/run.sh --large    also: listing time and peak RSS at 1,000 to 1,000,000 messages
 #   src/bench/run.sh --large-only   just that
 #   src/bench/run.sh --no-ramp  without the cold-start seconds
+#   src/bench/run.sh --listing  only big listings: 1,000 to 1,000,000 messages, beside the raw
+#                               driver (src/bench/ListingProbe.java) in the same run: listings/s
+#                               and per-listing time at 1 and 16 connections, per-row cost against
+#                               the raw driver's, /record's p99 while 16 readers list, peak RSS
 #   src/bench/run.sh --cold     only the cold starts: process start to ready, then the first 5 s of
 #                               GET / and the next 5 s of /record at 64 connections (p99 of each, and
 #                               second by second), for the plain JVM, the AOT cache, and the AOT cache
@@ -200,7 +204,7 @@ else
     echo "raw SQLite, one connection, insert+commit, WAL + synchronous=FULL: $PROBE commits/s"
 fi
 
-if [ "${1:-}" != "--large-only" ] && [ "${1:-}" != "--cold" ]; then
+if [ "${1:-}" != "--large-only" ] && [ "${1:-}" != "--cold" ] && [ "${1:-}" != "--listing" ]; then
 # One database with 1,000 messages, recorded through the service; every scenario starts a fresh
 # service on a copy of it, so that no scenario measures the rows an earlier one added.
 start_service "$(seed_url seed)"
@@ -352,4 +356,47 @@ if [ "${1:-}" = "--large" ] || [ "${1:-}" = "--large-only" ]; then
         printf "| %9s | %22ss | %10s | %5s MiB |\n" "$n" "$timing" "$(stat -c %s "$WORK/body")" "$(peak_rss_mb)"
         stop_all
     done
+fi
+
+if [ "${1:-}" = "--listing" ]; then
+    echo
+    echo "big listings ($DB_KIND): the raw driver (one thread, no HTTP; values by getString, then by getBytes) beside the service (GET /), same run"
+    echo "| messages  | body MB | raw getString (ms) | raw getBytes (ms) | 1 conn listings/s (ms) | vs raw: getString, getBytes | 16 conns listings/s, p99 | /record p99 alone, beside 16 | peak RSS |"
+    echo "|-----------|---------|--------------------|-------------------|------------------------|-----------------------------|--------------------------|------------------------------|----------|"
+    for n in ${BENCH_LISTING_SIZES:-1000 100000 300000 1000000}; do
+        if [ "$DB_KIND" = postgres ]; then
+            pg_exec "DROP DATABASE IF EXISTS big" >/dev/null; pg_exec "CREATE DATABASE big"
+            url=$(pg_url big)
+            start_service "$url"; stop_all   # the schema
+            "$JAVA" -cp "target/libs/*" src/bench/PostgresProbe.java exec "$url" \
+                "INSERT INTO messages (value) SELECT 'seeded message number ' || x FROM generate_series(1, $n) x"
+            "$JAVA" -cp "target/libs/*" src/bench/PostgresProbe.java exec "$url" "VACUUM ANALYZE messages"
+        else
+            rm -f "$WORK"/big.db*
+            "$JAVA" --enable-native-access=ALL-UNNAMED -cp "target/libs/*" src/bench/CommitProbe.java seed "$WORK/big.db" "$n"
+            url="jdbc:sqlite:$WORK/big.db"
+        fi
+        probe() { "$JAVA" --enable-native-access=ALL-UNNAMED -cp "target/libs/*" src/bench/ListingProbe.java "$url" 4 "$1" | awk '{print $2}'; }
+        raw_string=$(probe string)
+        raw_bytes=$(probe bytes)
+        start_service "$url"
+        bytes=$(curl -s -o "$WORK/body" -w '%{size_download}' "http://127.0.0.1:$PORT/")
+        wrk -t1 -c1 -d5s "http://127.0.0.1:$PORT/" >/dev/null
+        wrk -t1 -c1 -d10s --latency "http://127.0.0.1:$PORT/" >"$WORK/one.txt"
+        one=$(awk '/Requests\/sec/ {print $2}' "$WORK/one.txt")
+        wrk -t1 -c1 -d5s --latency -s src/bench/writes.lua "http://127.0.0.1:$PORT/" -- 1 >"$WORK/alone.txt"
+        wrk -t2 -c16 -d10s --latency --timeout 30s "http://127.0.0.1:$PORT/" >"$WORK/sixteen.txt" &
+        sixteen=$!
+        sleep 2
+        wrk -t1 -c1 -d6s --latency -s src/bench/writes.lua "http://127.0.0.1:$PORT/" -- 1 >"$WORK/beside.txt"
+        wait $sixteen
+        printf "| %9s | %7.1f | %15.1f ms | %14.1f ms | %9.2f (%7.1f ms) | %12.2fx, %12.2fx | %10.2f, %11s | %12s, %13s | %4s MiB |\n" "$n" \
+            "$(echo "$bytes" | awk '{print $1 / 1e6}')" "$raw_string" "$raw_bytes" "$one" "$(awk -v r="$one" 'BEGIN {print 1000 / r}')" \
+            "$(awk -v r="$one" -v raw="$raw_string" 'BEGIN {print 1000 / r / raw}')" \
+            "$(awk -v r="$one" -v raw="$raw_bytes" 'BEGIN {print 1000 / r / raw}')" \
+            "$(awk '/Requests\/sec/ {print $2}' "$WORK/sixteen.txt")" "$(awk '$1 == "99%" {print $2}' "$WORK/sixteen.txt")" \
+            "$(awk '$1 == "99%" {print $2}' "$WORK/alone.txt")" "$(awk '$1 == "99%" {print $2}' "$WORK/beside.txt")" "$(peak_rss_mb)"
+        stop_all
+    done
+    echo "(at 1,000 messages the service answers from its kept listing: no raw reader does that)"
 fi

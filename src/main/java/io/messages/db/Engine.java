@@ -1,5 +1,7 @@
 package io.messages.db;
 
+import java.sql.Connection;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -53,7 +55,12 @@ public final class Engine implements AutoCloseable {
             }
         }));
         this.counters = new TransactionCounters();
-        this.shortReads = new ShortReads(pool, statements, tracing, location.kind());
+        // Reads of several queries in one snapshot: a SQLite transaction is one (its first read
+        // fixes what it sees, serializable being the driver's default); PostgreSQL's default, read
+        // committed, takes a new snapshot for every statement.
+        this.shortReads = new ShortReads(pool, statements, tracing, location.kind(),
+                                         location.singleWriter() ? Connection.TRANSACTION_SERIALIZABLE
+                                                                 : Connection.TRANSACTION_REPEATABLE_READ);
         this.lane = pool.lane(statements, tracing, location.kind());
         // A server database orders concurrent writers itself; SQLite takes one at a time, and
         // then several can share a commit (group commit).
@@ -174,7 +181,22 @@ public final class Engine implements AutoCloseable {
      * @throws io.helidon.dbclient.DbClientException if the database failed (see {@link DatabaseFailure})
      */
     public boolean readAlone(String statementName, RowVisitor visitor, Object... parameters) {
-        return shortReads.read(statementName, visitor, parameters);
+        return shortReads.read(visitor, List.of(Query.of(statementName, parameters)));
+    }
+
+    /**
+     * Runs {@code queries} one after another like {@link #readAlone(String, RowVisitor, Object...)},
+     * in one transaction that is one snapshot (on PostgreSQL, repeatable read): every query sees
+     * the database as the first one did. Their rows go to {@code visitor} in turn; when it stops
+     * early, no further query runs.
+     *
+     * @param visitor takes the rows of every query; it may stop early
+     * @param queries the queries, in order
+     * @return true if the visitor took every row of every query, false if it stopped early
+     * @throws io.helidon.dbclient.DbClientException if the database failed (see {@link DatabaseFailure})
+     */
+    public boolean readAlone(RowVisitor visitor, Query... queries) {
+        return shortReads.read(visitor, List.of(queries));
     }
 
     /**
@@ -279,6 +301,7 @@ public final class Engine implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             lane.close();
+            shortReads.close();
             client.close();
             LOGGER.log(System.Logger.Level.DEBUG, "Closed the database engine for {0}", location.masked());
         }

@@ -4,8 +4,14 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbStatements;
@@ -15,57 +21,85 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 
 /**
- * Queries read alone ({@link Engine#readAlone}): each in a read-only transaction of its own, on
- * a pooled connection taken for that one query, its rows handed to a {@link RowVisitor} straight
+ * Queries read alone ({@link Engine#readAlone}): each read (one query, or several in one
+ * snapshot) in a transaction of its own, on a pooled connection taken for that one read, its rows handed to a {@link RowVisitor} straight
  * from JDBC, {@value #FETCH_ROWS} at a time (on PostgreSQL a cursor: the driver never holds the
- * whole result). At most all but two of the pool's connections read this way at once, so that
- * writes, health checks and small reads always find one.
+ * whole result).
+ *
+ * <p>The rows are read on a few platform threads of their own, in arrival order, one query a
+ * thread: at most all but two of the pool's connections read this way at once, so that writes,
+ * health checks and small reads always find one, and at most one a processor. A virtual thread is
+ * not preempted: reading a large listing's rows on the request's own thread held its carrier until
+ * they were read, and sixteen such readers on two cores held every carrier, so that a
+ * {@code GET /record} beside them waited 0.5-1 s for one (measured, docs/performance.md). The
+ * operating system preempts these threads, and the carriers stay free for requests.
  */
-final class ShortReads {
+final class ShortReads implements AutoCloseable {
     private static final int FETCH_ROWS = 1000;
 
     private final ConnectionPool pool;
     private final DbStatements statements;
     private final Tracing tracing;
     private final String databaseKind;
-    private final Semaphore readers;
+    private final ThreadPoolExecutor readers;
+    private final int snapshotIsolation;
 
-    ShortReads(ConnectionPool pool, DbStatements statements, Tracing tracing, String databaseKind) {
+    ShortReads(ConnectionPool pool, DbStatements statements, Tracing tracing, String databaseKind,
+               int snapshotIsolation) {
         this.pool = pool;
+        this.snapshotIsolation = snapshotIsolation;
         this.statements = statements;
         this.tracing = tracing;
         this.databaseKind = databaseKind;
-        this.readers = new Semaphore(Math.max(1, pool.size() - 2), true);
+        int threads = Math.max(1, Math.min(pool.size() - 2, Runtime.getRuntime().availableProcessors()));
+        this.readers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                                              Thread.ofPlatform().name("messages-reader-", 1).daemon().factory());
+        readers.allowCoreThreadTimeOut(true);
     }
 
-    boolean read(String statementName, RowVisitor visitor, Object... parameters) {
-        String sql = statements.statement(statementName);
+    boolean read(RowVisitor visitor, List<Query> queries) {
+        String names = queries.stream().map(Query::statement).collect(Collectors.joining(", "));
+        List<String> sql = queries.stream().map(query -> statements.statement(query.statement())).toList();
         // A CLIENT span like the database client's own statement spans (tracing/StatementTracing).
-        Optional<Span> span = tracing.tracer().map(tracer -> tracer.spanBuilder(statementName)
+        Optional<Span> span = tracing.tracer().map(tracer -> tracer.spanBuilder(names)
                 .setSpanKind(SpanKind.CLIENT)
                 .setAttribute("db.system", databaseKind)
                 .setAttribute("db.operation.name", "QUERY")
-                .setAttribute("db.query.text", sql)
+                .setAttribute("db.query.text", String.join(";\n", sql))
                 .startSpan());
         try {
-            readers.acquire();
+            return readers.submit(() -> readNow(names, sql, queries, visitor)).get();
+        } catch (ExecutionException e) {
+            span.ifPresent(s -> s.recordException(e.getCause()).setStatus(StatusCode.ERROR));
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e.getCause() instanceof RuntimeException failure ? failure : new IllegalStateException(e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            throw new DatabaseUnavailableException("interrupted while reading " + names, e);
+        } catch (RejectedExecutionException e) {
+            throw new DatabaseUnavailableException("the database engine is closed", e);
+        } finally {
             span.ifPresent(Span::end);
-            throw new DatabaseUnavailableException("interrupted while waiting to read", e);
         }
+    }
+
+    @Override
+    public void close() {
+        readers.shutdownNow();
+    }
+
+    private boolean readNow(String names, List<String> sql, List<Query> queries, RowVisitor visitor) {
         try (Connection connection = pool.connection()) {
             connection.setAutoCommit(false);
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                statement.setFetchSize(FETCH_ROWS);
-                for (int i = 0; i < parameters.length; i++) {
-                    statement.setObject(i + 1, parameters[i]);
-                }
+            if (queries.size() > 1) {
+                connection.setTransactionIsolation(snapshotIsolation);
+            }
+            try {
                 boolean all = true;
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (all && rows.next()) {
-                        all = visitor.row(rows.getLong(1), rows.getBytes(2));
-                    }
+                for (int q = 0; all && q < queries.size(); q++) {
+                    all = read(connection, sql.get(q), queries.get(q).parameters(), visitor);
                 }
                 connection.commit();
                 return all;
@@ -78,11 +112,24 @@ final class ShortReads {
                 throw e;
             }
         } catch (SQLException e) {
-            span.ifPresent(s -> s.recordException(e).setStatus(StatusCode.ERROR));
-            throw new DbClientException("reading " + statementName + " failed: " + e.getMessage(), e);
-        } finally {
-            readers.release();
-            span.ifPresent(Span::end);
+            throw new DbClientException("reading " + names + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean read(Connection connection, String sql, List<Object> parameters, RowVisitor visitor)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setFetchSize(FETCH_ROWS);
+            for (int i = 0; i < parameters.size(); i++) {
+                statement.setObject(i + 1, parameters.get(i));
+            }
+            boolean all = true;
+            try (ResultSet rows = statement.executeQuery()) {
+                while (all && rows.next()) {
+                    all = visitor.row(rows.getLong(1), rows.getBytes(2));
+                }
+            }
+            return all;
         }
     }
 }

@@ -44,6 +44,14 @@ import org.jspecify.annotations.Nullable;
  * the thread never ends. A closed port refuses a connection, which is what it asks.
  */
 public final class Connections implements ServerFeature {
+    /**
+     * The most a connection writes at once: a larger write is cut into pieces of this size, each
+     * timed for the send deadline, so that a client that reads slowly but steadily is never taken
+     * for one that stopped. A response written in pieces of at most this size (framing included)
+     * is written as it is, with no copy.
+     */
+    public static final int WRITE_SLICE = 64 * 1024;
+
     private static final System.Logger LOGGER = System.getLogger(Connections.class.getName());
     private static final long SWEEP_MILLIS = 100;
     private static final int PROBE_MILLIS = 1_000;

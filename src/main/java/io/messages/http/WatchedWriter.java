@@ -7,11 +7,12 @@ import io.helidon.common.buffers.DataWriter;
  * The connection's writer, with each write timed for the send deadline: a write blocks while the
  * client does not read, so one that lasts longer than {@code send-timeout} means the client took
  * nothing for that long, and {@link Connections} ends the connection (the write then fails, and
- * whatever the response held is released). Writes larger than {@value #SLICE} bytes go out in
- * slices of that size, so that a slow client that does read is never taken for a stalled one.
+ * whatever the response held is released). Writes larger than {@link Connections#WRITE_SLICE}
+ * go out in slices of that size, so that a slow client that does read is never taken for a
+ * stalled one.
  */
 final class WatchedWriter implements DataWriter {
-    private static final int SLICE = 64 * 1024;
+    private static final int SLICE = Connections.WRITE_SLICE;
 
     private final DataWriter writer;
     private final ClientConnection deadlines;

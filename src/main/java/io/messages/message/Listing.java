@@ -1,6 +1,5 @@
 package io.messages.message;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -149,9 +148,9 @@ final class Listing {
     // The whole listing, kept (in place of replaced) when it fits; null when it was too large and
     // was streamed to res, chunk by chunk (tooLarge runs first).
     private @Nullable Kept readWhole(ServerRequest req, ServerResponse res, @Nullable Kept replaced, Runnable tooLarge) {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream(8192);
-        buffer.writeBytes(PREFIX_BYTES);
-        MessageStore.Appended chunk = store.appendListing(engine, 0L, true, buffer, CACHE_LIMIT);
+        ListingBuffer buffer = new ListingBuffer(8192);
+        buffer.add(PREFIX_BYTES);
+        MessageStore.Appended chunk = store.appendListing(engine, true, buffer, CACHE_LIMIT);
         if (chunk.complete()) {
             Kept whole = new Kept(buffer.toByteArray(), chunk.lastId(), Objects.requireNonNull(chunk.version()));
             kept.compareAndSet(replaced, whole);
@@ -162,11 +161,11 @@ final class Listing {
         tooLarge.run();
         count(req, "streamed");
         try (OutputStream out = res.outputStream()) {
-            buffer.writeTo(out);
+            buffer.writeInPieces(out);
             while (!chunk.complete()) {
                 buffer.reset();
                 chunk = store.appendAfter(engine, chunk.lastId(), false, buffer, CACHE_LIMIT);
-                buffer.writeTo(out);
+                buffer.writeInPieces(out);
             }
         } catch (IOException e) {
             throw new ServerConnectionException("the client did not take the listing", e);

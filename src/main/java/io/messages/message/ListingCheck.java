@@ -1,6 +1,5 @@
 package io.messages.message;
 
-import java.io.ByteArrayOutputStream;
 import java.util.Objects;
 
 import io.messages.db.Engine;
@@ -72,7 +71,7 @@ enum ListingCheck {
      * null if it cannot be proven (read the listing again) or would outgrow {@code limit}.
      */
     Listing.@Nullable Kept check(Engine engine, MessageStore store, Listing.Kept kept, int limit) {
-        ByteArrayOutputStream added = new ByteArrayOutputStream();
+        ListingBuffer added = new ListingBuffer(256);
         MessageStore.Appended now = store.checkListing(engine, statement, kept.lastId() == 0, added,
                                                        limit - kept.body().length, parameters(kept));
         if (!now.complete() || !exact(kept, now)) {
@@ -81,9 +80,9 @@ enum ListingCheck {
         if (now.count() == 0) {
             return kept;
         }
-        ByteArrayOutputStream body = new ByteArrayOutputStream(kept.body().length + added.size());
-        body.writeBytes(kept.body());
-        body.writeBytes(added.toByteArray());
+        ListingBuffer body = new ListingBuffer(kept.body().length + added.size());
+        body.add(kept.body());
+        body.add(added.toByteArray());
         return new Listing.Kept(body.toByteArray(), now.lastId(), Objects.requireNonNull(now.version()));
     }
 

@@ -1,12 +1,12 @@
 package io.messages.message;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
 
 import io.helidon.dbclient.DbRow;
 import io.messages.db.Engine;
+import io.messages.db.Query;
 import io.messages.db.RequestTransaction;
 import io.messages.db.RowVisitor;
 
@@ -60,14 +60,15 @@ public final class MessageStore {
 
     /**
      * Appends messages to {@code out} as the listing writes them: each one's UTF-8 bytes as
-     * stored, preceded by a newline unless it is the listing's first ({@code first}), until
-     * {@code out} holds {@code limit} bytes or more, or none are left. Read by
+     * stored, preceded by a newline unless it is the listing's first ({@code first}), while
+     * {@code out} stays within {@code limit} bytes (the first message is taken whatever its size),
+     * until none are left. Read by
      * {@code select-messages-after} (every message with an id above {@code after}, oldest first)
      * in a short transaction of its own ({@link Engine#readAlone}), not the request's.
      *
      * @return the id of the last message appended ({@code after} if none), and whether none is left
      */
-    Appended appendAfter(Engine engine, long after, boolean first, ByteArrayOutputStream out, int limit) {
+    Appended appendAfter(Engine engine, long after, boolean first, ListingBuffer out, int limit) {
         Appender appender = new Appender(out, first, limit);
         boolean complete = engine.readAlone("select-messages-after", appender, after, Long.MAX_VALUE);
         return new Appended(null, appender.count, appender.firstId, appender.lastId == 0 ? after : appender.lastId,
@@ -75,15 +76,19 @@ public final class MessageStore {
     }
 
     /**
-     * Like {@link #appendAfter}, by {@code select-listing-after}, whose first row is the
-     * listing's version ({@link Version}): where the database stood in the snapshot the messages
-     * were read in.
+     * Like {@link #appendAfter}, from the first message, after the listing's version
+     * ({@code select-listing-version}, {@link Version}) read in the same snapshot: where the
+     * database stood when the messages were read. Two queries, not one: PostgreSQL sorts a union
+     * whole before its first row (1,000,000 messages: 45 MB sorted on disk), where a query of the
+     * messages alone walks the primary key's index.
      *
      * @return what was appended, and the version
      */
-    Appended appendListing(Engine engine, long after, boolean first, ByteArrayOutputStream out, int limit) {
+    Appended appendListing(Engine engine, boolean first, ListingBuffer out, int limit) {
         Appender appender = new Appender(out, first, limit);
-        return appender.appended(engine.readAlone("select-listing-after", appender, after), "select-listing-after");
+        return appender.appended(engine.readAlone(appender, Query.of("select-listing-version"),
+                                                  Query.of("select-messages-after", 0L, Long.MAX_VALUE)),
+                                 "select-listing-version");
     }
 
     /**
@@ -93,7 +98,7 @@ public final class MessageStore {
      *
      * @return what was appended, and the version
      */
-    Appended checkListing(Engine engine, String statement, boolean first, ByteArrayOutputStream out, int limit,
+    Appended checkListing(Engine engine, String statement, boolean first, ListingBuffer out, int limit,
                           Object... parameters) {
         Appender appender = new Appender(out, first, limit);
         return appender.appended(engine.readInLane(statement, appender, parameters), statement);
@@ -128,7 +133,7 @@ public final class MessageStore {
 
     // Takes the rows of a listing statement: the version row (a negative id), then messages.
     private static final class Appender implements RowVisitor {
-        private final ByteArrayOutputStream out;
+        private final ListingBuffer out;
         private final int limit;
         private boolean separate;
         private @Nullable Version version;
@@ -136,7 +141,7 @@ public final class MessageStore {
         private long firstId;
         private long lastId;
 
-        private Appender(ByteArrayOutputStream out, boolean first, int limit) {
+        private Appender(ListingBuffer out, boolean first, int limit) {
             this.out = out;
             this.separate = !first;
             this.limit = limit;
@@ -155,16 +160,21 @@ public final class MessageStore {
                 version = Version.parse(new String(value, StandardCharsets.US_ASCII));
                 return true;
             }
-            if (separate) {
-                out.write('\n');
+            int separator = separate ? 1 : 0;
+            if (count > 0 && out.size() + separator + value.length > limit) {
+                // Not taken: the next read begins after lastId, with this message.
+                return false;
             }
-            out.writeBytes(value);
+            if (separate) {
+                out.add((byte) '\n');
+            }
+            out.add(value);
             separate = true;
             if (count++ == 0) {
                 firstId = id;
             }
             lastId = id;
-            return out.size() < limit;
+            return true;
         }
     }
 

@@ -17,13 +17,17 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import io.helidon.config.Config;
+import io.messages.db.Engine;
 import io.messages.testing.ChildJvm;
 import io.messages.testing.EmbeddedPostgresServer;
+import io.messages.testing.TestConfig;
 
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +39,8 @@ import static org.hamcrest.Matchers.containsString;
 /**
  * A listing far larger than the heap, read by several clients at once, on PostgreSQL: its driver
  * reads a whole result into memory unless asked for a cursor, which is what took a 96 MiB JVM
- * down before. Here a 64 MiB child JVM serves eight 15 MB listings at once, byte for byte.
+ * down before. Here a 64 MiB child JVM serves eight 15 MB listings at once, byte for byte; and the
+ * listing's queries read a large table through its indexes, sorting nothing.
  */
 class PostgresLargeListingTest {
     private static final int MESSAGES = 300_000;
@@ -75,6 +80,53 @@ class PostgresLargeListingTest {
         } finally {
             child.destroy();
             child.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void listingsQueriesWalkTheIndexesOfALargeTableAndSortNothing() throws Exception {
+        String url = EmbeddedPostgresServer.newDatabase();
+        Config db = TestConfig.of(Map.of("db.connection.url", url)).get("db");
+        Engine.open(db).close();   // the schema
+        fill(url);
+        try (Connection connection = DriverManager.getConnection(url)) {
+            try (Statement analyze = connection.createStatement()) {
+                analyze.execute("ANALYZE messages");
+            }
+            // A kept listing's snapshot, taken after every message was written.
+            String snapshot;
+            try (Statement now = connection.createStatement();
+                 ResultSet row = now.executeQuery("SELECT CAST(pg_current_snapshot() AS text)")) {
+                row.next();
+                snapshot = row.getString(1);
+            }
+            // What a listing reads: its version and the messages (whole, or a chunk after an id),
+            // and the check of a kept listing. Sorting the table first made every large listing
+            // wait for the whole table to be sorted, on disk, before its first byte.
+            for (String name : List.of("select-listing-version", "select-messages-after", "select-listing-unseen")) {
+                String plan = plan(connection, db.get("statements").get(name).asString().get(),
+                                   name.equals("select-messages-after") ? List.of(0L, Long.MAX_VALUE)
+                                           : name.equals("select-listing-unseen") ? List.of(snapshot, snapshot) : List.of());
+                assertThat(name + ":\n" + plan, plan, not(containsString("Seq Scan on messages ")));
+                if (!name.equals("select-listing-unseen")) {
+                    assertThat(name + ":\n" + plan, plan, not(containsString("Sort")));
+                }
+            }
+        }
+    }
+
+    private static String plan(Connection connection, String sql, List<Object> parameters) throws Exception {
+        try (PreparedStatement explain = connection.prepareStatement("EXPLAIN " + sql)) {
+            for (int i = 0; i < parameters.size(); i++) {
+                explain.setObject(i + 1, parameters.get(i));
+            }
+            StringBuilder plan = new StringBuilder();
+            try (ResultSet rows = explain.executeQuery()) {
+                while (rows.next()) {
+                    plan.append(rows.getString(1)).append('\n');
+                }
+            }
+            return plan.toString();
         }
     }
 
