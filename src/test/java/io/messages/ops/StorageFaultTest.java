@@ -69,9 +69,12 @@ class StorageFaultTest {
             }
             long writable = System.nanoTime();
             while (Http.get(service.port(), "/record?msg=after").statusCode() != 200) {
-                assertThat("writes recover within a second", elapsedMillis(writable), lessThan(1_000L));
+                // Usually tens of milliseconds; a pooled connection closed by the failure is opened
+                // again by HikariCP, whose retries back off (up to half its connectionTimeout).
+                assertThat("writes recover within seconds", elapsedMillis(writable), lessThan(5_000L));
                 Thread.sleep(20);
             }
+            System.out.printf("storage writable again: writes back after %d ms%n", elapsedMillis(writable));
             Thread.sleep(300);
             writers.stop();
 

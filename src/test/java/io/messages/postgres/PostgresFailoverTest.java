@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThan;
-import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.not;
@@ -57,8 +57,10 @@ class PostgresFailoverTest {
         assertThat("the outage was answered 503", failover.writers().refused().size(), greaterThan(0));
         assertThat("no request hung", failover.writers().slowest(), lessThan(Duration.ofSeconds(5)));
         assertThat("no request hung", failover.readers().slowest(), lessThan(Duration.ofSeconds(5)));
-        assertThat("readiness went DOWN, then UP", failover.readiness(), hasItem(503));
-        assertThat(failover.readiness().getLast(), is(200));
+        // The database is shared by every replica: readiness stays UP (reachable:false in its data)
+        // so that the Service keeps answering fast 503s rather than refusing connections.
+        assertThat("readiness stayed UP", failover.readiness(), everyItem(is(200)));
+        assertThat("readiness was watched", failover.readiness(), is(not(empty())));
         assertThat("writes resume within 10 s of the promotion", failover.recovery(), lessThan(Duration.ofSeconds(10)));
         assertThat("no pooled connection is left on the dead primary", failover.burstFailures(), is(0));
         assertThat("every acknowledged write is on the new primary", failover.lost(), is(empty()));
@@ -145,7 +147,6 @@ class PostgresFailoverTest {
             recovery = Duration.ofNanos(System.nanoTime() - promoted);
             Thread.sleep(1000);
         }
-        Thread.sleep(500); // readiness follows the new primary
         watching.set(false);
         watcher.join();
         Set<String> lost = new HashSet<>(writers.acknowledged());
