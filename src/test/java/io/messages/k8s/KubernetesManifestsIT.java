@@ -44,6 +44,7 @@ import jakarta.json.Json;
 import io.messages.testing.TestConfig;
 
 import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.both;
@@ -658,21 +659,11 @@ class KubernetesManifestsIT {
 
     @Test
     void theRunbookBaseSetOnceByAnOverlayReachesEveryAlertAsDocumented() throws Exception {
-        // The example overlay in docs/runbooks.md, as written there, beside a copy of k8s/ and config/.
-        Matcher example = Pattern.compile("```yaml\n(# my-overlay/kustomization.yaml\n[^`]*?replacements:[^`]*?)```")
-                .matcher(Files.readString(Path.of("docs/runbooks.md")));
-        assertThat("docs/runbooks.md shows an overlay that sets the runbook base", example.find(), is(true));
-        Matcher base = Pattern.compile("base=(\\S+)]").matcher(example.group(1));
-        assertThat(base.find(), is(true));
-        Path overlay = Files.createDirectories(
-                withComponent("k8s/overlays/postgres", "k8s/components/monitoring").resolve("my-overlay"));
-        Files.writeString(overlay.resolve("kustomization.yaml"), example.group(1));
+        DocumentedOverlay overlay = documentedOverlay();
+        Matcher base = Pattern.compile("base=(\\S+)]").matcher(overlay.kustomization());
+        assertThat("docs/runbooks.md's overlay sets the runbook base", base.find(), is(true));
 
-        List<HasMetadata> objects = Manifests.render(overlay);
-        @SuppressWarnings("unchecked")
-        List<Map<String, Object>> alerts = ((List<Map<String, Object>>) field(
-                Manifests.custom(objects, "PrometheusRule", "messages"), "spec").get("groups")).stream()
-                .flatMap(group -> ((List<Map<String, Object>>) group.get("rules")).stream()).toList();
+        List<Map<String, Object>> alerts = alerts(overlay.objects());
         assertThat(alerts.size(), greaterThan(8));
         for (Map<String, Object> alert : alerts) {
             String name = alert.get("alert").toString();
@@ -680,7 +671,62 @@ class KubernetesManifestsIT {
                        is(base.group(1) + "/docs/runbooks.md#" + name.toLowerCase()));
         }
         assertThat("the base's local-only source is not applied to the cluster",
-                   objects.stream().map(o -> o.getMetadata().getName()).toList(), not(hasItem("messages-runbook-base")));
+                   overlay.objects().stream().map(o -> o.getMetadata().getName()).toList(),
+                   not(hasItem("messages-runbook-base")));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theSelectorLabelsSetOnceByAnOverlayReachEveryMonitoringObjectAndNoOtherAsDocumented() throws Exception {
+        DocumentedOverlay overlay = documentedOverlay();
+        // The labels the documented patch names, read from the snippet itself.
+        Map<String, Object> patch = ((List<Map<String, Object>>) new Yaml()
+                .<Map<String, Object>>load(overlay.kustomization()).get("patches")).getFirst();
+        Map<String, String> selectorLabels = (Map<String, String>) field(
+                new Yaml().load(patch.get("patch").toString()), "metadata").get("labels");
+        assertThat(selectorLabels.get("release"), is(notNullValue()));
+
+        List<String> monitoring = List.of("PodMonitor/messages", "PrometheusRule/messages",
+                                          "ConfigMap/messages-dashboard");
+        List<String> labelled = new ArrayList<>();
+        for (HasMetadata object : overlay.objects()) {
+            Map<String, String> labels = Objects.requireNonNullElse(object.getMetadata().getLabels(), Map.of());
+            if (labels.entrySet().containsAll(selectorLabels.entrySet())) {
+                labelled.add(object.getKind() + "/" + object.getMetadata().getName());
+            } else {
+                for (String key : selectorLabels.keySet()) {
+                    assertThat(object.getKind() + "/" + object.getMetadata().getName() + " has none of them",
+                               labels.containsKey(key), is(false));
+                }
+            }
+        }
+        assertThat("every monitoring object, and only those", labelled.stream().sorted().toList(),
+                   is(monitoring.stream().sorted().toList()));
+    }
+
+    // The example overlay in docs/runbooks.md ("Installing the monitoring"), as written there,
+    // rendered in a directory my-overlay beside a copy of k8s/ and config/.
+    private record DocumentedOverlay(String kustomization, List<HasMetadata> objects) {
+    }
+
+    private static DocumentedOverlay documentedOverlay() throws Exception {
+        Matcher example = Pattern.compile("```yaml\n(# my-overlay/kustomization.yaml\n[^`]*?replacements:[^`]*?)```")
+                .matcher(Files.readString(Path.of("docs/runbooks.md")));
+        assertThat("docs/runbooks.md shows an overlay that sets labels and the runbook base", example.find(), is(true));
+        Path overlay = Files.createDirectories(userKustomization("resources: []\n").resolve("my-overlay"));
+        Files.writeString(overlay.resolve("kustomization.yaml"), example.group(1));
+        return new DocumentedOverlay(example.group(1), Manifests.render(overlay));
+    }
+
+    // Every alerting rule of every PrometheusRule among objects.
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> alerts(List<HasMetadata> objects) {
+        return objects.stream()
+                .filter(o -> o instanceof GenericKubernetesResource && o.getKind().equals("PrometheusRule"))
+                .map(o -> field(((GenericKubernetesResource) o).getAdditionalProperties(), "spec"))
+                .flatMap(spec -> ((List<Map<String, Object>>) spec.get("groups")).stream())
+                .flatMap(group -> ((List<Map<String, Object>>) group.get("rules")).stream())
+                .toList();
     }
 
     // A user's kustomization: a shape with a component added (in a copy of k8s/ and config/).
