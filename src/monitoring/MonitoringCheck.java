@@ -28,8 +28,9 @@ import org.yaml.snakeyaml.Yaml;
  *       writes the PrometheusRule's spec as a plain Prometheus rules file (for promtool)
  *   java -cp 'target/libs/*' src/monitoring/MonitoringCheck.java live PROMETHEUS_URL JOB ALERTS.yaml DASHBOARD.json ALERT...
  *       evaluates every alert's expression (without its final comparison) and every dashboard
- *       query ($job set to JOB) through Prometheus' HTTP API: each must return series; then
- *       waits up to 60 s for each named ALERT to be pending or firing.
+ *       query ($job set to JOB) through Prometheus' HTTP API: each must return series, and an
+ *       alert's each with the label namespace; then waits up to 60 s for each named ALERT to be
+ *       pending or firing (every active alert with its namespace).
  */
 public final class MonitoringCheck {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -72,11 +73,16 @@ public final class MonitoringCheck {
         }
         List<String> failures = new ArrayList<>();
         for (Map.Entry<String, String> query : queries.entrySet()) {
-            int series = get(prometheus, "/api/v1/query?query=" + URLEncoder.encode(query.getValue(), StandardCharsets.UTF_8))
-                    .getJsonObject("data").getJsonArray("result").size();
-            System.out.printf("%-40s %3d series  %s%n", query.getKey(), series, query.getValue().replaceAll("\\s+", " "));
-            if (series == 0) {
+            List<JsonValue> result = get(prometheus, "/api/v1/query?query="
+                    + URLEncoder.encode(query.getValue(), StandardCharsets.UTF_8)).getJsonObject("data").getJsonArray("result");
+            System.out.printf("%-40s %3d series  %s%n", query.getKey(), result.size(), query.getValue().replaceAll("\\s+", " "));
+            if (result.isEmpty()) {
                 failures.add(query.getKey() + " returned no series");
+            }
+            // Alertmanager groups, routes and inhibits by namespace: no alert may aggregate it away.
+            if (query.getKey().startsWith("alert ")
+                    && result.stream().anyMatch(r -> !r.asJsonObject().getJsonObject("metric").containsKey("namespace"))) {
+                failures.add(query.getKey() + " returned series without the label namespace");
             }
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -106,7 +112,11 @@ public final class MonitoringCheck {
         for (JsonValue alert : get(prometheus, "/api/v1/alerts").getJsonObject("data").getJsonArray("alerts")) {
             JsonObject a = alert.asJsonObject();
             if (Set.of("pending", "firing").contains(a.getString("state"))) {
-                names.add(a.getJsonObject("labels").getString("alertname"));
+                JsonObject labels = a.getJsonObject("labels");
+                if (!labels.containsKey("namespace")) {
+                    throw new IllegalStateException("an alert without the label namespace: " + labels);
+                }
+                names.add(labels.getString("alertname"));
             }
         }
         return names;

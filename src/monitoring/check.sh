@@ -6,8 +6,9 @@
 #     (both on 127.0.0.1), a short bounded load with 2xx, 4xx and then a database fault (the
 #     volume filled, so that writes answer 503);
 #  3. every alert expression (without its threshold) and every dashboard query evaluated
-#     through Prometheus' HTTP API: each must return series; and the alerts the fault must
-#     raise (errors, 503s, readiness, volume) must be pending or firing.
+#     through Prometheus' HTTP API: each must return series, every alert's with the label
+#     namespace; and the alerts the fault must raise (errors, 503s, readiness, volume) must be
+#     pending or firing.
 # Installs Prometheus from Debian's packages if missing. Needs root (the tmpfs). Stops by itself,
 # and ends only the processes it started.
 set -euo pipefail
@@ -64,7 +65,8 @@ rule_files: [rules.yaml]
 scrape_configs:
   - job_name: messages
     metrics_path: /observe/metrics
-    static_configs: [{targets: ["127.0.0.1:$ADMIN"]}]
+    # The target labels the Prometheus Operator gives a PodMonitor's targets, which the alerts keep.
+    static_configs: [{targets: ["127.0.0.1:$ADMIN"], labels: {namespace: messages, pod: messages-0}}]
 EOF
 prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
     --web.listen-address="127.0.0.1:$PROM" >"$WORK/prometheus.log" 2>&1 &
