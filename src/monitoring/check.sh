@@ -4,11 +4,12 @@
 #  1. promtool check rules, and promtool test rules with src/monitoring/alerts-test.yaml;
 #  2. the jar on a SQLite database in a 4 MiB tmpfs, scraped every second by a real Prometheus
 #     (both on 127.0.0.1), a short bounded load with 2xx, 4xx and then a database fault (the
-#     volume filled, so that writes answer 503);
+#     volume filled, so that writes answer 503), and the public port's connection cap (16 here)
+#     held by requests that never finish, so that further connections are refused;
 #  3. every alert expression (without its threshold) and every dashboard query evaluated
 #     through Prometheus' HTTP API: each must return series, every alert's with the label
-#     namespace; and the alerts the fault must raise (errors, 503s, readiness, volume) must be
-#     pending or firing.
+#     namespace; and the alerts the faults must raise (errors, 503s, readiness, volume,
+#     connections near the cap and refused) must be pending or firing.
 # Installs Prometheus from Debian's packages if missing. Needs root (the tmpfs). Stops by itself,
 # and ends only the processes it started.
 set -euo pipefail
@@ -30,6 +31,7 @@ ALERTS=k8s/components/monitoring/alerts.yaml
 DASHBOARD=k8s/components/monitoring/dashboard.json
 PORT=${MONITORING_PORT:-18480}
 ADMIN=$((PORT + 1))
+CAP=16
 PROM=$((PORT + 2))
 WORK=$(mktemp -d)
 PIDS=()
@@ -56,6 +58,8 @@ mount -t tmpfs -o size=4m tmpfs "$WORK/volume"
 "$JAVA" --enable-native-access=ALL-UNNAMED -Ddb.connection.url="jdbc:sqlite:$WORK/volume/messages.db" \
     -Dserver.host=127.0.0.1 -Dserver.port="$PORT" -Dserver.sockets.0.port="$ADMIN" \
     -Dmessages.warm-up.enabled=false -Dmessages.drain-delay=PT0S \
+    -Dmessages.connections.max="$CAP" -Dmessages.connections.head-timeout=PT120S \
+    -Dserver.connection-options.read-timeout=PT120S \
     -jar target/messages.jar >"$WORK/service.log" 2>&1 &
 PIDS+=($!)
 await "http://127.0.0.1:$ADMIN/observe/health/ready" "the service" || { cat "$WORK/service.log"; exit 1; }
@@ -93,6 +97,22 @@ echo "monitoring: $refused of 200 records refused with 503 while the volume is f
 [ "$refused" -gt 0 ] || { echo "monitoring: a full volume refused no write" >&2; exit 1; }
 sleep 3
 
+# Requests whose head never ends hold every place under the cap (the head and read timeouts are
+# 120 s here, longer than the check): none is idle, so no new connection can make room.
+echo "monitoring: fault: the public port's $CAP connections held by requests that never finish"
+for i in $(seq 1 "$CAP"); do
+    exec {held}<>"/dev/tcp/127.0.0.1/$PORT"
+    printf 'GET /record?msg=held-%s HTTP/1.1\r\n' "$i" >&"$held"
+done
+sleep 1
+refused=0
+for i in $(seq 1 5); do
+    [ "$(status /)" = 000 ] && refused=$((refused + 1))
+done
+echo "monitoring: $refused of 5 new connections refused at the cap"
+[ "$refused" -gt 0 ] || { echo "monitoring: a full cap refused no connection" >&2; exit 1; }
+
 check live "http://127.0.0.1:$PROM" messages "$ALERTS" "$DASHBOARD" \
-    MessagesErrorRatioHigh MessagesDatabaseRefusingRequests MessagesNotReady MessagesVolumeFilling
+    MessagesErrorRatioHigh MessagesDatabaseRefusingRequests MessagesNotReady MessagesVolumeFilling \
+    MessagesConnectionsNearCap MessagesConnectionsRefused
 rm -f "$WORK/volume/filler"
