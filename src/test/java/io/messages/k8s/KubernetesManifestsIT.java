@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -36,6 +37,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
@@ -632,28 +634,68 @@ class KubernetesManifestsIT {
                        is(adminPort(renderedConfig(objects))));
             assertThat(endpoint.get("path"), is("/observe/metrics"));
 
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> groups = (List<Map<String, Object>>) field(
-                    Manifests.custom(objects, "PrometheusRule", "messages"), "spec").get("groups");
-            @SuppressWarnings("unchecked")
-            List<Map<String, Object>> alerts = groups.stream()
-                    .flatMap(group -> ((List<Map<String, Object>>) group.get("rules")).stream()).toList();
+            List<Map<String, Object>> alerts = alerts(objects);
             assertThat(alerts.size(), greaterThan(8));
-            for (Map<String, Object> alert : alerts) {
-                String name = alert.get("alert").toString();
-                Map<String, Object> annotations = field(alert, "annotations");
-                assertThat(name, annotations.keySet(), hasItem("summary"));
-                assertThat(name, annotations.keySet(), hasItem("description"));
-                assertThat(name + ": an absolute link, whatever the base",
-                           annotations.get("runbook_url").toString().matches("https://[^\\s#]+/docs/runbooks\\.md#" + name.toLowerCase()),
-                           is(true));
-                assertThat(name + " has its runbook in docs/runbooks.md", runbooks, containsString("\n## " + name + "\n"));
-            }
+            assertRunbooked(alerts, runbooks);
 
             ConfigMap dashboard = Manifests.find(objects, ConfigMap.class, "messages-dashboard");
             assertThat("Grafana's sidecar picks it up", dashboard.getMetadata().getLabels().get("grafana_dashboard"), is("1"));
             assertThat(Json.createReader(new StringReader(dashboard.getData().get("messages.json"))).readObject()
                                .getJsonArray("panels").size(), greaterThan(10));
+        }
+    }
+
+    @Test
+    void postgresMonitoringScrapesEveryInstanceOfTheNamespacesClustersOnTheirMetricsPortAndShipsTheirAlerts()
+            throws Exception {
+        String runbooks = Files.readString(Path.of("docs/runbooks.md"));
+        for (Path shape : List.of(POSTGRES, RESTORE)) {
+            List<HasMetadata> objects = Manifests.render(userKustomization("resources:\n  - " + shape
+                    + "\ncomponents:\n  - k8s/components/monitoring\n  - k8s/components/monitoring-postgres\n"));
+            HasMetadata cluster = objects.stream().filter(o -> o.getKind().equals("Cluster")).findFirst().orElseThrow();
+            Map<String, Object> monitor = field(Manifests.custom(objects, "PodMonitor", "messages-db"), "spec");
+            LabelSelector selector = new KubernetesSerialization().convertValue(monitor.get("selector"), LabelSelector.class);
+            NetworkPolicies.Pod instance = cnpgInstance(cluster.getMetadata().getName(), 2);
+            // A job cloning a new standby carries the cluster's label but is no instance.
+            Map<String, String> join = Map.of("cnpg.io/cluster", cluster.getMetadata().getName(),
+                                              "cnpg.io/jobRole", "join", "app.kubernetes.io/managed-by", "cloudnative-pg");
+
+            assertThat(shape + ": the cluster's instances", NetworkPolicies.matches(selector, instance.labels()), is(true));
+            assertThat(shape + ": not the service's pods", NetworkPolicies.matches(selector, servicePod(objects).labels()),
+                       is(false));
+            assertThat(shape + ": not a join job", NetworkPolicies.matches(selector, join), is(false));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> endpoint = ((List<Map<String, Object>>) monitor.get("podMetricsEndpoints")).getFirst();
+            assertThat(shape + ": CloudNativePG's exporter port", port(instance, endpoint.get("port").toString()), is(9187));
+            assertThat(shape + ": which Prometheus may reach",
+                       NetworkPolicies.of(objects).allows(PROMETHEUS, instance, 9187), is(true));
+            Map<String, Object> spec = field(((GenericKubernetesResource) cluster).getAdditionalProperties(), "spec");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> monitoring = (Map<String, Object>) spec.getOrDefault("monitoring", Map.of());
+            assertThat("no second, deprecated PodMonitor made by the operator",
+                       Boolean.TRUE.equals(monitoring.get("enablePodMonitor")), is(false));
+
+            List<Map<String, Object>> alerts = alerts(List.of(objects.stream()
+                    .filter(o -> o.getKind().equals("PrometheusRule") && o.getMetadata().getName().equals("messages-db"))
+                    .findFirst().orElseThrow()));
+            assertThat(alerts.stream().map(a -> a.get("alert").toString()).toList(),
+                       is(List.of("MessagesPostgresReplicationLagging", "MessagesPostgresSynchronousStandbysMissing",
+                                  "MessagesPostgresWalArchivingFailing")));
+            assertRunbooked(alerts, runbooks);
+        }
+    }
+
+    // Every alert has a summary, a description, and an absolute link to its section of docs/runbooks.md.
+    private static void assertRunbooked(List<Map<String, Object>> alerts, String runbooks) {
+        for (Map<String, Object> alert : alerts) {
+            String name = alert.get("alert").toString();
+            Map<String, Object> annotations = field(alert, "annotations");
+            assertThat(name, annotations.keySet(), hasItem("summary"));
+            assertThat(name, annotations.keySet(), hasItem("description"));
+            assertThat(name + ": an absolute link, whatever the base",
+                       annotations.get("runbook_url").toString().matches("https://[^\\s#]+/docs/runbooks\\.md#" + name.toLowerCase()),
+                       is(true));
+            assertThat(name + " has its runbook in docs/runbooks.md", runbooks, containsString("\n## " + name + "\n"));
         }
     }
 
@@ -687,7 +729,8 @@ class KubernetesManifestsIT {
         assertThat(selectorLabels.get("release"), is(notNullValue()));
 
         List<String> monitoring = List.of("PodMonitor/messages", "PrometheusRule/messages",
-                                          "ConfigMap/messages-dashboard");
+                                          "ConfigMap/messages-dashboard", "PodMonitor/messages-db",
+                                          "PrometheusRule/messages-db");
         List<String> labelled = new ArrayList<>();
         for (HasMetadata object : overlay.objects()) {
             Map<String, String> labels = Objects.requireNonNullElse(object.getMetadata().getLabels(), Map.of());
