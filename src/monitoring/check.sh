@@ -86,7 +86,8 @@ prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb"
 PIDS+=($!)
 await "http://127.0.0.1:$PROM/-/ready" "Prometheus" || { cat "$WORK/prometheus.log"; exit 1; }
 
-status() { curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT$1"; }
+# At most 10 s each: a connection refused at the cap must not hang the check.
+status() { curl -s -m 10 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT$1"; }
 echo "monitoring: load (records, listings, bad input)"
 for i in $(seq 1 300); do
     [ "$(status "/record?msg=load-$i")" = 200 ] || { echo "monitoring: a record failed before the fault" >&2; exit 1; }
