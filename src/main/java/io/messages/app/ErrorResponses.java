@@ -43,7 +43,8 @@ final class ErrorResponses {
     }
 
     private static void httpError(ServerRequest req, ServerResponse res, HttpException e, @Nullable Counter unavailable) {
-        if (e.status().code() >= 500) {
+        // A 503 of the service's own (busy, with Retry-After) is an answer; any other 5xx a failure.
+        if (e.status().code() >= 500 && e.status().code() != Status.SERVICE_UNAVAILABLE_503.code()) {
             failure(req, res, e, unavailable);
             return;
         }

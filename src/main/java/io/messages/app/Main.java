@@ -16,6 +16,7 @@ import io.messages.db.Engine;
 import io.messages.db.TransactionFilter;
 import io.messages.http.CloseWhenAsked;
 import io.messages.http.ConnectionLimits;
+import io.messages.http.ResponseMemory;
 import io.messages.http.Connections;
 import io.messages.http.StrictHttp1;
 import io.messages.message.MessageLimits;
@@ -207,7 +208,7 @@ public final class Main {
                 .addFilter(drain)                                                      // stopping: clients asked to leave
                 .addFilter(new TransactionFilter(engine, rehearsal))                   // one transaction, ended before the first byte
                 .register("/", new MessageService(new MessageStore(), MessageLimits.from(config.get("messages")),
-                                                  engine, rehearsal));
+                                                  engine, rehearsal, responseMemory(config)));
         ErrorResponses.register(routing, rehearsal);
         return routing;
     }
@@ -224,6 +225,15 @@ public final class Main {
      */
     public static HttpRouting.Builder routing(HttpRouting.Builder routing, Config config, Engine engine) {
         return routing(routing, config, engine, Tracing.off(), WarmUp.off(), new ConnectionDrain());
+    }
+
+    // What listings and pages may hold while their clients take them (messages.connections.response-memory).
+    private static ResponseMemory responseMemory(Config config) {
+        try {
+            return ResponseMemory.from(config.get("messages.connections"));
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
     }
 
     private static String observeSocket(Config config) {

@@ -20,6 +20,7 @@ import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.messages.db.Engine;
+import io.messages.http.ResponseMemory;
 
 import org.jspecify.annotations.Nullable;
 
@@ -43,6 +44,9 @@ import org.jspecify.annotations.Nullable;
  * reading holds no pooled connection. Such a listing is not one snapshot: it holds every message
  * committed before the request began and not deleted before its chunk was read, each once, in
  * id order.
+ *
+ * <p>What a listing holds while its client takes it is counted in the {@link ResponseMemory}:
+ * a kept one is sent in pieces, each reader holding at most one of them; a streamed one its chunk.
  *
  * <p>{@code messages_listings_total{source}} counts how each listing was made: {@code kept},
  * {@code extended}, {@code read} (whole), {@code streamed} (too large to keep), {@code shared}
@@ -76,16 +80,18 @@ final class Listing {
     private final Engine engine;
     private final ListingCheck check;
     private final Predicate<ServerRequest> uncounted;
+    private final ResponseMemory memory;
     private final AtomicReference<@Nullable Kept> kept = new AtomicReference<>();
     // Guarded by this: the round still taking readers, and the end of the last one that began.
     private @Nullable Round open;
     private CompletableFuture<Void> lastEnded = CompletableFuture.completedFuture(null);
 
-    Listing(MessageStore store, Engine engine, Predicate<ServerRequest> uncounted) {
+    Listing(MessageStore store, Engine engine, Predicate<ServerRequest> uncounted, ResponseMemory memory) {
         this.store = store;
         this.engine = engine;
         this.check = ListingCheck.of(engine);
         this.uncounted = uncounted;
+        this.memory = memory;
     }
 
     /** Writes the listing to {@code res} (whose headers are already set). */
@@ -160,6 +166,8 @@ final class Listing {
         kept.compareAndSet(replaced, null);
         tooLarge.run();
         count(req, "streamed");
+        // Its chunk, and Helidon's copies of the piece being sent: held while the client takes them.
+        ResponseMemory.Reservation reservation = memory.reserve(CACHE_LIMIT + 2L * ResponseMemory.SENDING);
         try (OutputStream out = res.outputStream()) {
             buffer.writeInPieces(out);
             while (!chunk.complete()) {
@@ -169,6 +177,8 @@ final class Listing {
             }
         } catch (IOException e) {
             throw new ServerConnectionException("the client did not take the listing", e);
+        } finally {
+            reservation.close();
         }
         return null;
     }
@@ -182,9 +192,9 @@ final class Listing {
                         .tags(List.of(Tag.create("source", it))))).increment();
     }
 
-    private static void send(ServerResponse res, @Nullable Kept listing) {
+    private void send(ServerResponse res, @Nullable Kept listing) {
         if (listing != null) {
-            res.send(listing.body());
+            memory.send(res, listing.body(), false);
         }
     }
 

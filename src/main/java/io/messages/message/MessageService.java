@@ -1,5 +1,6 @@
 package io.messages.message;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +24,14 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.messages.db.Engine;
 import io.messages.db.RequestTransaction;
+import io.messages.http.ResponseMemory;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonBuilderFactory;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
+import jakarta.json.JsonWriter;
+import jakarta.json.JsonWriterFactory;
 
 /**
  * The recipe's {@code Root}: {@code GET /} lists the messages, {@code GET|POST /record} stores
@@ -42,10 +46,12 @@ public final class MessageService implements HttpService {
     private static final String RECORDED_PREFIX = "Recorded: ";
     private static final Header NOSNIFF = HeaderValues.create("X-Content-Type-Options", "nosniff");
     private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
+    private static final JsonWriterFactory JSON_WRITER = Json.createWriterFactory(Map.of());
 
     private final MessageStore store;
     private final MessageLimits limits;
     private final Listing listing;
+    private final ResponseMemory memory;
     private final Predicate<ServerRequest> uncounted;
     private final Counter recorded = Services.get(MeterRegistry.class).getOrCreate(
             Counter.builder("messages.recorded").description("Messages recorded and committed"));
@@ -57,12 +63,15 @@ public final class MessageService implements HttpService {
      * @param limits    what a message may be
      * @param engine    the database engine, for what the listing reads outside the request's transaction
      * @param uncounted requests that count in none of the service's meters (the warm-up's rehearsals)
+     * @param memory    what listings and pages may hold while their clients take them
      */
-    public MessageService(MessageStore store, MessageLimits limits, Engine engine, Predicate<ServerRequest> uncounted) {
+    public MessageService(MessageStore store, MessageLimits limits, Engine engine, Predicate<ServerRequest> uncounted,
+                          ResponseMemory memory) {
         this.store = store;
         this.limits = limits;
         this.uncounted = uncounted;
-        this.listing = new Listing(store, engine, uncounted);
+        this.memory = memory;
+        this.listing = new Listing(store, engine, uncounted, memory);
     }
 
     @Override
@@ -78,26 +87,42 @@ public final class MessageService implements HttpService {
         RequestTransaction tx = RequestTransaction.of(req);
         if (prefersJson(req)) {
             // JSON is always paged: a whole table in one JSON document would grow without bound.
-            Page page = Page.firstOf(req.query(), limits);
-            List<Message> messages = store.page(tx, page.after(), page.limit());
-            JsonArrayBuilder items = JSON.createArrayBuilder();
-            messages.forEach(m -> items.add(json(m)));
-            res.send(JSON.createObjectBuilder()
-                             .add("messages", items)
-                             .add("next", page.next(messages).<JsonValue>map(p -> Json.createValue(p.path()))
-                                     .orElse(JsonValue.NULL))
-                             .build());
+            res.headers().contentType(MediaTypes.APPLICATION_JSON);
+            memory.send(res, jsonPage(tx, Page.firstOf(req.query(), limits)), true);
             return;
         }
         Optional<Page> page = Page.from(req.query(), limits);
         if (page.isPresent()) {
-            List<Message> messages = store.page(tx, page.get().after(), page.get().limit());
-            page.get().next(messages).ifPresent(next -> res.header(HeaderNames.LINK, "<" + next.path() + ">; rel=\"next\""));
-            sendText(res, Listing.PREFIX + String.join("\n", messages.stream().map(Message::value).toList()));
+            textHeaders(res);
+            memory.send(res, textPage(tx, page.get(), res), true);
             return;
         }
         textHeaders(res);
         listing.send(req, res);
+    }
+
+    // A page is built into bytes by a method of its own: its rows are out of reach once it returns,
+    // and only the bytes (counted in the response memory) are held while the client takes them.
+    private byte[] jsonPage(RequestTransaction tx, Page page) {
+        List<Message> messages = store.page(tx, page.after(), page.limit());
+        JsonArrayBuilder items = JSON.createArrayBuilder();
+        messages.forEach(m -> items.add(json(m)));
+        JsonObject json = JSON.createObjectBuilder()
+                .add("messages", items)
+                .add("next", page.next(messages).<JsonValue>map(p -> Json.createValue(p.path())).orElse(JsonValue.NULL))
+                .build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+        try (JsonWriter writer = JSON_WRITER.createWriter(out, StandardCharsets.UTF_8)) {
+            writer.write(json);
+        }
+        return out.toByteArray();
+    }
+
+    private byte[] textPage(RequestTransaction tx, Page page, ServerResponse res) {
+        List<Message> messages = store.page(tx, page.after(), page.limit());
+        page.next(messages).ifPresent(next -> res.header(HeaderNames.LINK, "<" + next.path() + ">; rel=\"next\""));
+        return (Listing.PREFIX + String.join("\n", messages.stream().map(Message::value).toList()))
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private void recordFromQuery(ServerRequest req, ServerResponse res) {

@@ -56,7 +56,7 @@ class DescriptorExhaustionTest {
         // Above what 1,024 descriptors allow: the listener accepts until accept fails.
         try (Child child = Child.start("-Dmessages.connections.max=100000")) {
             close(flood(child.port));
-            HttpResponse<String> live = awaitStatus(child.admin, "/observe/health/live", 503);
+            HttpResponse<String> live = ChildJvm.awaitStatus(child.admin, "/observe/health/live", 503);
 
             assertThat(child.log(), containsString("Too many open files"));
             assertThat(live.statusCode(), is(503));
@@ -88,16 +88,6 @@ class DescriptorExhaustionTest {
                 // closing anyway
             }
         }
-    }
-
-    private static HttpResponse<String> awaitStatus(int port, String path, int status) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        HttpResponse<String> answer = ChildJvm.awaitAnswer(port, path);
-        while (answer.statusCode() != status && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            answer = ChildJvm.awaitAnswer(port, path);
-        }
-        return answer;
     }
 
     // The service in a child JVM allowed OPEN_FILES open files, its output in a file.

@@ -9,6 +9,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -121,13 +122,30 @@ public final class ChildJvm {
     }
 
     /**
+     * Asks {@code path} until it answers {@code status} (20 s at most).
+     *
+     * @return the first answer with that status, or the last answer when none came in time
+     */
+    public static HttpResponse<String> awaitStatus(int port, String path, int status) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        HttpResponse<String> answer = awaitAnswer(port, path);
+        while (answer.statusCode() != status && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            answer = awaitAnswer(port, path);
+        }
+        return answer;
+    }
+
+    /**
      * Sends {@code GET path} to 127.0.0.1:{@code port} until the server answers (30 s at most).
      *
      * @return the first answer
      */
     public static HttpResponse<String> awaitAnswer(int port, String path) throws InterruptedException {
         HttpClient http = HttpClient.newHttpClient();
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build();
+        // A timeout, so that a server that never answers fails the test instead of hanging it.
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(30)).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (true) {
             try {

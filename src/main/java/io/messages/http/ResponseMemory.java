@@ -1,0 +1,144 @@
+package io.messages.http;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.helidon.config.Config;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.HttpException;
+import io.helidon.http.Status;
+import io.helidon.metrics.api.Counter;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.service.registry.Services;
+import io.helidon.webserver.ServerConnectionException;
+import io.helidon.webserver.http.ServerResponse;
+
+/**
+ * Heap that responses hold while they wait for their clients, within one budget
+ * ({@code messages.connections.response-memory}). A response is held as long as its client takes
+ * it: a client that stops reading holds it until {@code send-timeout}. One such client is
+ * harmless; a few hundred, each holding a large listing or page, would each keep megabytes and run
+ * the heap out (the connection cap bounds how many connections there are, not what each holds).
+ * So a large response reserves what it will hold before it is sent, and releases it once sent
+ * or abandoned; when the budget is spent, the request is answered {@code 503} with
+ * {@code Retry-After: 1} (Tomcat and nginx bound the same memory by their buffers per
+ * connection; here the responses are not buffered, so they are counted instead). Every response
+ * refused so is counted: {@code messages_responses_shed_total}.
+ */
+public final class ResponseMemory {
+    /** Bytes a response holds at most of a body it shares (Helidon's copy of its first write). */
+    public static final int SENDING = Connections.WRITE_SLICE;
+
+    private final long budget;
+    private final AtomicLong reserved = new AtomicLong();
+    private final Counter shed = Services.get(MeterRegistry.class).getOrCreate(
+            Counter.builder("messages.responses.shed")
+                    .description("Requests answered 503 because responses waiting for their clients held all of "
+                                         + "messages.connections.response-memory"));
+
+    /** A budget of {@code budget} bytes. */
+    public ResponseMemory(long budget) {
+        if (budget < SENDING) {
+            throw new IllegalArgumentException("messages.connections.response-memory must be auto or at least "
+                                                       + SENDING + " bytes, not " + budget);
+        }
+        this.budget = budget;
+    }
+
+    /**
+     * The budget in {@code connections} (the {@code messages.connections} node): {@code auto}
+     * (the default) is a quarter of the heap, beside the quarter the connection cap gives idle
+     * connections: 144 MiB in a pod with a 768Mi limit.
+     */
+    public static ResponseMemory from(Config connections) {
+        String size = connections.get("response-memory").asString().orElse("auto");
+        if (size.equals("auto")) {
+            return new ResponseMemory(Runtime.getRuntime().maxMemory() / 4);
+        }
+        try {
+            return new ResponseMemory(Long.parseLong(size));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("messages.connections.response-memory must be auto or a number of bytes, not '"
+                                                       + size + "'", e);
+        }
+    }
+
+    /**
+     * Reserves {@code bytes} for a response, without waiting.
+     *
+     * @return the reservation, to close once the response is sent or abandoned
+     * @throws HttpException {@code 503} with {@code Retry-After: 1} when the budget cannot hold it
+     */
+    public Reservation reserve(long bytes) {
+        long now;
+        do {
+            now = reserved.get();
+            // The first response is always let through, however large: a budget never refuses all.
+            if (now > 0 && now + bytes > budget) {
+                shed.increment();
+                throw new HttpException("The service is busy sending other responses; try again later.",
+                                        Status.SERVICE_UNAVAILABLE_503, true)
+                        .header(HeaderValues.create(HeaderNames.RETRY_AFTER, "1"));
+            }
+        } while (!reserved.compareAndSet(now, now + bytes));
+        return new Reservation(bytes);
+    }
+
+    /** Bytes reserved now. */
+    public long reserved() {
+        return reserved.get();
+    }
+
+    /** The budget, in bytes. */
+    public long budget() {
+        return budget;
+    }
+
+    /**
+     * Sends {@code body} to {@code res} (headers set) within the budget. {@code owned}: the body
+     * is this response's alone (a page), held until sent; otherwise it is shared (the kept
+     * listing) and the response holds only Helidon's copy of its first write. A body larger than
+     * {@link #SENDING} is written in pieces of that size with its {@code Content-Length}: Helidon
+     * copies the first and sends the others as they are (one {@code send(byte[])} would copy it
+     * whole).
+     */
+    public void send(ServerResponse res, byte[] body, boolean owned) {
+        Reservation reservation = reserve((owned ? body.length : 0) + Math.min(body.length, SENDING));
+        try {
+            if (body.length <= SENDING) {
+                res.send(body);
+                return;
+            }
+            res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(body.length));
+            try (OutputStream out = res.outputStream()) {
+                for (int at = 0; at < body.length; at += SENDING) {
+                    out.write(body, at, Math.min(SENDING, body.length - at));
+                }
+            } catch (IOException e) {
+                throw new ServerConnectionException("the client did not take the response", e);
+            }
+        } finally {
+            reservation.close();
+        }
+    }
+
+    /** Bytes reserved for one response; closing it (once) gives them back. */
+    public final class Reservation implements AutoCloseable {
+        private final long bytes;
+        private final AtomicBoolean open = new AtomicBoolean(true);
+
+        private Reservation(long bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public void close() {
+            if (open.compareAndSet(true, false)) {
+                reserved.addAndGet(-bytes);
+            }
+        }
+    }
+}
