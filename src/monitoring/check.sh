@@ -65,6 +65,7 @@ echo "monitoring: the service and Prometheus on 127.0.0.1"
 mkdir "$WORK/volume"
 mount -t tmpfs -o size=4m tmpfs "$WORK/volume"
 "$JAVA" --enable-native-access=ALL-UNNAMED -Ddb.connection.url="jdbc:sqlite:$WORK/volume/messages.db" \
+    -Ddb.backup.directory="$WORK/backup" \
     -Dserver.host=127.0.0.1 -Dserver.port="$PORT" -Dserver.sockets.0.port="$ADMIN" \
     -Dmessages.warm-up.enabled=false -Dmessages.drain-delay=PT0S \
     -Dmessages.connections.max="$CAP" -Dmessages.connections.head-timeout=PT120S \

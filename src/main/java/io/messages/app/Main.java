@@ -126,6 +126,7 @@ public final class Main {
                         .build();
             }
             await(migrations);
+            engine.startBackups(config.get("db.backup"));
             WebServer server = built.start();
             connections.listeningOn(config.get("server.host").asString().orElse("0.0.0.0"), server.port());
             logStarted(server, config, engine);

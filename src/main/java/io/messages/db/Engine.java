@@ -35,6 +35,7 @@ public final class Engine implements AutoCloseable {
     private final Tracing tracing;
     private final String poolName;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Optional<Backups> backups = Optional.empty();
     private volatile String schemaVersion = "0";
 
     private Engine(Config db, DatabaseConfig settings, ConnectionPool pool, Tracing tracing) {
@@ -291,6 +292,32 @@ public final class Engine implements AutoCloseable {
         return writes instanceof GroupCommit;
     }
 
+    /**
+     * Starts the backups {@code backup} (the {@code db.backup} node) configures, on SQLite; they
+     * stop when the engine closes. A server database is backed up by its own operator
+     * (CloudNativePG): there the node is ignored, with a line in the log.
+     *
+     * @throws EngineException if the settings are not valid or the directory cannot be made
+     */
+    public void startBackups(Config backup) {
+        if (file.isEmpty()) {
+            if (!backup.get("directory").asString().orElse("").isBlank()) {
+                LOGGER.log(System.Logger.Level.INFO, "db.backup is ignored: {0} is backed up by its own server", location.kind());
+            }
+            return;
+        }
+        try {
+            backups = Backups.start(backup, file.get().path());
+        } catch (RuntimeException e) {
+            throw new EngineException("cannot back the database up: " + e.getMessage(), e);
+        }
+    }
+
+    /** The backups of the SQLite file, when configured. */
+    public Optional<Backups> backups() {
+        return backups;
+    }
+
     /** Whether {@link #close()} ran. */
     public boolean isClosed() {
         return closed.get();
@@ -300,6 +327,7 @@ public final class Engine implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            backups.ifPresent(Backups::close);
             lane.close();
             shortReads.close();
             client.close();

@@ -14,6 +14,7 @@ import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 import io.helidon.service.registry.Services;
+import io.messages.db.Backups;
 import io.messages.db.Engine;
 import io.messages.db.TransactionCounts;
 
@@ -63,6 +64,21 @@ final class DatabaseMetrics {
         engine.file().ifPresent(file -> {
             volume(registry, file.path(), pool, "available", FileStore::getUsableSpace);
             volume(registry, file.path(), pool, "size", FileStore::getTotalSpace);
+            // Read at scrape time: backups start once the schema is migrated, after this runs.
+            registry.getOrCreate(Gauge.builder("messages.db.backup.last.success.seconds", engine,
+                                               e -> e.backups().map(Backups::lastSuccess).orElse(0L))
+                                         .description("When the newest backup of the SQLite file began, in seconds since "
+                                                              + "the epoch (0: none)")
+                                         .tags(List.of(pool)));
+            registry.getOrCreate(Gauge.builder("messages.db.backup.interval.seconds", engine,
+                                               e -> e.backups().map(b -> b.interval().toSeconds()).orElse(0L))
+                                         .description("How often the SQLite file is backed up (db.backup.interval; 0: "
+                                                              + "backups off)")
+                                         .tags(List.of(pool)));
+            registry.getOrCreate(FunctionalCounter.builder("messages.db.backup.failures", engine,
+                                                           e -> e.backups().map(Backups::failures).orElse(0L))
+                                         .description("Backups of the SQLite file that failed")
+                                         .tags(List.of(pool)));
         });
         connections(registry, engine, pool, "active", HikariPoolMXBean::getActiveConnections);
         connections(registry, engine, pool, "idle", HikariPoolMXBean::getIdleConnections);

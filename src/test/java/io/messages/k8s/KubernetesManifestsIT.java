@@ -806,14 +806,18 @@ class KubernetesManifestsIT {
         assertThat(shared(postgres), is(shared(sqlite)));
     }
 
-    // The pod without what says where the database is (its URL, pool size and volume) and what
-    // only a shape's replica count needs: the SQLite guard against a second replica, the
-    // Deployment's spread of many.
+    // The pod without what says where the database is (its URL, pool size and volume, and the
+    // SQLite file's backups) and what only a shape's replica count needs: the SQLite guard against
+    // a second replica, the Deployment's spread of many.
     private static PodSpec shared(PodSpec pod) {
         PodSpec copy = new io.fabric8.kubernetes.api.model.PodSpecBuilder(pod).build();
         Container container = copy.getContainers().getFirst();
-        container.setEnv(container.getEnv().stream().filter(e -> !e.getName().startsWith("DB_CONNECTION_")).toList());
-        container.setVolumeMounts(container.getVolumeMounts().stream().filter(m -> !m.getName().equals("data")).toList());
+        container.setEnv(container.getEnv().stream()
+                                 .filter(e -> !e.getName().startsWith("DB_CONNECTION_") && !e.getName().startsWith("DB_BACKUP_"))
+                                 .toList());
+        container.setVolumeMounts(container.getVolumeMounts().stream()
+                                          .filter(m -> !m.getName().equals("data") && !m.getName().equals("backup"))
+                                          .toList());
         copy.setInitContainers(copy.getInitContainers().stream().filter(c -> !c.getName().equals("single-replica")).toList());
         copy.setTopologySpreadConstraints(List.of());
         return copy;

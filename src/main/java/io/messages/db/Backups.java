@@ -1,0 +1,207 @@
+package io.messages.db;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import io.helidon.config.Config;
+
+/**
+ * Online backups of the SQLite file ({@code db.backup}): every {@code interval}, a consistent copy
+ * into {@code directory} (in Kubernetes a volume of its own), the newest {@code keep} kept.
+ *
+ * <p>A copy is SQLite's {@code VACUUM INTO}: one read transaction, so one snapshot, taken beside
+ * the service's writers (in WAL mode a reader never blocks a writer), holding every message
+ * committed before it began. It is written as {@code messages-<UTC time>.db.partial}, flushed to
+ * disk, then renamed: a file named {@code .db} is always whole. The newest backup's time survives
+ * a restart (it is the file's), so a restarted pod neither backs up again at once nor looks as
+ * if it never had. Restoring is copying one back while the service is stopped (docs/operations.md).
+ */
+public final class Backups implements AutoCloseable {
+    private static final System.Logger LOGGER = System.getLogger(Backups.class.getName());
+    private static final String PREFIX = "messages-";
+    private static final String SUFFIX = ".db";
+    private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private final Path database;
+    private final Path directory;
+    private final Duration interval;
+    private final int keep;
+    private final ScheduledExecutorService schedule;
+    private final AtomicLong lastSuccess = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+
+    private Backups(Path database, Path directory, Duration interval, int keep) {
+        this.database = database;
+        this.directory = directory;
+        this.interval = interval;
+        this.keep = keep;
+        this.schedule = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("messages-backup").daemon(true).factory());
+    }
+
+    /**
+     * Backups of {@code database} as {@code backup} (the {@code db.backup} node) configures them,
+     * if it names a {@code directory}; the first is taken when the newest one there is
+     * {@code interval} old (at once when there is none).
+     *
+     * @throws IllegalArgumentException if the settings are not valid
+     * @throws UncheckedIOException     if the directory cannot be created
+     */
+    static Optional<Backups> start(Config backup, Path database) {
+        Optional<Path> directory = backup.get("directory").asString().asOptional().filter(dir -> !dir.isBlank()).map(Path::of);
+        if (directory.isEmpty()) {
+            return Optional.empty();
+        }
+        Duration interval = backup.get("interval").as(Duration.class).orElse(Duration.ofHours(1));
+        int keep = backup.get("keep").asInt().orElse(24);
+        if (interval.isNegative() || interval.isZero() || keep < 1) {
+            throw new IllegalArgumentException("db.backup.interval must be positive and db.backup.keep at least 1, not "
+                                                       + interval + " and " + keep);
+        }
+        try {
+            Files.createDirectories(directory.get());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the backup directory " + directory.get(), e);
+        }
+        Backups backups = new Backups(database, directory.get(), interval, keep);
+        backups.newest().ifPresent(newest -> backups.lastSuccess.set(modified(newest).getEpochSecond()));
+        long age = Instant.now().getEpochSecond() - backups.lastSuccess.get();
+        long first = Math.max(0, interval.toSeconds() - age);
+        backups.schedule.scheduleWithFixedDelay(backups::takeQuietly, first, interval.toSeconds(), TimeUnit.SECONDS);
+        LOGGER.log(System.Logger.Level.INFO, "messages: backups of the database every {0} into {1}, newest {2} kept",
+                   interval, directory.get(), keep);
+        return Optional.of(backups);
+    }
+
+    /**
+     * Takes a backup now (one at a time) and removes those beyond the newest {@code keep}.
+     *
+     * @return the backup's file
+     * @throws EngineException if it could not be taken
+     */
+    public synchronized Path takeNow() {
+        Instant began = Instant.now();
+        Path whole = directory.resolve(PREFIX + NAME.format(began) + SUFFIX);
+        Path partial = whole.resolveSibling(whole.getFileName() + ".partial");
+        Properties properties = new Properties();
+        // Another process's lock (a checkpoint, the sqlite3 CLI) is waited for, not failed on.
+        properties.setProperty("busy_timeout", "5000");
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database, properties);
+             PreparedStatement vacuum = connection.prepareStatement("VACUUM INTO ?")) {
+            Files.deleteIfExists(partial);
+            vacuum.setString(1, partial.toString());
+            vacuum.execute();
+            // VACUUM INTO does not sync what it wrote: the copy reaches the disk before its name does.
+            try (FileChannel file = FileChannel.open(partial, StandardOpenOption.WRITE)) {
+                file.force(true);
+            }
+            Files.move(partial, whole, StandardCopyOption.ATOMIC_MOVE);
+            try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+                dir.force(true);
+            }
+        } catch (SQLException | IOException e) {
+            failures.incrementAndGet();
+            throw new EngineException("the backup into " + whole + " failed: " + e.getMessage(), e);
+        }
+        lastSuccess.set(began.getEpochSecond());
+        prune();
+        LOGGER.log(System.Logger.Level.INFO, "messages: backed the database up into {0} in {1} ms", whole,
+                   Duration.between(began, Instant.now()).toMillis());
+        return whole;
+    }
+
+    /** When the last backup that succeeded began, in seconds since the epoch (0: none yet). */
+    public long lastSuccess() {
+        return lastSuccess.get();
+    }
+
+    /** Backups that failed since start. */
+    public long failures() {
+        return failures.get();
+    }
+
+    /** How often a backup is taken. */
+    public Duration interval() {
+        return interval;
+    }
+
+    /** The backups kept, oldest first. */
+    public List<Path> kept() {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(Backups::isBackup).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        schedule.shutdownNow();
+        try {
+            schedule.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // On the schedule: a failure is logged and counted (the alert on the last success's age says
+    // when it lasts), and the next interval tries again.
+    private void takeQuietly() {
+        try {
+            takeNow();
+        } catch (RuntimeException e) {
+            LOGGER.log(System.Logger.Level.WARNING, "messages: " + e.getMessage());
+        }
+    }
+
+    private void prune() {
+        List<Path> kept = kept();
+        for (Path old : kept.subList(0, Math.max(0, kept.size() - keep))) {
+            try {
+                Files.deleteIfExists(old);
+            } catch (IOException e) {
+                LOGGER.log(System.Logger.Level.WARNING, "messages: cannot delete the old backup " + old + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private Optional<Path> newest() {
+        List<Path> kept = kept();
+        return kept.isEmpty() ? Optional.empty() : Optional.of(kept.getLast());
+    }
+
+    private static boolean isBackup(Path file) {
+        String name = file.getFileName().toString();
+        return name.startsWith(PREFIX) && name.endsWith(SUFFIX);
+    }
+
+    private static Instant modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toInstant();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

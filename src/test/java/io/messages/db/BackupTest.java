@@ -1,0 +1,112 @@
+package io.messages.db;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.helidon.config.Config;
+import io.messages.app.Main;
+import io.messages.app.Service;
+import io.messages.testing.Http;
+import io.messages.testing.SqliteFile;
+import io.messages.testing.TestConfig;
+import io.messages.testing.Writers;
+
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.isIn;
+
+/**
+ * Backups of the SQLite file ({@code db.backup}), taken under load and restored as the operations
+ * guide says: copied back as the database file of a stopped service.
+ */
+class BackupTest {
+    @Test
+    void backupTakenUnderConcurrentWritesRestoresEveryMessageAcknowledgedBeforeItBegan() throws Exception {
+        Path dir = TestConfig.tempDir();
+        Config config = TestConfig.sqlite(dir.resolve("data").resolve("messages.db"), Map.of(
+                "db.backup.directory", dir.resolve("backup").toString(),
+                "db.backup.interval", "PT1H",
+                "db.backup.keep", "2"));
+        Set<String> acknowledgedBefore;
+        Set<String> acknowledged;
+        Path backup;
+        List<Path> kept;
+        Service service = Main.start(config);
+        try (Writers writers = Writers.start(service.port(), 8, Duration.ofMillis(1), (w, i) -> "w" + w + "-" + i)) {
+            Backups backups = service.engine().backups().orElseThrow();
+            assertThat("the first backup is taken at start",
+                       Writers.await(() -> !backups.kept().isEmpty(), Duration.ofSeconds(10)), is(true));
+            Writers.await(() -> writers.acknowledged().size() > 200, Duration.ofSeconds(10));
+            acknowledgedBefore = Set.copyOf(writers.acknowledged());
+            backup = backups.takeNow();
+            Writers.await(() -> writers.acknowledged().size() > acknowledgedBefore.size() + 200, Duration.ofSeconds(10));
+            backups.takeNow();
+            writers.stop();
+            kept = backups.kept();
+            assertThat(writers.unexpected(), is(empty()));
+            assertThat("writes went on during and after the backups", writers.acknowledged().size(),
+                       greaterThan(acknowledgedBefore.size() + 200));
+            assertThat("backups taken by the service's own metric", Http.get(service.server().port("admin"),
+                       "/observe/metrics").body().contains("messages_db_backup_last_success_seconds"), is(true));
+            acknowledged = new HashSet<>(writers.acknowledged());
+        } finally {
+            service.stop();
+        }
+
+        assertThat("the newest two kept", kept, hasSize(2));
+        assertThat(SqliteFile.integrityCheck(backup), is("ok"));
+        // Restored as docs/operations.md says: the backup becomes the database file of a new service.
+        Path restored = TestConfig.tempDir().resolve("messages.db");
+        Files.copy(backup, restored);
+        Service fresh = Main.start(TestConfig.sqlite(restored, Map.of()));
+        Set<String> listed;
+        try {
+            listed = Http.listedMessages(fresh.port());
+            assertThat(Http.get(fresh.port(), "/record?msg=after-restore").statusCode(), is(200));
+        } finally {
+            fresh.stop();
+        }
+        assertThat("every message acknowledged before the backup began", acknowledgedBefore, everyItem(isIn(listed)));
+        assertThat("and nothing that was never acknowledged", listed, everyItem(isIn(acknowledged)));
+        assertThat(SqliteFile.integrityCheck(restored), is("ok"));
+    }
+
+    @Test
+    void restartedServiceKeepsTheNewestBackupsTimeInsteadOfBackingUpAgainAtOnce() throws Exception {
+        Path dir = TestConfig.tempDir();
+        Config config = TestConfig.sqlite(dir.resolve("messages.db"), Map.of(
+                "db.backup.directory", dir.resolve("backup").toString(),
+                "db.backup.interval", "PT1H"));
+        Service first = Main.start(config);
+        long taken;
+        try {
+            Backups backups = first.engine().backups().orElseThrow();
+            assertThat(Writers.await(() -> backups.lastSuccess() > 0, Duration.ofSeconds(10)), is(true));
+            taken = backups.lastSuccess();
+        } finally {
+            first.stop();
+        }
+        Service again = Main.start(config);
+        try {
+            Backups backups = again.engine().backups().orElseThrow();
+            Thread.sleep(500);
+            assertThat(backups.kept(), hasSize(1));
+            assertThat("the newest backup's time, from its file", backups.lastSuccess(),
+                       is(Files.getLastModifiedTime(backups.kept().getFirst()).toInstant().getEpochSecond()));
+            assertThat(backups.lastSuccess() - taken <= 1, is(true));
+        } finally {
+            again.stop();
+        }
+    }
+}
