@@ -7,10 +7,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -21,6 +23,8 @@ import javax.sql.DataSource;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
+import com.zaxxer.hikari.pool.HikariPool;
+import com.zaxxer.hikari.util.DriverDataSource;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbStatements;
@@ -40,6 +44,7 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
     // How Helidon's provider names the database type: "jdbc:sqlite", "jdbc:postgresql".
     private static final Pattern DB_TYPE = Pattern.compile("(\\w+:\\w+):.*");
     private static final Map<String, String> HIKARI_NAMES = hikariNames();
+    private static final long WAIT_SLICE_MILLIS = 100;
 
     private final HikariDataSource dataSource;
     private final DatabaseBreaker breaker;
@@ -47,10 +52,12 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
     private final LongAdder retired = new LongAdder();
     private volatile Consumer<SQLException> failures = failure -> { };
 
-    private ConnectionPool(HikariDataSource dataSource, String dbType) {
+    private ConnectionPool(HikariDataSource dataSource, WatchedDataSource connections, String dbType) {
         this.dataSource = dataSource;
         this.dbType = dbType;
         this.breaker = new DatabaseBreaker(this::connectAlone);
+        // The pool's own connection attempts (its refill, a request's need) tell the breaker too.
+        connections.onFailure(breaker::failed);
     }
 
     /**
@@ -124,8 +131,12 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
         config.setJdbcUrl(url);
         config.setUsername(values.get("username"));
         config.setPassword(values.get("password"));
+        // What HikariCP would connect through by itself (the URL, the driver's properties), watched.
+        WatchedDataSource connections = new WatchedDataSource(new DriverDataSource(
+                url, config.getDriverClassName(), config.getDataSourceProperties(), config.getUsername(), config.getPassword()));
+        config.setDataSource(connections);
         Matcher type = DB_TYPE.matcher(url);
-        return new ConnectionPool(new HikariDataSource(config), type.matches() ? type.group(1) : DEFAULT_DB_TYPE);
+        return new ConnectionPool(new HikariDataSource(config), connections, type.matches() ? type.group(1) : DEFAULT_DB_TYPE);
     }
 
     // HikariCP's spelling of a property: environment variables reach the config in lower case
@@ -158,11 +169,31 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
     public Connection connection() {
         breaker.check();
         try {
-            return GuardedConnection.of(dataSource.getConnection(), this);
+            return GuardedConnection.of(pooled(), this);
         } catch (SQLException e) {
             breaker.failed(e);
             // The cause says why (pool timeout, refused, bad password); the URL stays out of it.
             throw new DbClientException("no database connection: " + e.getMessage(), e);
+        }
+    }
+
+    // A connection within connectionTimeout, waited for a slice at a time: a request already waiting
+    // when the breaker opens (HikariCP retrying a server that refuses every connection) is refused
+    // within a slice, not at the end of the whole wait.
+    private Connection pooled() throws SQLException {
+        HikariPool pool = (HikariPool) dataSource.getHikariPoolMXBean();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(dataSource.getConnectionTimeout());
+        while (true) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            try {
+                return pool.getConnection(Math.max(1, Math.min(left, WAIT_SLICE_MILLIS)));
+            } catch (SQLTransientConnectionException timedOut) {
+                if (left <= WAIT_SLICE_MILLIS) {
+                    throw new SQLTransientConnectionException("no pooled connection within "
+                            + dataSource.getConnectionTimeout() + " ms", timedOut.getSQLState(), timedOut);
+                }
+                breaker.check();
+            }
         }
     }
 

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
@@ -134,6 +135,56 @@ class DatabaseOutageTest {
         } finally {
             postgres.close();
         }
+    }
+
+    /**
+     * The outage met by a pool whose connections all went quietly (no request was running when
+     * the server stopped): the next requests find only dead connections, and HikariCP retries a
+     * server that refuses every connection for the whole pool timeout (5 s). Its failed attempts
+     * open the breaker, and requests already waiting are refused within a slice of the wait.
+     */
+    @Test
+    void outageMetByAnIdlePoolIsAnswered503WithinASecondNotAtThePoolsTimeout() throws Exception {
+        Path data = TestConfig.tempDir();
+        int pgPort = ChildJvm.freePort();
+        EmbeddedPostgres postgres = start(data, pgPort);
+        Service service = Main.start(TestConfig.of(Map.of(
+                "db.connection.url", postgres.getJdbcUrl("postgres", "postgres"),
+                "db.connection.username", "postgres")));
+        List<Answer> answers = new ArrayList<>();
+        try {
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < 20; i++) {
+                    int n = i;
+                    pool.submit(() -> get(service.port(), "/record?msg=before-" + n));
+                }
+            }
+            postgres.close();
+            // Idle for longer than HikariCP trusts a connection without checking it (500 ms).
+            Thread.sleep(1_000);
+            List<Future<Answer>> burst = new ArrayList<>();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int c = 0; c < CLIENTS; c++) {
+                    int client = c;
+                    burst.add(pool.submit(() -> {
+                        long asked = System.nanoTime();
+                        HttpResponse<String> res = get(service.port(), "/record?msg=during-" + client);
+                        return new Answer(asked, System.nanoTime(), res.statusCode(),
+                                          res.headers().firstValue("Retry-After").orElse(""));
+                    }));
+                }
+            }
+            for (Future<Answer> answer : burst) {
+                answers.add(answer.get());
+            }
+        } finally {
+            service.stop();
+        }
+        System.out.printf("idle pool outage: %s ms%n", answers.stream().map(Answer::millis).toList());
+        assertThat(answers.stream().map(Answer::status).toList(), everyItem(is(503)));
+        assertThat(answers.stream().map(Answer::retryAfter).toList(), everyItem(is("1")));
+        assertThat("refused within a second, not after the pool's 5 s",
+                   answers.stream().mapToLong(Answer::millis).max().orElseThrow(), lessThan(1_000L));
     }
 
     private record Answer(long asked, long answered, int status, String retryAfter) {
