@@ -32,6 +32,9 @@
 # BENCH_CONNECTIONS="64" and BENCH_SCENARIOS="/record" pick rows (defaults: all of them);
 # SERVICE_JAVA_OPTS passes options to the service's JVM (e.g. -Ddb.group-commit.enabled=false).
 # By default the service starts as README's run command does: with the AOT cache, warm-up on.
+# BENCH_CGROUP=768M runs the service as the pod runs it: inside a memory cgroup of that size (v1
+# or v2; needs root), started with the image's ENTRYPOINT flags (heap 75% of the cgroup, G1, exit
+# on OutOfMemoryError): the container's limit as the JVM sees it, not an option that imitates it.
 # BENCH_MEMORY=768m caps the service's JVM as the Kubernetes memory limit does (-XX:MaxRAM, heap
 # 75% of it, as the image sets). BENCH_CHARTS=1 writes the figures as CSV and SVG charts (gnuplot,
 # from Debian's packages) to src/bench/results/.
@@ -55,6 +58,18 @@ if [ -n "${BENCH_CHARTS:-}" ] && ! command -v gnuplot >/dev/null 2>&1; then
 fi
 MEMORY_OPTS=""
 [ -n "${BENCH_MEMORY:-}" ] && MEMORY_OPTS="-XX:MaxRAM=$BENCH_MEMORY -XX:MaxRAMPercentage=75"
+CGROUP=""
+if [ -n "${BENCH_CGROUP:-}" ]; then
+    # k8s/Containerfile's ENTRYPOINT, less what start_service adds itself.
+    MEMORY_OPTS="-XX:MaxRAMPercentage=75 -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError"
+    if [ -d /sys/fs/cgroup/memory ]; then
+        CGROUP=/sys/fs/cgroup/memory/messages-bench-$$
+        mkdir "$CGROUP" && echo "$BENCH_CGROUP" >"$CGROUP/memory.limit_in_bytes"
+    else
+        CGROUP=/sys/fs/cgroup/messages-bench-$$
+        mkdir "$CGROUP" && echo "$BENCH_CGROUP" >"$CGROUP/memory.max"
+    fi
+fi
 JAVA=""
 for candidate in /usr/lib/jvm/*/bin/java; do
     if "$candidate" -version 2>&1 | grep -Eq 'version "(2[1-9]|[3-9][0-9])'; then JAVA=$candidate; fi
@@ -77,6 +92,7 @@ cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
     if [ -n "$PG_CTL" ]; then $PG_CTL -D "$WORK/pgdata" -m fast -w stop >/dev/null 2>&1 || true; fi
     rm -rf "$WORK"
+    if [ -n "$CGROUP" ]; then rmdir "$CGROUP" 2>/dev/null || true; fi
 }
 trap cleanup EXIT
 
@@ -130,6 +146,8 @@ start_service() { # $1: JDBC URL, $2: instance number (0, 1); BENCH_START_OPTS: 
     local start_opts=${BENCH_START_OPTS:--XX:AOTCache=$home/target/messages.aot}
     started=$(date +%s%N)
     # shellcheck disable=SC2086
+    # In BENCH_CGROUP's cgroup when set: the shell joins it, then becomes the JVM (same PID).
+    ${CGROUP:+sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$CGROUP"} \
     "$JAVA" $start_opts $MEMORY_OPTS ${SERVICE_JAVA_OPTS:-} ${BENCH_HOME_OPTS:-} -Dserver.port="$port" \
         -Dserver.sockets.0.port="$admin" -Ddb.connection.url="$1" -Dmessages.config="$home/config/application.yaml" \
         -jar "$home/target/messages.jar" >"$WORK/service$port.log" 2>&1 &
