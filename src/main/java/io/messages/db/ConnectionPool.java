@@ -181,6 +181,10 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
     // when the breaker opens (HikariCP retrying a server that refuses every connection) is refused
     // within a slice, not at the end of the whole wait.
     private Connection pooled() throws SQLException {
+        if (dataSource.isClosed()) {
+            // As HikariDataSource.getConnection() says it; the pool itself would wait out the timeout.
+            throw new SQLException("the connection pool " + dataSource.getPoolName() + " is closed");
+        }
         HikariPool pool = (HikariPool) dataSource.getHikariPoolMXBean();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(dataSource.getConnectionTimeout());
         while (true) {
