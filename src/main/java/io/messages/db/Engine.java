@@ -19,6 +19,11 @@ import io.messages.tracing.Tracing;
  * schema migrated, and closed when it stops. What differs by database is decided here, once:
  * how writes take their turn ({@link Writes}) and, for a SQLite file, its checks
  * ({@link DatabaseFile}); nothing asks again per request.
+ *
+ * <p>Longer than this project's other files (~350 lines) because it is the {@code db} package's
+ * one public door: each of its methods is a short delegation to the class that does the work
+ * (writes, short reads, the lane, the breaker, backups), documented here for callers outside
+ * the package. What it decides itself is only the constructor's choice of implementations.
  */
 public final class Engine implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(Engine.class.getName());
