@@ -100,23 +100,31 @@ class RollingRestartIT {
     // One instance of the packaged jar, as a pod.
     private record Instance(Process process, int port, int admin, Path log) {
         static Instance start(String url, Duration drainDelay) throws IOException, InterruptedException {
-            int port = ChildJvm.freePort();
-            int admin = ChildJvm.freePort();
-            Path log = Files.createTempFile("messages-rolling", ".log");
-            Process process = new ProcessBuilder(ChildJvm.command(
-                    ChildJvm.Launch.JAR, "-Dserver.port=" + port, "-Dserver.sockets.0.port=" + admin,
-                    "-Ddb.connection.url=" + url, "-Ddb.connection.username=postgres",
-                    "-Dmessages.drain-delay=" + drainDelay))
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-            Instance instance = new Instance(process, port, admin, log);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (!instance.ready()) {
-                assertThat("the new instance became ready", System.nanoTime(), is(lessThan(deadline)));
-                Thread.sleep(50);
+            // A port free a moment ago may be taken by then: the clients' fresh connection per
+            // request use thousands of ephemeral ports. An instance that could not bind exits;
+            // another is started on other ports.
+            for (int attempt = 1; ; attempt++) {
+                int port = ChildJvm.freePort();
+                int admin = ChildJvm.freePort();
+                Path log = Files.createTempFile("messages-rolling", ".log");
+                Process process = new ProcessBuilder(ChildJvm.command(
+                        ChildJvm.Launch.JAR, "-Dserver.port=" + port, "-Dserver.sockets.0.port=" + admin,
+                        "-Ddb.connection.url=" + url, "-Ddb.connection.username=postgres",
+                        "-Dmessages.drain-delay=" + drainDelay))
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
+                Instance instance = new Instance(process, port, admin, log);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (!instance.ready() && process.isAlive()) {
+                    assertThat("the new instance became ready", System.nanoTime(), is(lessThan(deadline)));
+                    Thread.sleep(50);
+                }
+                if (process.isAlive() || attempt == 3 || !Files.readString(log).contains("Address already in use")) {
+                    assertThat(Files.readString(log), process.isAlive(), is(true));
+                    return instance;
+                }
             }
-            return instance;
         }
 
         // SIGTERM, then what kube-proxy does: the Service drops the pod PROPAGATION after its
