@@ -69,9 +69,11 @@ class StorageFaultTest {
             }
             long writable = System.nanoTime();
             while (Http.get(service.port(), "/record?msg=after").statusCode() != 200) {
-                // Usually tens of milliseconds; a pooled connection closed by the failure is opened
-                // again by HikariCP, whose retries back off (up to half its connectionTimeout).
-                assertThat("writes recover within seconds", elapsedMillis(writable), lessThan(5_000L));
+                // Usually tens of milliseconds. Pooled connections the failure closed are opened again
+                // by HikariCP, whose retries back off (up to half its connectionTimeout, 2.5 s), and
+                // a request waits for one up to connectionTimeout (5 s), then answers 503 and the
+                // next succeeds: measured here 22 ms, on CI machines 1.0 and 5.0 s.
+                assertThat("writes recover within seconds", elapsedMillis(writable), lessThan(10_000L));
                 Thread.sleep(20);
             }
             System.out.printf("storage writable again: writes back after %d ms%n", elapsedMillis(writable));
