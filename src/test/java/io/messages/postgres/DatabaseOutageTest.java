@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.messages.app.Main;
 import io.messages.app.Service;
 import io.messages.testing.ChildJvm;
+import io.messages.testing.EmbeddedPostgresServer;
 import io.messages.testing.TestConfig;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
@@ -51,11 +52,9 @@ class DatabaseOutageTest {
     void outageIsAnswered503AtOnceWithReadinessUpAndRecoversByItself() throws Exception {
         Path data = TestConfig.tempDir();
         int pgPort = ChildJvm.freePort();
-        EmbeddedPostgres postgres = start(data, pgPort);
+        EmbeddedPostgres postgres = EmbeddedPostgresServer.onDisk(data, pgPort);
         // The default pool timeout (5 s): what fails fast is the breaker, not a short timeout.
-        Service service = Main.start(TestConfig.of(Map.of(
-                "db.connection.url", postgres.getJdbcUrl("postgres", "postgres"),
-                "db.connection.username", "postgres")));
+        Service service = Main.start(TestConfig.postgres(postgres.getJdbcUrl("postgres", "postgres"), Map.of()));
         int admin = service.server().port("admin");
         ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> acknowledged = new ConcurrentLinkedQueue<>();
@@ -91,7 +90,7 @@ class DatabaseOutageTest {
             readyDuring = get(admin, "/observe/health/ready");
             liveDuring = get(admin, "/observe/health/live");
             Thread.sleep(2_000);
-            postgres = start(data, pgPort);
+            postgres = EmbeddedPostgresServer.onDisk(data, pgPort);
             back = System.nanoTime();
             Thread.sleep(3_000);
 
@@ -122,9 +121,7 @@ class DatabaseOutageTest {
             assertThat(liveDuring.statusCode(), is(200));
             assertThat("writes succeed again soon after the database is back",
                        TimeUnit.NANOSECONDS.toMillis(firstAfter - back), lessThan(3_000L));
-            Service again = Main.start(TestConfig.of(Map.of(
-                    "db.connection.url", postgres.getJdbcUrl("postgres", "postgres"),
-                    "db.connection.username", "postgres")));
+            Service again = Main.start(TestConfig.postgres(postgres.getJdbcUrl("postgres", "postgres"), Map.of()));
             try {
                 Set<String> listed = Set.of(get(again.port(), "/").body().split("\n|: ", -1));
                 assertThat("every acknowledged write is there",
@@ -147,10 +144,8 @@ class DatabaseOutageTest {
     void outageMetByAnIdlePoolIsAnswered503WithinASecondNotAtThePoolsTimeout() throws Exception {
         Path data = TestConfig.tempDir();
         int pgPort = ChildJvm.freePort();
-        EmbeddedPostgres postgres = start(data, pgPort);
-        Service service = Main.start(TestConfig.of(Map.of(
-                "db.connection.url", postgres.getJdbcUrl("postgres", "postgres"),
-                "db.connection.username", "postgres")));
+        EmbeddedPostgres postgres = EmbeddedPostgresServer.onDisk(data, pgPort);
+        Service service = Main.start(TestConfig.postgres(postgres.getJdbcUrl("postgres", "postgres"), Map.of()));
         List<Answer> answers = new ArrayList<>();
         try {
             try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -191,10 +186,6 @@ class DatabaseOutageTest {
         long millis() {
             return TimeUnit.NANOSECONDS.toMillis(answered - asked);
         }
-    }
-
-    private static EmbeddedPostgres start(Path data, int port) throws IOException {
-        return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
     }
 
     private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {

@@ -102,10 +102,9 @@ class PostgresFailoverTest {
                 primary.start();
                 standby.start();
                 awaitStreaming(primary);
-                Service service = Main.start(TestConfig.of(Map.of(
-                        "db.connection.url", "jdbc:postgresql://127.0.0.1:" + readWrite.port() + "/messages",
-                        "db.connection.username", "postgres",
-                        "db.connection.connectionTimeout", String.valueOf(CONNECTION_TIMEOUT.toMillis()))));
+                Service service = Main.start(TestConfig.postgres(
+                        "jdbc:postgresql://127.0.0.1:" + readWrite.port() + "/messages",
+                        Map.of("db.connection.connectionTimeout", String.valueOf(CONNECTION_TIMEOUT.toMillis()))));
                 try {
                     return underLoad(service, primary, standby, link, readWrite);
                 } finally {

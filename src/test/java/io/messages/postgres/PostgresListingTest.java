@@ -186,6 +186,6 @@ class PostgresListingTest {
     }
 
     private Config config() {
-        return TestConfig.of(Map.of("db.connection.url", url, "db.connection.username", "postgres"));
+        return TestConfig.postgres(url, Map.of());
     }
 }

@@ -7,7 +7,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -16,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import io.helidon.config.Config;
 import io.helidon.webserver.http.HttpRouting;
 import io.messages.app.Main;
 import io.messages.app.Service;
@@ -45,8 +43,8 @@ class PostgresTest {
     @Test
     void twoInstancesOnOneDatabaseListEachOthersWritesAndShare64WritersExactly() throws Exception {
         String url = EmbeddedPostgresServer.newDatabase();
-        Service a = Main.start(postgres(url));
-        Service b = Main.start(postgres(url));
+        Service a = Main.start(TestConfig.postgres(url, Map.of()));
+        Service b = Main.start(TestConfig.postgres(url, Map.of()));
         try {
             assertThat(get(a.port(), "/record?msg=via-a").statusCode(), is(200));
             assertThat(get(b.port(), "/record?msg=via-b").statusCode(), is(200));
@@ -94,10 +92,10 @@ class PostgresTest {
     void writesAre503AndReadinessStaysUpWhilePostgresIsStoppedAndWritesResumeWhenItIsBack() throws Exception {
         Path data = TestConfig.tempDir();
         int pgPort = ChildJvm.freePort();
-        EmbeddedPostgres postgres = startPostgres(data, pgPort);
+        EmbeddedPostgres postgres = EmbeddedPostgresServer.onDisk(data, pgPort);
         // HikariCP's shortest pool timeout (its reconnect backoff is half of it), so that 20
         // outages stay quick; the answers do not depend on it.
-        Service service = Main.start(postgres(postgres.getJdbcUrl("postgres", "postgres"),
+        Service service = Main.start(TestConfig.postgres(postgres.getJdbcUrl("postgres", "postgres"),
                                               Map.of("db.connection.connectionTimeout", "250")));
         List<String> acknowledged = new ArrayList<>();
         try {
@@ -112,7 +110,7 @@ class PostgresTest {
                 HttpResponse<String> ready = get(admin, "/observe/health/ready");
                 HttpResponse<String> waiting = get(service.port(), "/record?msg=during");
                 HttpResponse<String> live = get(admin, "/observe/health/live");
-                postgres = startPostgres(data, pgPort);
+                postgres = EmbeddedPostgresServer.onDisk(data, pgPort);
 
                 String during = "round " + round + ": ";
                 assertThat(during + write.body(), write.statusCode(), is(503));
@@ -180,21 +178,6 @@ class PostgresTest {
             Thread.sleep(50);
         }
         return status;
-    }
-
-    private static EmbeddedPostgres startPostgres(Path data, int port) throws IOException {
-        return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
-    }
-
-    private static Config postgres(String url) {
-        return postgres(url, Map.of());
-    }
-
-    private static Config postgres(String url, Map<String, String> overrides) {
-        Map<String, String> values = new HashMap<>(overrides);
-        values.put("db.connection.url", url);
-        values.put("db.connection.username", "postgres");
-        return TestConfig.of(values);
     }
 
     private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {

@@ -40,6 +40,14 @@ public final class EmbeddedPostgresServer {
         }
     }
 
+    /**
+     * A PostgreSQL of the caller's own on {@code data} and {@code port}, which it can stop and
+     * start again on the same data and port (an outage), unlike the shared one.
+     */
+    public static EmbeddedPostgres onDisk(Path data, int port) throws IOException {
+        return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port).start();
+    }
+
     /** The JDBC URL of a new, empty database; user {@code postgres}, no password. */
     public static String newDatabase() {
         String name = "messages_" + DATABASES.incrementAndGet();

@@ -46,6 +46,14 @@ public final class TestConfig {
         return of(values);
     }
 
+    /** Config for the PostgreSQL database at {@code url} as user {@code postgres}, with {@code overrides} on top. */
+    public static Config postgres(String url, Map<String, String> overrides) {
+        Map<String, String> values = new HashMap<>(overrides);
+        values.put("db.connection.url", url);
+        values.put("db.connection.username", "postgres");
+        return of(values);
+    }
+
     /**
      * The project's config with {@code values} (flat keys) on top, on random ports, with a pool
      * name of its own.

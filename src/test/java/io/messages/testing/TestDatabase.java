@@ -1,6 +1,5 @@
 package io.messages.testing;
 
-import java.util.HashMap;
 import java.util.Map;
 
 import io.helidon.config.Config;
@@ -15,10 +14,7 @@ public enum TestDatabase {
         if (this == SQLITE) {
             return TestConfig.sqlite(TestConfig.tempDir().resolve("messages.db"), overrides);
         }
-        Map<String, String> values = new HashMap<>(overrides);
-        values.put("db.connection.url", EmbeddedPostgresServer.newDatabase());
-        values.put("db.connection.username", "postgres");
-        return TestConfig.of(values);
+        return TestConfig.postgres(EmbeddedPostgresServer.newDatabase(), overrides);
     }
 
     /** Config for a new, empty database of this kind. */
