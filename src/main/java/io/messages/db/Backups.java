@@ -33,14 +33,16 @@ import io.helidon.config.Config;
  * <p>A copy is SQLite's {@code VACUUM INTO}: one read transaction, so one snapshot, taken beside
  * the service's writers (in WAL mode a reader never blocks a writer), holding every message
  * committed before it began. It is written as {@code messages-<UTC time>.db.partial}, flushed to
- * disk, then renamed: a file named {@code .db} is always whole. The newest backup's time survives
- * a restart (it is the file's), so a restarted pod neither backs up again at once nor looks as
- * if it never had. Restoring is copying one back while the service is stopped (docs/operations.md).
+ * disk, then renamed: a file named {@code .db} is always whole; a copy that failed is deleted (and
+ * one a stopped process left, at start), so that failures do not fill the volume. The newest
+ * backup's time survives a restart (it is the file's), so a restarted pod neither backs up again
+ * at once nor looks as if it never had. Restoring is copying one back while the service is stopped (docs/operations.md).
  */
 public final class Backups implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(Backups.class.getName());
     private static final String PREFIX = "messages-";
     private static final String SUFFIX = ".db";
+    private static final String PARTIAL = ".partial";
     private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
             .withZone(ZoneOffset.UTC);
 
@@ -86,6 +88,7 @@ public final class Backups implements AutoCloseable {
             throw new UncheckedIOException("cannot create the backup directory " + directory.get(), e);
         }
         Backups backups = new Backups(database, directory.get(), interval, keep);
+        backups.removePartials(); // left by a process that stopped in the middle of a backup
         backups.newest().ifPresent(newest -> backups.lastSuccess.set(modified(newest).getEpochSecond()));
         long age = Instant.now().getEpochSecond() - backups.lastSuccess.get();
         long first = Math.max(0, interval.toSeconds() - age);
@@ -104,7 +107,7 @@ public final class Backups implements AutoCloseable {
     public synchronized Path takeNow() {
         Instant began = Instant.now();
         Path whole = directory.resolve(PREFIX + NAME.format(began) + SUFFIX);
-        Path partial = whole.resolveSibling(whole.getFileName() + ".partial");
+        Path partial = whole.resolveSibling(whole.getFileName() + PARTIAL);
         Properties properties = new Properties();
         // Another process's lock (a checkpoint, the sqlite3 CLI) is waited for, not failed on.
         properties.setProperty("busy_timeout", "5000");
@@ -123,6 +126,8 @@ public final class Backups implements AutoCloseable {
             }
         } catch (SQLException | IOException e) {
             failures.incrementAndGet();
+            // A failed copy must not keep the space it took: on a full volume every later try would fail too.
+            delete(partial);
             throw new EngineException("the backup into " + whole + " failed: " + e.getMessage(), e);
         }
         lastSuccess.set(began.getEpochSecond());
@@ -178,12 +183,22 @@ public final class Backups implements AutoCloseable {
 
     private void prune() {
         List<Path> kept = kept();
-        for (Path old : kept.subList(0, Math.max(0, kept.size() - keep))) {
-            try {
-                Files.deleteIfExists(old);
-            } catch (IOException e) {
-                LOGGER.log(System.Logger.Level.WARNING, "messages: cannot delete the old backup " + old + ": " + e.getMessage());
-            }
+        kept.subList(0, Math.max(0, kept.size() - keep)).forEach(Backups::delete);
+    }
+
+    private void removePartials() {
+        try (Stream<Path> files = Files.list(directory)) {
+            files.filter(file -> file.getFileName().toString().endsWith(SUFFIX + PARTIAL)).forEach(Backups::delete);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOGGER.log(System.Logger.Level.WARNING, "messages: cannot delete " + file + ": " + e.getMessage());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.messages.db;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,11 +8,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import io.helidon.config.Config;
 import io.messages.app.Main;
 import io.messages.app.Service;
 import io.messages.testing.Http;
+import io.messages.testing.SmallVolume;
 import io.messages.testing.SqliteFile;
 import io.messages.testing.TestConfig;
 import io.messages.testing.Writers;
@@ -25,6 +28,7 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.isIn;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * Backups of the SQLite file ({@code db.backup}), taken under load and restored as the operations
@@ -80,6 +84,41 @@ class BackupTest {
         assertThat("every message acknowledged before the backup began", acknowledgedBefore, everyItem(isIn(listed)));
         assertThat("and nothing that was never acknowledged", listed, everyItem(isIn(acknowledged)));
         assertThat(SqliteFile.integrityCheck(restored), is("ok"));
+    }
+
+    @Test
+    void backupsFailingOnAFullVolumeLeaveNothingBehindAndTheServiceWritesOn() throws Exception {
+        try (SmallVolume volume = SmallVolume.mount(1)) {
+            Path db = TestConfig.tempDir().resolve("messages.db");
+            Config config = TestConfig.sqlite(db, Map.of("db.backup.directory", volume.dir().toString(),
+                                                         "db.backup.interval", "PT1H"));
+            Service service = Main.start(config);
+            try {
+                Backups backups = service.engine().backups().orElseThrow();
+                assertThat(Writers.await(() -> backups.lastSuccess() > 0, Duration.ofSeconds(10)), is(true));
+                volume.fillLeaving(4096);
+                String big = "x".repeat(4000);
+                for (int i = 0; i < 50; i++) {
+                    assertThat(Http.get(service.port(), "/record?msg=" + i + big).statusCode(), is(200));
+                }
+                for (int i = 0; i < 3; i++) {
+                    assertThrows(EngineException.class, backups::takeNow);
+                }
+
+                assertThat(backups.failures(), is(3L));
+                assertThat("no partial copy left to fill the volume", fileNames(volume.dir()).stream()
+                        .filter(name -> name.endsWith(".partial")).toList(), is(empty()));
+                assertThat("the service writes on", Http.get(service.port(), "/record?msg=after").statusCode(), is(200));
+            } finally {
+                service.stop();
+            }
+        }
+    }
+
+    private static List<String> fileNames(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(file -> file.getFileName().toString()).toList();
+        }
     }
 
     @Test
