@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import io.messages.app.Main;
 import io.messages.app.Service;
@@ -73,9 +74,16 @@ class OpsTest {
         get(service.port(), "/record?msg=counted");
         get(service.port(), "/?limit=10");
         get(service.port(), "/record?msg=");
-        Scrape after = scrape();
-
         String record2xx = "http_server_requests_seconds_count";
+        // A request is timed once its response is sent (whenSent), which may be just after the
+        // client has read it: scrape until all three are in (then each must have moved by one).
+        Scrape after = scrape();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!allMoved(before, after) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            after = scrape();
+        }
+
         assertThat(after.value(record2xx, "route=\"/record\"", "status=\"2xx\"")
                            - before.value(record2xx, "route=\"/record\"", "status=\"2xx\""), is(1.0));
         assertThat(after.value(record2xx, "route=\"/record\"", "status=\"4xx\"")
@@ -149,6 +157,14 @@ class OpsTest {
 
     private int adminPort() {
         return service.server().port("admin");
+    }
+
+    // Whether /record 2xx, /record 4xx and / 2xx have each been counted since before.
+    private static boolean allMoved(Scrape before, Scrape after) {
+        String count = "http_server_requests_seconds_count";
+        return List.of(List.of("route=\"/record\"", "status=\"2xx\""), List.of("route=\"/record\"", "status=\"4xx\""),
+                       List.of("route=\"/\"", "status=\"2xx\"")).stream()
+                .allMatch(labels -> after.value(count, labels.get(0), labels.get(1)) > before.value(count, labels.get(0), labels.get(1)));
     }
 
     private Scrape scrape() throws Exception {
