@@ -185,6 +185,10 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
             // As HikariDataSource.getConnection() says it; the pool itself would wait out the timeout.
             throw new SQLException("the connection pool " + dataSource.getPoolName() + " is closed");
         }
+        if (dbType.equals("jdbc:sqlite")) {
+            // The breaker never opens on SQLite (the pod's own file, no server to lose): one wait.
+            return dataSource.getConnection();
+        }
         HikariPool pool = (HikariPool) dataSource.getHikariPoolMXBean();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(dataSource.getConnectionTimeout());
         while (true) {
