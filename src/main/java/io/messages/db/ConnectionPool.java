@@ -38,6 +38,10 @@ import io.messages.tracing.Tracing;
  * can no longer be trusted ({@link GuardedConnection}). HikariCP by itself evicts a connection
  * only for a few SQLSTATEs, never for SQLite's errors, and puts a connection whose rollback
  * failed back into the pool, where every later user fails on it.
+ *
+ * <p>Somewhat over this project's 250 lines: the pool, its configuration and what it answers
+ * while the database cannot be reached (the breaker's waits) are one concept; split, each part
+ * would reach into the other's HikariCP state.
  */
 final class ConnectionPool implements CloseableJdbcConnectionPool {
     private static final System.Logger LOGGER = System.getLogger(ConnectionPool.class.getName());
