@@ -20,7 +20,7 @@ import io.messages.tracing.Tracing;
  * how writes take their turn ({@link Writes}) and, for a SQLite file, its checks
  * ({@link DatabaseFile}); nothing asks again per request.
  *
- * <p>Longer than this project's other files (~350 lines) because it is the {@code db} package's
+ * <p>Longer than this project's other files (~375 lines) because it is the {@code db} package's
  * one public door: each of its methods is a short delegation to the class that does the work
  * (writes, short reads, the lane, the breaker, backups), documented here for callers outside
  * the package. What it decides itself is only the constructor's choice of implementations.
@@ -41,6 +41,8 @@ public final class Engine implements AutoCloseable {
     private final String poolName;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Optional<Backups> backups = Optional.empty();
+    // SQLite's, once the schema is there (a new file is written, so in WAL mode, by then).
+    private volatile Optional<WalIndex> walIndex = Optional.empty();
     private volatile String schemaVersion = "0";
 
     private Engine(Config db, DatabaseConfig settings, ConnectionPool pool, Tracing tracing) {
@@ -136,6 +138,9 @@ public final class Engine implements AutoCloseable {
     public void migrateSchema() {
         try {
             schemaVersion = migrations.apply(pool.dataSource(), location);
+            if (walIndex.isEmpty()) {
+                walIndex = location.file().flatMap(path -> WalIndex.open(pool, path));
+            }
         } catch (RuntimeException e) {
             close();
             throw e instanceof EngineException ? e : new EngineException("cannot migrate the schema of "
@@ -221,6 +226,24 @@ public final class Engine implements AutoCloseable {
      */
     public boolean readInLane(String statementName, RowVisitor visitor, Object... parameters) {
         return lane.read(statementName, visitor, parameters);
+    }
+
+    /**
+     * Where the database's commits stand now, read without a transaction: a mark that
+     * {@link #unchangedSince} can later compare (SQLite in WAL mode); on other databases one that
+     * proves nothing.
+     */
+    public CommitMark commitMark() {
+        return walIndex.map(WalIndex::mark).orElse(CommitMark.UNKNOWN);
+    }
+
+    /**
+     * Whether the database proves that nothing was committed since {@code mark}, by any
+     * connection of any process; false whenever it cannot tell.
+     */
+    public boolean unchangedSince(CommitMark mark) {
+        Optional<WalIndex> index = walIndex;
+        return index.isPresent() && index.get().unchangedSince(mark);
     }
 
     /** The schema's version (the newest migration applied), e.g. {@code 2}. */
@@ -333,6 +356,7 @@ public final class Engine implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             backups.ifPresent(Backups::close);
+            walIndex.ifPresent(WalIndex::close);
             lane.close();
             shortReads.close();
             client.close();

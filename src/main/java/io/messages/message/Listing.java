@@ -19,6 +19,7 @@ import io.helidon.service.registry.Services;
 import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.messages.db.CommitMark;
 import io.messages.db.Engine;
 import io.messages.http.ResponseMemory;
 
@@ -36,7 +37,9 @@ import org.jspecify.annotations.Nullable;
  * write) makes the listing be read again whole. A listing reflects every write acknowledged
  * before its request began: the check runs after the reader arrived. Readers share checks: one
  * runs at a time, and the next serves every reader that arrived meanwhile, since it begins after
- * all of them did.
+ * all of them did. Where the database can prove that nothing at all was committed since the kept
+ * listing was proven ({@link Engine#unchangedSince}: SQLite's WAL index, read without a
+ * transaction), no check is needed: while nobody writes, readers neither query nor wait.
  *
  * <p><b>Larger ones stream.</b> A listing over {@link #CACHE_LIMIT} is written a chunk of about
  * that size at a time, each chunk read in a short transaction of its own before it is written
@@ -48,9 +51,9 @@ import org.jspecify.annotations.Nullable;
  * <p>What a listing holds while its client takes it is counted in the {@link ResponseMemory}:
  * a kept one is sent in pieces, each reader holding at most one of them; a streamed one its chunk.
  *
- * <p>{@code messages_listings_total{source}} counts how each listing was made: {@code kept},
- * {@code extended}, {@code read} (whole), {@code streamed} (too large to keep), {@code shared}
- * (another reader's check).
+ * <p>{@code messages_listings_total{source}} counts how each listing was made: {@code unchanged}
+ * (nothing committed since it was proven), {@code kept} (proven by a check), {@code extended},
+ * {@code read} (whole), {@code streamed} (too large to keep), {@code shared} (another reader's check).
  */
 final class Listing {
     static final String PREFIX = "Here are your list of messages: ";
@@ -66,8 +69,12 @@ final class Listing {
      * @param body    the whole response body
      * @param lastId  the id of its last message (0: none)
      * @param version where the database stood when it was read
+     * @param mark    where its commits stood before it was read or last proven current
      */
-    record Kept(byte[] body, long lastId, MessageStore.Version version) {
+    record Kept(byte[] body, long lastId, MessageStore.Version version, CommitMark mark) {
+        Kept marked(CommitMark now) {
+            return new Kept(body, lastId, version, now);
+        }
     }
 
     // One check, for every reader that arrived before it began: its listing (null when the
@@ -96,6 +103,13 @@ final class Listing {
 
     /** Writes the listing to {@code res} (whose headers are already set). */
     void send(ServerRequest req, ServerResponse res) {
+        // Nothing committed since the kept listing was proven current: no check to wait for.
+        Kept known = kept.get();
+        if (known != null && engine.unchangedSince(known.mark())) {
+            count(req, "unchanged");
+            send(res, known);
+            return;
+        }
         Round round;
         boolean leads;
         synchronized (this) {
@@ -139,11 +153,13 @@ final class Listing {
     // The kept listing proven current (or extended), else read whole; null when it was too large
     // to keep and went to res already (tooLarge runs before it is streamed).
     private @Nullable Kept current(ServerRequest req, ServerResponse res, Runnable tooLarge) {
+        // Taken before the check's snapshot: if nothing commits after it, what the check proves stays so.
+        CommitMark mark = engine.commitMark();
         Kept before = kept.get();
         if (before != null) {
-            Kept now = check.check(engine, store, before, CACHE_LIMIT);
+            Kept now = check.check(engine, store, before, CACHE_LIMIT, mark);
             if (now != null) {
-                count(req, now == before ? "kept" : "extended");
+                count(req, now.body() == before.body() ? "kept" : "extended");
                 kept.compareAndSet(before, now);
                 return now;
             }
@@ -154,11 +170,12 @@ final class Listing {
     // The whole listing, kept (in place of replaced) when it fits; null when it was too large and
     // was streamed to res, chunk by chunk (tooLarge runs first).
     private @Nullable Kept readWhole(ServerRequest req, ServerResponse res, @Nullable Kept replaced, Runnable tooLarge) {
+        CommitMark mark = engine.commitMark();
         ListingBuffer buffer = new ListingBuffer(8192);
         buffer.add(PREFIX_BYTES);
         MessageStore.Appended chunk = store.appendListing(engine, true, buffer, CACHE_LIMIT);
         if (chunk.complete()) {
-            Kept whole = new Kept(buffer.toByteArray(), chunk.lastId(), Objects.requireNonNull(chunk.version()));
+            Kept whole = new Kept(buffer.toByteArray(), chunk.lastId(), Objects.requireNonNull(chunk.version()), mark);
             kept.compareAndSet(replaced, whole);
             count(req, "read");
             return whole;

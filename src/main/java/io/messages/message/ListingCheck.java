@@ -2,6 +2,7 @@ package io.messages.message;
 
 import java.util.Objects;
 
+import io.messages.db.CommitMark;
 import io.messages.db.Engine;
 
 import org.jspecify.annotations.Nullable;
@@ -67,10 +68,11 @@ enum ListingCheck {
     }
 
     /**
-     * The kept listing, proven current: itself, or itself with the messages that came after it;
-     * null if it cannot be proven (read the listing again) or would outgrow {@code limit}.
+     * The kept listing, proven current: itself, or itself with the messages that came after it,
+     * marked with {@code mark} (taken before this check began); null if it cannot be proven (read
+     * the listing again) or would outgrow {@code limit}.
      */
-    Listing.@Nullable Kept check(Engine engine, MessageStore store, Listing.Kept kept, int limit) {
+    Listing.@Nullable Kept check(Engine engine, MessageStore store, Listing.Kept kept, int limit, CommitMark mark) {
         ListingBuffer added = new ListingBuffer(256);
         MessageStore.Appended now = store.checkListing(engine, statement, kept.lastId() == 0, added,
                                                        limit - kept.body().length, parameters(kept));
@@ -78,12 +80,12 @@ enum ListingCheck {
             return null;
         }
         if (now.count() == 0) {
-            return kept;
+            return kept.marked(mark);
         }
         ListingBuffer body = new ListingBuffer(kept.body().length + added.size());
         body.add(kept.body());
         body.add(added.toByteArray());
-        return new Listing.Kept(body.toByteArray(), now.lastId(), Objects.requireNonNull(now.version()));
+        return new Listing.Kept(body.toByteArray(), now.lastId(), Objects.requireNonNull(now.version()), mark);
     }
 
     abstract Object[] parameters(Listing.Kept kept);

@@ -1,0 +1,26 @@
+package io.messages.db;
+
+/**
+ * Where a database's commits stood at one moment, read without a transaction ({@link Engine#commitMark}).
+ * A mark proves only one thing, and only where the database can tell
+ * ({@link Engine#unchangedSince}): that nothing was committed after it, by anyone. Opaque
+ * otherwise: two marks are never ordered.
+ */
+public final class CommitMark {
+    /** A mark that proves nothing: the database cannot tell (PostgreSQL, or a SQLite file not in WAL mode). */
+    static final CommitMark UNKNOWN = new CommitMark(new long[0]);
+
+    private final long[] words;
+
+    CommitMark(long[] words) {
+        this.words = words;
+    }
+
+    boolean known() {
+        return words.length > 0;
+    }
+
+    long word(int index) {
+        return words[index];
+    }
+}
