@@ -57,12 +57,25 @@ public final class StrictHttp1 implements ServerConnectionSelector {
      * @return the builder, for routing and features to be added
      */
     public static WebServerConfig.Builder server(Config config, Connections connections) {
+        return configure(WebServer.builder(), config, connections);
+    }
+
+    /**
+     * Configures {@code builder} as {@link #server(Config, Connections)} does: for a builder made
+     * elsewhere (Helidon's {@code @ServerTest} hands its own to {@code @SetUpServer}).
+     *
+     * @param builder     the builder to configure
+     * @param config      the {@code server} config node
+     * @param connections the public port's connections
+     * @return the builder, for routing and features to be added
+     */
+    public static WebServerConfig.Builder configure(WebServerConfig.Builder builder, Config config, Connections connections) {
         Http1Config http1 = Http1Config.create(config.get("protocols.http_1_1"));
         long maxPayload = config.get("max-payload-size").asLong().filter(size -> size >= 0).orElse(Long.MAX_VALUE);
         // Only this selector on the socket. Helidon adds a protocol from config whatever the
         // builder says, and with its own HTTP/1 selector beside this one, a connection is read
         // by Helidon (with no deadline at all) until its first bytes tell which one takes it.
-        return WebServer.builder()
+        return builder
                 .config(without(config, "protocols"))
                 .protocolsDiscoverServices(false)
                 .protocols(List.of())

@@ -10,11 +10,10 @@ import io.messages.message.MessageStore;
 import io.messages.testing.CommitFailure;
 import io.messages.testing.Rows;
 import io.messages.testing.TestDatabase;
-import io.messages.testing.TestServers;
-import io.messages.testing.TestServers.Served;
+import io.messages.testing.TestService;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
@@ -25,21 +24,31 @@ import static org.hamcrest.Matchers.not;
 
 /**
  * The transaction-per-request contract, seen from HTTP: test-only routes beside the production
- * ones, all behind the production filter, on every database.
+ * ones, all behind the production filter, on every database (a subclass each), in memory
+ * ({@code @RoutingTest}): the filter commits before the first byte of the response whether or not
+ * a socket carries it.
  */
-class TransactionFilterTest {
+abstract class TransactionFilterTest {
     private static final MessageStore STORE = new MessageStore();
 
+    private TestDatabase database;
     private Engine engine;
     private Http1Client client;
 
-    // The suite's server on this database, with the test routes and an empty table.
-    private void on(TestDatabase database) {
-        Served served = TestServers.of("transactions", database, TransactionFilterTest::testRoutes);
-        engine = served.engine();
-        client = served.client();
+    // Each test starts from an empty table.
+    @BeforeEach
+    void emptyTable(TestService service, Http1Client client) {
+        this.database = service.database();
+        this.engine = service.engine();
+        this.client = client;
         CommitFailure.prepare(engine);
         Rows.clear(engine);
+    }
+
+    /** The production routing, then the test routes behind the same filters. */
+    static void routing(TestService service, HttpRouting.Builder routing) {
+        service.routing(routing);
+        testRoutes(routing);
     }
 
     private static void testRoutes(HttpRouting.Builder routing) {
@@ -80,10 +89,8 @@ class TransactionFilterTest {
                     });
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(TestDatabase.class)
-    void successfulRequestCommits(TestDatabase database) {
-        on(database);
+    @Test
+    void successfulRequestCommits() {
         TransactionCounts before = engine.counts();
 
         client.get("/record").queryParam("msg", "kept").request(String.class);
@@ -92,10 +99,8 @@ class TransactionFilterTest {
         assertThat(engine.counts().committed(), is(before.committed() + 1));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(TestDatabase.class)
-    void exceptionInHandlerStoresNothingAndAnswers500WithoutInternals(TestDatabase database) {
-        on(database);
+    @Test
+    void exceptionInHandlerStoresNothingAndAnswers500WithoutInternals() {
         ClientResponseTyped<String> res = client.get("/test/throw").request(String.class);
 
         assertThat(res.status(), is(Status.INTERNAL_SERVER_ERROR_500));
@@ -104,10 +109,8 @@ class TransactionFilterTest {
         assertThat(Rows.count(engine), is(0L));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(TestDatabase.class)
-    void handlerThatWritesThenAnswers4xxStoresNothing(TestDatabase database) {
-        on(database);
+    @Test
+    void handlerThatWritesThenAnswers4xxStoresNothing() {
         ClientResponseTyped<String> res = client.get("/test/reject").request(String.class);
 
         assertThat(res.status(), is(Status.CONFLICT_409));
@@ -115,10 +118,8 @@ class TransactionFilterTest {
         assertThat(Rows.count(engine), is(0L));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(TestDatabase.class)
-    void failedCommitNeverAnswers2xx(TestDatabase database) {
-        on(database);
+    @Test
+    void failedCommitNeverAnswers2xx() {
         ClientResponseTyped<String> res = client.get("/test/commit-fails").request(String.class);
 
         // A constraint checked at commit is the request's own fault, not an outage: no Retry-After.
@@ -128,10 +129,8 @@ class TransactionFilterTest {
         assertThat(Rows.count(engine), is(0L));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(TestDatabase.class)
-    void statementThatFailsOnItsOwnAnswers500AndLeavesItsConnectionInThePool(TestDatabase database) {
-        on(database);
+    @Test
+    void statementThatFailsOnItsOwnAnswers500AndLeavesItsConnectionInThePool() {
         long retired = engine.retiredConnections();
 
         ClientResponseTyped<String> res = client.get("/test/bad-statement").request(String.class);
@@ -143,10 +142,8 @@ class TransactionFilterTest {
         assertThat("a failed statement leaves a usable connection", engine.retiredConnections(), is(retired));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(TestDatabase.class)
-    void requestThatNeverTouchesTheDatabaseOpensNoTransaction(TestDatabase database) {
-        on(database);
+    @Test
+    void requestThatNeverTouchesTheDatabaseOpensNoTransaction() {
         long begun = engine.counts().begun();
 
         client.get("/test/no-db").requestEntity(String.class);
@@ -156,10 +153,8 @@ class TransactionFilterTest {
         assertThat(engine.counts().begun(), is(begun));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(TestDatabase.class)
-    void failedRollbackReportsTheFirstFailureAndRetiresItsConnection(TestDatabase database) {
-        on(database);
+    @Test
+    void failedRollbackReportsTheFirstFailureAndRetiresItsConnection() {
         long retired = engine.retiredConnections();
 
         ClientResponseTyped<String> res = client.get("/test/rollback-fails").request(String.class);
@@ -173,10 +168,8 @@ class TransactionFilterTest {
         assertThat(client.get("/record").queryParam("msg", "next").request(String.class).status(), is(Status.OK_200));
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(TestDatabase.class)
-    void writeTurnIsReleasedAfterEveryKindOfEnding(TestDatabase database) {
-        on(database);
+    @Test
+    void writeTurnIsReleasedAfterEveryKindOfEnding() {
         client.get("/test/write-after-send").request(String.class);
         client.get("/test/throw").request(String.class);
         client.get("/test/reject").request(String.class);
