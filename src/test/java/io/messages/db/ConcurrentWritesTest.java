@@ -14,28 +14,25 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.messages.testing.Rows;
-import io.messages.testing.TestDatabase;
-import io.messages.testing.TestServers;
-import io.messages.testing.TestServers.Served;
+import io.messages.testing.TestService;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
 
-/** 64 concurrent writers: every write answered 2xx and stored, no SQLITE_BUSY, on every database. */
-class ConcurrentWritesTest {
+/**
+ * 64 concurrent writers: every write answered 2xx and stored, no SQLITE_BUSY, on every database
+ * (a subclass each), on a server set up as production's ({@code @ServerTest}).
+ */
+abstract class ConcurrentWritesTest {
     private static final int WRITERS = 64;
     private static final int WRITES_EACH = 50;
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(TestDatabase.class)
-    void sixtyFourConcurrentWritersAllSucceedAndEveryWriteIsStored(TestDatabase database) throws Exception {
-        Served served = TestServers.of("concurrency", database);
-        Engine engine = served.engine();
-        URI uri = URI.create("http://localhost:" + served.port());
+    @Test
+    void sixtyFourConcurrentWritersAllSucceedAndEveryWriteIsStored(TestService service, URI uri) throws Exception {
+        Engine engine = service.engine();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
         List<Future<?>> writers = new ArrayList<>();

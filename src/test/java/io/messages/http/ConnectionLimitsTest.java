@@ -13,12 +13,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
+import io.helidon.webserver.testing.junit5.SetUpServer;
 import io.messages.testing.RawHttp;
 import io.messages.testing.TestDatabase;
-import io.messages.testing.TestServers;
-import io.messages.testing.TestServers.Served;
+import io.messages.testing.TestService;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.both;
@@ -34,28 +40,46 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
  * test waits seconds, not minutes; each connection ends within its deadline, and others are
  * served meanwhile.
  */
+@ServerTest
 class ConnectionLimitsTest {
     private static final int CAP = 100;
     // Connection handling does not depend on the database: SQLite is enough.
-    private final Served served = TestServers.of("connection-limits", TestDatabase.SQLITE, Map.of(
+    @RegisterExtension
+    static final TestService SERVICE = TestService.on(TestDatabase.SQLITE, Map.of(
             "messages.connections.max", String.valueOf(CAP),
             "server.connection-options.read-timeout", "PT2S",
             "messages.connections.head-timeout", "PT2S",
-            "messages.connections.body-min-rate", "100"), routing -> { });
+            "messages.connections.body-min-rate", "100"));
+
+    private final int port;
+
+    ConnectionLimitsTest(WebServer server) {
+        this.port = server.port();
+    }
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
+        SERVICE.server(server);
+    }
+
+    @SetUpRoute
+    static void routing(HttpRouting.Builder routing) {
+        SERVICE.routing(routing);
+    }
 
     @Test
     void thousandsOfSilentConnectionsAreClosedWithinTheReadTimeoutWhileANormalRequestIsAnswered() throws Exception {
         List<Socket> flood = new ArrayList<>();
         try {
             for (int i = 0; i < 2_000; i++) {
-                flood.add(new Socket(InetAddress.getLoopbackAddress(), served.port()));
+                flood.add(new Socket(InetAddress.getLoopbackAddress(), port));
             }
             long asked = System.nanoTime();
-            RawHttp.Response during = RawHttp.get(served.port(), "/record?msg=during-the-flood");
+            RawHttp.Response during = RawHttp.get(port, "/record?msg=during-the-flood");
 
             assertThat(during.status(), is(200));
             assertThat("a normal request is answered during the flood", elapsedMillis(asked), lessThan(2_000L));
-            assertThat("never more open than the cap (and the few being closed)", served.connections().open(),
+            assertThat("never more open than the cap (and the few being closed)", SERVICE.connections().open(),
                        lessThanOrEqualTo(CAP + 16));
             long flooded = System.nanoTime();
             for (Socket socket : flood) {
@@ -67,14 +91,14 @@ class ConnectionLimitsTest {
                 socket.close();
             }
         }
-        assertThat(served.connections().closed().get("evicted") + served.connections().closed().get("silent"),
+        assertThat(SERVICE.connections().closed().get("evicted") + SERVICE.connections().closed().get("silent"),
                    greaterThanOrEqualTo(2_000L));
     }
 
     @Test
     void requestHeadTrickledSoThatItIsNeverSilentIsAnswered408AtTheHeadTimeout() throws Exception {
         byte[] head = "GET /record?msg=trickled HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), served.port())) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             long started = System.nanoTime();
             String answer = trickle(socket, head, 1, 300);
 
@@ -88,7 +112,7 @@ class ConnectionLimitsTest {
     void bodySentBelowTheMinimumRateIsAnswered408() throws Exception {
         String head = "POST /record HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                 + "Content-Length: 1000\r\n\r\n";
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), served.port())) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
             long started = System.nanoTime();
             // 10 bytes every 300 ms: 33 bytes a second against a minimum of 100.
@@ -102,7 +126,7 @@ class ConnectionLimitsTest {
 
     @Test
     void newConnectionThatSendsNothingIsClosedWithoutAnAnswerAtTheReadTimeout() throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), served.port())) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             long started = System.nanoTime();
             socket.setSoTimeout(10_000);
 

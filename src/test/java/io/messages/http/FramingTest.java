@@ -6,17 +6,23 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Map;
 import java.util.stream.Stream;
 
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
+import io.helidon.webserver.testing.junit5.SetUpServer;
+import io.messages.db.Engine;
 import io.messages.testing.RawHttp;
 import io.messages.testing.RawHttp.Conversation;
 import io.messages.testing.Rows;
 import io.messages.testing.TestDatabase;
-import io.messages.testing.TestServers;
-import io.messages.testing.TestServers.Served;
+import io.messages.testing.TestService;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,18 +39,33 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * Requests whose HTTP/1.1 framing (RFC 9112 sections 2-7) is invalid or ambiguous, over raw
  * sockets: each gets exactly one response, a fixed one-sentence {@code text/plain} 4xx that
  * never echoes the request, the connection is closed after it, and nothing is stored. Framing
- * does not depend on the database, so SQLite serves.
+ * does not depend on the database, so SQLite serves. Requests that stop arriving are in
+ * {@link FramingTimeoutsTest}.
  */
+@ServerTest
 class FramingTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
-    private static final String FORM = "Content-Type: application/x-www-form-urlencoded\r\n";
+    static final String FORM = "Content-Type: application/x-www-form-urlencoded\r\n";
 
-    private final Served served = TestServers.of("framing", TestDatabase.SQLITE);
-    // A read timeout short enough to wait for in a test.
-    private final Served impatient = TestServers.of("framing-timeout", TestDatabase.SQLITE,
-                                                    Map.of("server.connection-options.read-timeout", "PT1S",
-                                                           "messages.connections.idle-timeout", "PT1S"),
-                                                    routing -> { });
+    @RegisterExtension
+    static final TestService SERVICE = TestService.on(TestDatabase.SQLITE);
+
+    private final Engine engine = SERVICE.engine();
+    private final int port;
+
+    FramingTest(WebServer server) {
+        this.port = server.port();
+    }
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
+        SERVICE.server(server);
+    }
+
+    @SetUpRoute
+    static void routing(HttpRouting.Builder routing) {
+        SERVICE.routing(routing);
+    }
 
     static Stream<Arguments> invalidFraming() {
         return Stream.of(
@@ -113,9 +134,9 @@ class FramingTest {
     @MethodSource("invalidFraming")
     void invalidFramingGetsOneFixed4xxThenTheConnectionIsClosedAndNothingIsStored(String name, String request,
                                                                                   int status, String says) {
-        long before = Rows.count(served.engine());
+        long before = Rows.count(engine);
 
-        Conversation answer = RawHttp.converse(served.port(), request, true, WAIT);
+        Conversation answer = RawHttp.converse(port, request, true, WAIT);
 
         assertThat(name + ": exactly one response", answer.responses(), hasSize(1));
         RawHttp.Response response = answer.responses().getFirst();
@@ -125,7 +146,7 @@ class FramingTest {
         assertThat("one sentence", response.body().indexOf(". "), is(-1));
         assertThat("never echoes the request", response.body(), not(containsString("smuggled")));
         assertThat("the connection is closed after it", answer.closed(), is(true));
-        assertThat(Rows.count(served.engine()), is(before));
+        assertThat(Rows.count(engine), is(before));
     }
 
     static Stream<Arguments> oddButValidFraming() {
@@ -141,33 +162,33 @@ class FramingTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("oddButValidFraming")
     void oddButValidFramingIsServedAndStoredOnce(String name, String request, String stored) {
-        long before = Rows.count(served.engine());
+        long before = Rows.count(engine);
 
-        Conversation answer = RawHttp.converse(served.port(), request, false, Duration.ofMillis(500));
+        Conversation answer = RawHttp.converse(port, request, false, Duration.ofMillis(500));
 
         assertThat(answer.responses(), hasSize(1));
         assertThat(answer.responses().getFirst().head(), answer.responses().getFirst().status(), is(200));
         assertThat(answer.responses().getFirst().body(), is("Recorded: " + stored));
-        assertThat(Rows.count(served.engine()), is(before + 1));
+        assertThat(Rows.count(engine), is(before + 1));
     }
 
     @Test
     void validRequestPipelinedBeforeAnInvalidOneIsAnsweredThenTheConnectionCloses() {
-        long before = Rows.count(served.engine());
+        long before = Rows.count(engine);
         String valid = "GET /record?msg=first HTTP/1.1\r\nHost: x\r\n\r\n";
 
         Conversation answer = RawHttp.converse(
-                served.port(), valid + post("Content-Length: 12\r\nContent-Length: 5\r\n", "msg=smuggled"), false, WAIT);
+                port, valid + post("Content-Length: 12\r\nContent-Length: 5\r\n", "msg=smuggled"), false, WAIT);
 
         assertThat(answer.responses().stream().map(RawHttp.Response::status).toList(), contains(200, 400));
         assertThat(answer.closed(), is(true));
-        assertThat(Rows.count(served.engine()), is(before + 1));
+        assertThat(Rows.count(engine), is(before + 1));
     }
 
     @Test
     void requestThatAsksToCloseIsAnsweredAndItsConnectionClosed() {
         Conversation answer = RawHttp.converse(
-                served.port(), "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", false, WAIT);
+                port, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", false, WAIT);
 
         assertThat(answer.responses().stream().map(RawHttp.Response::status).toList(), contains(200));
         assertThat("helidon-io/helidon#12324 worked around", answer.closed(), is(true));
@@ -175,7 +196,7 @@ class FramingTest {
 
     @Test
     void expectContinueIsAnsweredBeforeTheBodyIsSent() throws Exception {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), served.port())) {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             socket.setSoTimeout(5000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /record HTTP/1.1\r\nHost: x\r\n" + FORM + "Expect: 100-continue\r\n"
@@ -190,41 +211,12 @@ class FramingTest {
         }
     }
 
-    @Test
-    void clientThatStopsMidBodyGets408AtTheReadTimeoutAndNothingIsStored() {
-        long before = Rows.count(impatient.engine());
-
-        Conversation answer = RawHttp.converse(impatient.port(), post("Content-Length: 40\r\n", "msg=stal"), false, WAIT);
-
-        assertThat(answer.responses().stream().map(RawHttp.Response::status).toList(), contains(408));
-        assertThat(answer.responses().getFirst().body(), is("The request was not received in time."));
-        assertThat(answer.closed(), is(true));
-        assertThat(Rows.count(impatient.engine()), is(before));
-    }
-
-    @Test
-    void clientThatStopsMidHeadersGets408AtTheReadTimeout() {
-        Conversation answer = RawHttp.converse(impatient.port(), "GET /record?msg=stalled HTTP/1.1\r\nHost: x\r\n",
-                                               false, WAIT);
-
-        assertThat(answer.responses().stream().map(RawHttp.Response::status).toList(), contains(408));
-        assertThat(answer.closed(), is(true));
-    }
-
-    @Test
-    void connectionIdleBetweenRequestsIsClosedWithoutAnAnswerAtTheIdleTimeout() {
-        Conversation answer = RawHttp.converse(impatient.port(), "GET / HTTP/1.1\r\nHost: x\r\n\r\n", false, WAIT);
-
-        assertThat(answer.responses().stream().map(RawHttp.Response::status).toList(), contains(200));
-        assertThat(answer.closed(), is(true));
-    }
-
     private static String get(String headers) {
         String target = headers.isEmpty() ? "/record?msg=blank-lead" : "/record?msg=smuggled";
         return "GET " + target + " HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n";
     }
 
-    private static String post(String framing, String body) {
+    static String post(String framing, String body) {
         return "POST /record HTTP/1.1\r\nHost: x\r\n" + FORM + framing + "\r\n" + body;
     }
 

@@ -8,14 +8,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
+import io.helidon.webserver.testing.junit5.SetUpServer;
 import io.messages.db.Engine;
 import io.messages.testing.RawHttp;
 import io.messages.testing.Rows;
 import io.messages.testing.TestDatabase;
-import io.messages.testing.TestServers;
-import io.messages.testing.TestServers.Served;
+import io.messages.testing.TestService;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -23,11 +29,28 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 
 /** Clients that misbehave at the connection level: slow, vanishing, pipelining. */
+@ServerTest
 class ConnectionAbuseTest {
     // Connection handling does not depend on the database: SQLite is enough.
-    private final Served served = TestServers.of("connection-abuse", TestDatabase.SQLITE);
-    private final Engine engine = served.engine();
-    private final int port = served.port();
+    @RegisterExtension
+    static final TestService SERVICE = TestService.on(TestDatabase.SQLITE);
+
+    private final Engine engine = SERVICE.engine();
+    private final int port;
+
+    ConnectionAbuseTest(WebServer server) {
+        this.port = server.port();
+    }
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
+        SERVICE.server(server);
+    }
+
+    @SetUpRoute
+    static void routing(HttpRouting.Builder routing) {
+        SERVICE.routing(routing);
+    }
 
     @Test
     void slowClientSendingOneByteASecondDoesNotBlockOthers() throws Exception {

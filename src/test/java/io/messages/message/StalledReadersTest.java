@@ -8,18 +8,20 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.helidon.webserver.WebServer;
+import io.messages.http.Connections;
 import io.messages.testing.RawHttp;
 import io.messages.testing.TestDatabase;
-import io.messages.testing.TestServers;
-import io.messages.testing.TestServers.Served;
+import io.messages.testing.TestService;
+import io.messages.testing.Writers;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
@@ -31,35 +33,40 @@ import static org.hamcrest.Matchers.lessThan;
  * more of them than the pool has connections. They hold no pooled connection while they stall
  * (the listing is read in short transactions between its writes), so writes and small reads
  * keep answering; and each is abandoned once its response made no progress for the send timeout.
+ * On a server set up as production's ({@code @ServerTest}), on every database (a subclass each).
  */
-class StalledReadersTest {
+abstract class StalledReadersTest {
+    /** The config of the suite's server: a send timeout short enough to wait for. */
+    static final Map<String, String> SEND_TIMEOUT = Map.of("messages.connections.send-timeout", "PT3S");
+
     private static final int MESSAGES = 80_000; // 100 bytes each: an 8 MB listing
     private static final int STALLED = 24;      // three times the pool (8)
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(TestDatabase.class)
-    void readersThatStopReadingHoldNothingSharedAndAreClosedAfterTheSendTimeout(TestDatabase database)
+    @Test
+    void readersThatStopReadingHoldNothingSharedAndAreClosedAfterTheSendTimeout(TestService service, WebServer server)
             throws Exception {
-        Served served = TestServers.of("stalled-readers", database,
-                                       Map.of("messages.connections.send-timeout", "PT3S"), routing -> { });
-        fill(served, database);
+        int port = server.port();
+        Connections connections = service.connections();
+        fill(service);
         List<Socket> stalled = new ArrayList<>();
         try {
             for (int i = 0; i < STALLED; i++) {
-                stalled.add(stallInListing(served.port()));
+                stalled.add(stallInListing(port));
             }
             long started = System.nanoTime();
             for (int i = 0; i < 20; i++) {
                 long asked = System.nanoTime();
-                assertThat(RawHttp.get(served.port(), "/record?msg=beside-" + i).status(), is(200));
-                assertThat(RawHttp.get(served.port(), "/?limit=10").status(), is(200));
+                assertThat(RawHttp.get(port, "/record?msg=beside-" + i).status(), is(200));
+                assertThat(RawHttp.get(port, "/?limit=10").status(), is(200));
                 assertThat("a write and a small read answer at once", millisSince(asked), lessThan(1_000L));
             }
             assertThat("all of that while the readers were stalled", millisSince(started), lessThan(3_000L));
 
-            // Past the send timeout (3 s) and a sweep; only then read on: reading sooner would
-            // let the response make progress again.
-            Thread.sleep(Math.max(0, 4_500 - millisSince(started)));
+            // Past the send timeout (3 s) and a sweep, the server gives up on every one of them;
+            // only then read on: reading sooner would let the response make progress again.
+            assertThat("given up on within the send timeout and a sweep",
+                       Writers.await(() -> connections.closed().get("send-stalled") >= STALLED, Duration.ofSeconds(10)),
+                       is(true));
             for (Socket socket : stalled) {
                 assertThat("a stalled reader is abandoned", abandonedWithin(socket, 8_000), is(true));
             }
@@ -68,15 +75,15 @@ class StalledReadersTest {
                 socket.close();
             }
         }
-        assertThat(served.connections().closed().get("send-stalled"), greaterThanOrEqualTo((long) STALLED));
+        assertThat(connections.closed().get("send-stalled"), greaterThanOrEqualTo((long) STALLED));
     }
 
-    private static void fill(Served served, TestDatabase database) {
-        String insert = database == TestDatabase.SQLITE
+    private static void fill(TestService service) {
+        String insert = service.database() == TestDatabase.SQLITE
                 ? "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < " + MESSAGES + ") "
                         + "INSERT INTO messages (value) SELECT printf('%0100d', x) FROM n"
                 : "INSERT INTO messages (value) SELECT lpad(x::text, 100, '0') FROM generate_series(1, " + MESSAGES + ") x";
-        served.engine().client().execute().dml(insert);
+        service.engine().client().execute().dml(insert);
     }
 
     // Asks for the listing on a connection with a small receive buffer, reads 2 KB of it and stops.

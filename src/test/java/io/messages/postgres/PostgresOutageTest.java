@@ -1,21 +1,24 @@
 package io.messages.postgres;
 
-import java.util.Map;
-
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webclient.api.ClientResponseTyped;
+import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
+import io.helidon.webserver.testing.junit5.SetUpServer;
 import io.messages.db.Engine;
 import io.messages.db.RequestTransaction;
 import io.messages.message.MessageStore;
 import io.messages.testing.Rows;
 import io.messages.testing.TestDatabase;
-import io.messages.testing.TestServers;
-import io.messages.testing.TestServers.Served;
+import io.messages.testing.TestService;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.greaterThan;
@@ -29,23 +32,36 @@ import static org.hamcrest.Matchers.not;
  * point of the request, rather than by luck. Each answers 503 with {@code Retry-After}, stores
  * nothing, retires the dead connection, and the next request succeeds.
  */
+@ServerTest
 class PostgresOutageTest {
     private static final MessageStore STORE = new MessageStore();
-    // The suite's engine, for the test route's second connection (routes are built before it exists).
-    private static volatile Engine terminator;
 
-    private final Served served = TestServers.of("outage", TestDatabase.POSTGRES, Map.of(), PostgresOutageTest::routes);
-    private final Engine engine = served.engine();
+    @RegisterExtension
+    static final TestService SERVICE = TestService.on(TestDatabase.POSTGRES);
+
+    private final Engine engine = SERVICE.engine();
+    private final Http1Client client;
+
+    PostgresOutageTest(Http1Client client) {
+        this.client = client;
+    }
 
     @BeforeEach
     void emptyTable() {
-        terminator = engine;
         Rows.clear(engine);
     }
 
-    // /test/terminated?at=...: the request's own backend is terminated from another connection
-    // after the request began its transaction, then the request goes on at that point.
-    private static void routes(HttpRouting.Builder routing) {
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
+        SERVICE.server(server);
+    }
+
+    // The production routing, then /test/terminated?at=...: the request's own backend is
+    // terminated from another connection after the request began its transaction, then the
+    // request goes on at that point.
+    @SetUpRoute
+    static void routing(HttpRouting.Builder routing) {
+        SERVICE.routing(routing);
         routing.get("/test/terminated", (req, res) -> {
             RequestTransaction tx = RequestTransaction.of(req);
             String at = req.query().get("at");
@@ -71,7 +87,7 @@ class PostgresOutageTest {
     private static void terminateOwnBackend(RequestTransaction tx) {
         long pid = tx.read().get("SELECT pg_backend_pid() AS pid").orElseThrow().column("pid").get(Number.class).longValue();
         // Waits (up to 5 s) until the backend is gone, so the request cannot outrun it.
-        terminator.client().execute().get("SELECT pg_terminate_backend(CAST(? AS INTEGER), 5000) AS done", pid);
+        SERVICE.engine().client().execute().get("SELECT pg_terminate_backend(CAST(? AS INTEGER), 5000) AS done", pid);
     }
 
     @Test
@@ -92,14 +108,14 @@ class PostgresOutageTest {
     private void assertAnswered503AndRecovers(String at) {
         long retired = engine.retiredConnections();
 
-        ClientResponseTyped<String> res = served.client().get("/test/terminated").queryParam("at", at)
+        ClientResponseTyped<String> res = client.get("/test/terminated").queryParam("at", at)
                 .request(String.class);
 
         assertThat(res.status(), is(Status.SERVICE_UNAVAILABLE_503));
         assertThat(res.headers().first(HeaderNames.RETRY_AFTER).orElse(""), is("1"));
         assertThat(res.entity(), is("The database could not complete the request; nothing was stored. Try again later."));
         assertThat("the dead connection was retired", engine.retiredConnections(), greaterThan(retired));
-        assertThat(served.client().get("/record").queryParam("msg", "after").request(String.class).status(),
+        assertThat(client.get("/record").queryParam("msg", "after").request(String.class).status(),
                    is(Status.OK_200));
         assertThat(Rows.values(engine), hasItem("after"));
         assertThat(Rows.values(engine), not(hasItem("lost at " + at)));

@@ -15,7 +15,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
+import io.helidon.webserver.testing.junit5.SetUpServer;
 import io.messages.app.Main;
 import io.messages.app.Service;
 import io.messages.db.RequestTransaction;
@@ -23,11 +28,11 @@ import io.messages.testing.ChildJvm;
 import io.messages.testing.EmbeddedPostgresServer;
 import io.messages.testing.TestConfig;
 import io.messages.testing.TestDatabase;
-import io.messages.testing.TestServers;
-import io.messages.testing.TestServers.Served;
+import io.messages.testing.TestService;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
@@ -35,10 +40,30 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
 
-/** What only the PostgreSQL backend promises: several instances, outages, deadlocks. */
+/**
+ * What only the PostgreSQL backend promises: several instances, outages, deadlocks. Deadlocks are
+ * made through a test route on the suite's server ({@code @ServerTest}); instances and outages
+ * start services of their own.
+ */
+@ServerTest
 class PostgresTest {
     private static final int OUTAGES = 20;
+
+    @RegisterExtension
+    static final TestService SERVICE = TestService.on(TestDatabase.POSTGRES);
+
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    @SetUpServer
+    static void server(WebServerConfig.Builder server) {
+        SERVICE.server(server);
+    }
+
+    @SetUpRoute
+    static void routing(HttpRouting.Builder routing) {
+        SERVICE.routing(routing);
+        lockingRoutes(routing);
+    }
 
     @Test
     void twoInstancesOnOneDatabaseListEachOthersWritesAndShare64WritersExactly() throws Exception {
@@ -132,15 +157,14 @@ class PostgresTest {
     }
 
     @Test
-    void deadlockIsAnswered503AndKeepsOnlyTheSurvivor() throws Exception {
-        Served served = TestServers.of("deadlock", TestDatabase.POSTGRES, PostgresTest::lockingRoutes);
-        served.engine().client().execute().dml("CREATE TABLE IF NOT EXISTS locks (k TEXT PRIMARY KEY, n INT NOT NULL)");
-        served.engine().client().execute().dml("INSERT INTO locks VALUES ('a', 0), ('b', 0) ON CONFLICT (k) DO NOTHING");
+    void deadlockIsAnswered503AndKeepsOnlyTheSurvivor(WebServer server) throws Exception {
+        SERVICE.engine().client().execute().dml("CREATE TABLE IF NOT EXISTS locks (k TEXT PRIMARY KEY, n INT NOT NULL)");
+        SERVICE.engine().client().execute().dml("INSERT INTO locks VALUES ('a', 0), ('b', 0) ON CONFLICT (k) DO NOTHING");
 
         List<Integer> statuses = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<HttpResponse<String>> ab = pool.submit(() -> get(served.port(), "/test/lock?first=a&second=b"));
-            Future<HttpResponse<String>> ba = pool.submit(() -> get(served.port(), "/test/lock?first=b&second=a"));
+            Future<HttpResponse<String>> ab = pool.submit(() -> get(server.port(), "/test/lock?first=a&second=b"));
+            Future<HttpResponse<String>> ba = pool.submit(() -> get(server.port(), "/test/lock?first=b&second=a"));
             HttpResponse<String> one = ab.get(30, TimeUnit.SECONDS);
             HttpResponse<String> other = ba.get(30, TimeUnit.SECONDS);
             statuses.add(one.statusCode());
@@ -151,7 +175,7 @@ class PostgresTest {
 
         assertThat(statuses, containsInAnyOrder(200, 503));
         // Only the survivor's two increments are kept: nothing of the refused one.
-        assertThat(served.engine().client().execute().get("SELECT SUM(n) AS total FROM locks").orElseThrow()
+        assertThat(SERVICE.engine().client().execute().get("SELECT SUM(n) AS total FROM locks").orElseThrow()
                            .column("total").get(Number.class).longValue() % 2, is(0L));
     }
 
