@@ -75,10 +75,12 @@ class StartupTest {
         Path db = TestConfig.tempDir().resolve("from-env.db");
         // Environment variables reach the config in lower case: db.connection.maximumpoolsize
         // must still override the file's maximumPoolSize (8), as the Kubernetes overlay does.
+        // Ready without the warm-up, which has a test of its own (ops/WarmUpTest).
         Process process = start(Map.of("SERVER_PORT", String.valueOf(port),
                                        "SERVER_SOCKETS_0_PORT", String.valueOf(adminPort),
                                        "DB_CONNECTION_URL", "jdbc:sqlite:" + db,
-                                       "DB_CONNECTION_MAXIMUMPOOLSIZE", "3"));
+                                       "DB_CONNECTION_MAXIMUMPOOLSIZE", "3"),
+                                "-Dmessages.warm-up.enabled=false");
         try {
             HttpResponse<String> res = ChildJvm.awaitAnswer(port, "/record?msg=env");
             HttpResponse<String> ready = ChildJvm.awaitOk(adminPort, "/observe/health/ready");
