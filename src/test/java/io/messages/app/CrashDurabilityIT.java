@@ -24,7 +24,6 @@ import io.messages.testing.SqliteFile;
 import io.messages.testing.TestConfig;
 import io.messages.testing.TestDatabase;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -40,7 +39,6 @@ import static org.hamcrest.Matchers.lessThan;
  * listed, nothing listed is half-written or unknown, and on SQLite {@code PRAGMA integrity_check}
  * is ok. Rounds: {@code -Dcrash.rounds=N} (default 3).
  */
-@Tag("alone") // needs its writers to get acknowledgements before each kill
 class CrashDurabilityIT {
     private static final int WRITERS = 32;
     private static final int ROUNDS = Integer.getInteger("messages.crash.rounds", 3);

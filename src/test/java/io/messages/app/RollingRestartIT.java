@@ -8,9 +8,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.messages.testing.ChildJvm;
@@ -67,7 +64,7 @@ class RollingRestartIT {
 
     private static Restart rollingRestart(Duration drainDelay) throws Exception {
         String url = EmbeddedPostgresServer.newDatabase();
-        List<Instance> running = new ArrayList<>(startTogether(url, drainDelay));
+        List<Instance> running = new ArrayList<>(List.of(Instance.start(url, drainDelay), Instance.start(url, drainDelay)));
         try (TcpProxy service = TcpProxy.to(running.get(0).port())) {
             service.add(running.get(1).port());
             // Clients that open a connection for every request and never retry: each request is a new
@@ -97,15 +94,6 @@ class RollingRestartIT {
             return new Restart(writers, readers, missing);
         } finally {
             running.forEach(Instance::kill);
-        }
-    }
-
-    // The first two instances, started side by side as a Deployment's first pods are.
-    private static List<Instance> startTogether(String url, Duration drainDelay) throws Exception {
-        try (ExecutorService starting = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<Instance> one = starting.submit(() -> Instance.start(url, drainDelay));
-            Future<Instance> other = starting.submit(() -> Instance.start(url, drainDelay));
-            return List.of(one.get(), other.get());
         }
     }
 

@@ -23,7 +23,6 @@ import io.messages.testing.RawHttp;
 import io.messages.testing.TestDatabase;
 import io.messages.testing.TestService;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,7 +40,6 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
  * test waits seconds, not minutes; each connection ends within its deadline, and others are
  * served meanwhile.
  */
-@Tag("alone") // asserts when each deadline ends a connection, to a few hundred milliseconds
 @ServerTest
 class ConnectionLimitsTest {
     private static final int CAP = 100;

@@ -21,7 +21,6 @@ import io.messages.testing.Rows;
 import io.messages.testing.TestDatabase;
 import io.messages.testing.TestService;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,7 +42,6 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * does not depend on the database, so SQLite serves. Requests that stop arriving are in
  * {@link FramingTimeoutsTest}.
  */
-@Tag("alone") // waits half a second for each valid request's answer
 @ServerTest
 class FramingTest {
     private static final Duration WAIT = Duration.ofSeconds(5);

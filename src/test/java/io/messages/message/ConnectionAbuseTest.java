@@ -20,7 +20,6 @@ import io.messages.testing.Rows;
 import io.messages.testing.TestDatabase;
 import io.messages.testing.TestService;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,7 +29,6 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.lessThan;
 
 /** Clients that misbehave at the connection level: slow, vanishing, pipelining. */
-@Tag("alone") // asserts that others are answered within a second beside a slow client
 @ServerTest
 class ConnectionAbuseTest {
     // Connection handling does not depend on the database: SQLite is enough.

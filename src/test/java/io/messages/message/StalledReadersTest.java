@@ -21,7 +21,6 @@ import io.messages.testing.TestDatabase;
 import io.messages.testing.TestService;
 import io.messages.testing.Writers;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -36,7 +35,6 @@ import static org.hamcrest.Matchers.lessThan;
  * keep answering; and each is abandoned once its response made no progress for the send timeout.
  * On a server set up as production's ({@code @ServerTest}), on every database (a subclass each).
  */
-@Tag("alone") // asserts that writes and small reads answer within a second
 abstract class StalledReadersTest {
     /** The config of the suite's server: a send timeout short enough to wait for. */
     static final Map<String, String> SEND_TIMEOUT = Map.of("messages.connections.send-timeout", "PT3S");

@@ -20,7 +20,6 @@ import io.messages.testing.SqliteFile;
 import io.messages.testing.TestConfig;
 import io.messages.testing.Writers;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -40,7 +39,6 @@ import static org.hamcrest.Matchers.not;
  * within a second without a restart, and after a restart every acknowledged message is there and
  * the file is intact.
  */
-@Tag("alone") // asserts that writes recover within a second
 class DiskFullTest {
     private static final String LISTING = "Here are your list of messages: ";
     // About a page of the database per message, so that a few hundred fill the space left.

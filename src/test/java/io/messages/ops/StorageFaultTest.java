@@ -19,7 +19,6 @@ import io.messages.testing.SqliteFile;
 import io.messages.testing.TestConfig;
 import io.messages.testing.Writers;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -36,7 +35,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * committed write is secured into the database file at once, writes are refused, and liveness goes
  * DOWN so that Kubernetes restarts the pod.
  */
-@Tag("alone") // asserts that writes recover within a second
 class StorageFaultTest {
     private static final String LISTING = "Here are your list of messages: ";
 

@@ -26,7 +26,6 @@ import io.messages.testing.TcpProxy;
 import io.messages.testing.TestConfig;
 import io.messages.testing.Writers;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -46,7 +45,6 @@ import static org.hamcrest.Matchers.not;
  * a multi-host JDBC URL ({@code targetServerType=primary}) would test a client-side failover
  * that CloudNativePG does not hand the application.
  */
-@Tag("alone") // asserts that no request hangs and that writes resume in time
 class PostgresFailoverTest {
     private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(1);
 
