@@ -185,19 +185,6 @@ public final class Main {
     }
 
     /**
-     * Configures {@code builder} as {@link #webServer(Config, Connections)} builds the server: for a
-     * builder made elsewhere, such as the one Helidon's {@code @ServerTest} hands to {@code @SetUpServer}.
-     *
-     * @param builder     the builder to configure
-     * @param server      the {@code server} config node
-     * @param connections the public port's connections
-     * @return the builder, for routing and features to be added
-     */
-    public static WebServerConfig.Builder webServer(WebServerConfig.Builder builder, Config server, Connections connections) {
-        return StrictHttp1.configure(builder, server, connections);
-    }
-
-    /**
      * The public routing: the features every request passes through, in the order it meets
      * them (as Ktor's {@code Application.module()} installs its plugins), each from its own
      * config, then the routes. The warm-up marks its own rehearsals first; those are served like

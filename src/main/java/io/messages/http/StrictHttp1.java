@@ -17,6 +17,7 @@ import io.helidon.common.socket.PeerInfo;
 import io.helidon.config.Config;
 import io.helidon.config.ConfigSources;
 import io.helidon.webserver.ConnectionContext;
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.ListenerContext;
 import io.helidon.webserver.ProxyProtocolData;
 import io.helidon.webserver.Router;
@@ -62,7 +63,7 @@ public final class StrictHttp1 implements ServerConnectionSelector {
 
     /**
      * Configures {@code builder} as {@link #server(Config, Connections)} does: for a builder made
-     * elsewhere (Helidon's {@code @ServerTest} hands its own to {@code @SetUpServer}).
+     * elsewhere.
      *
      * @param builder     the builder to configure
      * @param config      the {@code server} config node
@@ -70,6 +71,37 @@ public final class StrictHttp1 implements ServerConnectionSelector {
      * @return the builder, for routing and features to be added
      */
     public static WebServerConfig.Builder configure(WebServerConfig.Builder builder, Config config, Connections connections) {
+        return socket(builder, config, connections).addFeature(connections);
+    }
+
+    /**
+     * Configures {@code builder} as {@link #server(Config, Connections)} does, but for the public
+     * socket's connection handling, which {@link #socket} sets: for Helidon's {@code @ServerTest},
+     * whose {@code @SetUpServer} is given the server's builder and {@code @SetUpRoute} the public
+     * socket's. It copies the socket's builder over the server's, and a connection selector set on
+     * both would be there twice: with two, Helidon reads a connection's first bytes (with no
+     * deadline) before either gets it, and a silent connection is never ended.
+     *
+     * @param builder     the server's builder
+     * @param config      the {@code server} config node
+     * @param connections the public port's connections
+     * @return the builder
+     */
+    public static WebServerConfig.Builder serverWide(WebServerConfig.Builder builder, Config config, Connections connections) {
+        return builder.config(without(config, "protocols")).addFeature(connections);
+    }
+
+    /**
+     * Configures the public socket's {@code builder} as {@link #server(Config, Connections)} does,
+     * but for {@code connections}' feature, which is the server's ({@link #serverWide}).
+     *
+     * @param builder     the public socket's builder (or the server's, for its default socket)
+     * @param config      the {@code server} config node
+     * @param connections the public port's connections
+     * @param <B>         the builder's type
+     * @return the builder
+     */
+    public static <B extends ListenerConfig.BuilderBase<B, ?>> B socket(B builder, Config config, Connections connections) {
         Http1Config http1 = Http1Config.create(config.get("protocols.http_1_1"));
         long maxPayload = config.get("max-payload-size").asLong().filter(size -> size >= 0).orElse(Long.MAX_VALUE);
         // Only this selector on the socket. Helidon adds a protocol from config whatever the
@@ -82,7 +114,6 @@ public final class StrictHttp1 implements ServerConnectionSelector {
                 .connectionSelectors(List.of(new StrictHttp1(
                         http1, new FramingLimits(http1.maxPrologueLength(), http1.maxHeadersSize(), maxPayload), connections)))
                 .maxTcpConnections(connections.limits().acceptLimit())
-                .addFeature(connections)
                 .directHandlers(PlainAnswers.directHandlers());
     }
 

@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
@@ -37,8 +38,8 @@ class GroupCommitMaxWaitTest extends GroupCommitSuite {
     }
 
     @SetUpRoute
-    static void routing(HttpRouting.Builder routing) {
-        routing(SERVICE, routing);
+    static void routing(ListenerConfig.Builder socket, HttpRouting.Builder routing) {
+        routing(SERVICE, socket, routing);
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
@@ -34,8 +35,8 @@ class GroupCommitOffTest extends GroupCommitSuite {
     }
 
     @SetUpRoute
-    static void routing(HttpRouting.Builder routing) {
-        routing(SERVICE, routing);
+    static void routing(ListenerConfig.Builder socket, HttpRouting.Builder routing) {
+        routing(SERVICE, socket, routing);
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.helidon.http.Status;
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.messages.message.MessageStore;
 import io.messages.testing.CommitFailure;
@@ -61,8 +62,8 @@ abstract class GroupCommitSuite {
     }
 
     /** The production routing, then the test routes behind the same filters. */
-    static void routing(TestService service, HttpRouting.Builder routing) {
-        service.routing(routing);
+    static void routing(TestService service, ListenerConfig.Builder socket, HttpRouting.Builder routing) {
+        service.routing(socket, routing);
         routing.get("/test/hold", (req, res) -> {
                     String msg = req.query().get("msg");
                     Hold hold = HOLDS.get(msg);

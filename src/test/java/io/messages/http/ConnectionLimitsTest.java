@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
@@ -63,8 +64,8 @@ class ConnectionLimitsTest {
     }
 
     @SetUpRoute
-    static void routing(HttpRouting.Builder routing) {
-        SERVICE.routing(routing);
+    static void routing(ListenerConfig.Builder socket, HttpRouting.Builder routing) {
+        SERVICE.routing(socket, routing);
     }
 
     @Test

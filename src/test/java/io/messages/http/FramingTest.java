@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.stream.Stream;
 
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
@@ -63,8 +64,8 @@ class FramingTest {
     }
 
     @SetUpRoute
-    static void routing(HttpRouting.Builder routing) {
-        SERVICE.routing(routing);
+    static void routing(ListenerConfig.Builder socket, HttpRouting.Builder routing) {
+        SERVICE.routing(socket, routing);
     }
 
     static Stream<Arguments> invalidFraming() {

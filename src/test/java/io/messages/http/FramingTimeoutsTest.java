@@ -3,6 +3,7 @@ package io.messages.http;
 import java.time.Duration;
 import java.util.Map;
 
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
@@ -51,8 +52,8 @@ class FramingTimeoutsTest {
     }
 
     @SetUpRoute
-    static void routing(HttpRouting.Builder routing) {
-        SERVICE.routing(routing);
+    static void routing(ListenerConfig.Builder socket, HttpRouting.Builder routing) {
+        SERVICE.routing(socket, routing);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.messages.message;
 
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
@@ -22,7 +23,7 @@ class BadInputOnPostgresTest extends BadInputTest {
     }
 
     @SetUpRoute
-    static void routing(HttpRouting.Builder routing) {
-        SERVICE.routing(routing);
+    static void routing(ListenerConfig.Builder socket, HttpRouting.Builder routing) {
+        SERVICE.routing(socket, routing);
     }
 }

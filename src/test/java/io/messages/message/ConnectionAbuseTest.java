@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
@@ -48,8 +49,8 @@ class ConnectionAbuseTest {
     }
 
     @SetUpRoute
-    static void routing(HttpRouting.Builder routing) {
-        SERVICE.routing(routing);
+    static void routing(ListenerConfig.Builder socket, HttpRouting.Builder routing) {
+        SERVICE.routing(socket, routing);
     }
 
     @Test

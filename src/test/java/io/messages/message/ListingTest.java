@@ -5,6 +5,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.messages.db.Engine;
@@ -40,8 +41,8 @@ abstract class ListingTest {
     }
 
     /** The production routing, then a test route that renames a message within the request's transaction. */
-    static void routing(TestService service, HttpRouting.Builder routing) {
-        service.routing(routing);
+    static void routing(TestService service, ListenerConfig.Builder socket, HttpRouting.Builder routing) {
+        service.routing(socket, routing);
         routing.get("/test/rename", (req, res) -> {
             RequestTransaction.of(req).write().dml("UPDATE messages SET value = ? WHERE value = ?",
                                                    req.query().get("to"), req.query().get("from"));

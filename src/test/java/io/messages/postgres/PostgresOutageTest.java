@@ -4,6 +4,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webclient.api.ClientResponseTyped;
 import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
@@ -60,8 +61,8 @@ class PostgresOutageTest {
     // terminated from another connection after the request began its transaction, then the
     // request goes on at that point.
     @SetUpRoute
-    static void routing(HttpRouting.Builder routing) {
-        SERVICE.routing(routing);
+    static void routing(ListenerConfig.Builder socket, HttpRouting.Builder routing) {
+        SERVICE.routing(socket, routing);
         routing.get("/test/terminated", (req, res) -> {
             RequestTransaction tx = RequestTransaction.of(req);
             String at = req.query().get("at");

@@ -3,11 +3,13 @@ package io.messages.testing;
 import java.util.Map;
 
 import io.helidon.config.Config;
+import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.messages.app.Main;
 import io.messages.db.Engine;
 import io.messages.http.Connections;
+import io.messages.http.StrictHttp1;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -17,7 +19,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * The service on one {@link TestDatabase}, for a Helidon {@code @ServerTest} or {@code @RoutingTest}
  * class: its {@code @SetUpServer} configures the server as production does ({@link #server}), its
- * {@code @SetUpRoute} adds the production routing ({@link #routing}), and the tests read the
+ * {@code @SetUpRoute} the public socket and the production routing
+ * ({@link #routing(ListenerConfig.Builder, HttpRouting.Builder)}; {@link #routing(HttpRouting.Builder)}
+ * for a {@code @RoutingTest}), and the tests read the
  * database and the connections behind it. Registered as an extension of the class
  * ({@code @RegisterExtension static final}), it is handed to test and {@code @BeforeEach}
  * methods that take a {@code TestService}, and its database engine is closed after the class.
@@ -45,14 +49,28 @@ public final class TestService implements AfterAllCallback, ParameterResolver, A
         return new TestService(database, database.config(overrides));
     }
 
-    /** Configures Helidon's server builder as {@link Main#webServer(io.helidon.config.Config, Connections)} does. */
+    /**
+     * Configures Helidon's server builder as {@link Main#webServer(Config, Connections)} does, but
+     * for the public socket's connection handling, which {@link #routing(ListenerConfig.Builder,
+     * HttpRouting.Builder)} sets on the socket's builder ({@link StrictHttp1#serverWide} says why).
+     */
     public void server(WebServerConfig.Builder server) {
-        Main.webServer(server, config.get("server"), connections);
+        StrictHttp1.serverWide(server, config.get("server"), connections);
     }
 
     /** Adds the production routing ({@link Main#routing(HttpRouting.Builder, Config, Engine)}). */
     public void routing(HttpRouting.Builder routing) {
         Main.routing(routing, config, engine);
+    }
+
+    /**
+     * Configures the public socket as production does and adds the production routing: for a
+     * {@code @ServerTest}'s {@code @SetUpRoute}, whose socket builder Helidon copies over the
+     * server's default socket.
+     */
+    public void routing(ListenerConfig.Builder socket, HttpRouting.Builder routing) {
+        StrictHttp1.socket(socket, config.get("server"), connections);
+        routing(routing);
     }
 
     public TestDatabase database() {
