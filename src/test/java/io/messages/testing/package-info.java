@@ -4,7 +4,8 @@
  * <p>HTTP suites are Helidon {@code @ServerTest} (a real socket) or {@code @RoutingTest} (the same
  * routing, in memory) classes. {@link io.messages.testing.TestService} gives their
  * {@code @SetUpServer} and {@code @SetUpRoute} the production server settings and routing on a
- * database of a {@link io.messages.testing.TestDatabase} kind; a suite that must hold on every
+ * database of a {@link io.messages.testing.TestDatabase} kind (the public socket's settings go to
+ * the socket builder {@code @SetUpRoute} is given, which Helidon copies over the server's); a suite that must hold on every
  * database is an abstract class with one tiny subclass per database, since Helidon starts one
  * server per test class.
  *
