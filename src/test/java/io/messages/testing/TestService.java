@@ -69,8 +69,13 @@ public final class TestService implements AfterAllCallback, ParameterResolver, A
      * server's default socket.
      */
     public void routing(ListenerConfig.Builder socket, HttpRouting.Builder routing) {
-        StrictHttp1.socket(socket, config.get("server"), connections);
+        socket(socket);
         routing(routing);
+    }
+
+    /** Configures the public socket's builder, which Helidon copies over the server's default socket. */
+    void socket(ListenerConfig.Builder socket) {
+        StrictHttp1.socket(socket, config.get("server"), connections);
     }
 
     public TestDatabase database() {
