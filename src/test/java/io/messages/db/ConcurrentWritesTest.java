@@ -13,6 +13,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
 import io.messages.testing.Rows;
 import io.messages.testing.TestService;
 
@@ -26,9 +29,15 @@ import static org.hamcrest.Matchers.is;
  * 64 concurrent writers: every write answered 2xx and stored, no SQLITE_BUSY, on every database
  * (a subclass each), on a server set up as production's ({@code @ServerTest}).
  */
+@ServerTest
 abstract class ConcurrentWritesTest {
     private static final int WRITERS = 64;
     private static final int WRITES_EACH = 50;
+
+    @SetUpRoute
+    static void routing(TestService service, HttpRouting.Builder routing) {
+        service.routing(routing);
+    }
 
     @Test
     void sixtyFourConcurrentWritersAllSucceedAndEveryWriteIsStored(TestService service, URI uri) throws Exception {

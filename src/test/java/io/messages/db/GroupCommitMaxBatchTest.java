@@ -1,23 +1,14 @@
 package io.messages.db;
 
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import io.helidon.webserver.ListenerConfig;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpRoute;
-import io.helidon.webserver.testing.junit5.SetUpServer;
-import io.messages.testing.TestDatabase;
-import io.messages.testing.TestService;
+import io.messages.testing.OnDatabase;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.messages.testing.TestDatabase.SQLITE;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.is;
@@ -26,21 +17,8 @@ import static org.hamcrest.Matchers.is;
  * Group commit on SQLite with batches of at most two requests: a batch that is full is committed
  * without waiting for max-wait (longer here than any request is held).
  */
-@ServerTest
+@OnDatabase(value = SQLITE, config = {"db.group-commit.max-batch=2", "db.group-commit.max-wait=PT1M"})
 class GroupCommitMaxBatchTest extends GroupCommitSuite {
-    @RegisterExtension
-    static final TestService SERVICE = TestService.on(TestDatabase.SQLITE, Map.of("db.group-commit.max-batch", "2", "db.group-commit.max-wait", "PT1M"));
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        SERVICE.server(server);
-    }
-
-    @SetUpRoute
-    static void routing(ListenerConfig.Builder socket, HttpRouting.Builder routing) {
-        routing(SERVICE, socket, routing);
-    }
-
     @Test
     void batchIsCommittedWhenItHoldsMaxBatchRequests() throws Exception {
         long commitsBefore = engine.counts().databaseCommits();

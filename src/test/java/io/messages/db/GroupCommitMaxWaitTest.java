@@ -1,24 +1,16 @@
 package io.messages.db;
 
 import java.net.http.HttpResponse;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import io.helidon.webserver.ListenerConfig;
-import io.helidon.webserver.WebServerConfig;
-import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.testing.junit5.ServerTest;
-import io.helidon.webserver.testing.junit5.SetUpRoute;
-import io.helidon.webserver.testing.junit5.SetUpServer;
+import io.messages.testing.OnDatabase;
 import io.messages.testing.Rows;
-import io.messages.testing.TestDatabase;
-import io.messages.testing.TestService;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.messages.testing.TestDatabase.SQLITE;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.is;
@@ -27,21 +19,8 @@ import static org.hamcrest.Matchers.is;
  * Group commit on SQLite with a max-wait (50 ms) shorter than a held request: a batch open that
  * long is committed by the next request to leave it, or by a member left waiting for it.
  */
-@ServerTest
+@OnDatabase(value = SQLITE, config = "db.group-commit.max-wait=PT0.05S")
 class GroupCommitMaxWaitTest extends GroupCommitSuite {
-    @RegisterExtension
-    static final TestService SERVICE = TestService.on(TestDatabase.SQLITE, Map.of("db.group-commit.max-wait", "PT0.05S"));
-
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        SERVICE.server(server);
-    }
-
-    @SetUpRoute
-    static void routing(ListenerConfig.Builder socket, HttpRouting.Builder routing) {
-        routing(SERVICE, socket, routing);
-    }
-
     @Test
     void batchOpenForMaxWaitIsCommittedByTheNextRequestToLeave() throws Exception {
         Hold first = hold("first");

@@ -14,8 +14,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.helidon.http.Status;
-import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
 import io.messages.message.MessageStore;
 import io.messages.testing.CommitFailure;
 import io.messages.testing.Rows;
@@ -34,6 +35,7 @@ import static org.hamcrest.Matchers.is;
  * batch. Requests go with Java's HTTP client to the suite's server; each test starts from an
  * empty table.
  */
+@ServerTest
 abstract class GroupCommitSuite {
     /** How long anything here waits: a request held longer fails. */
     static final Duration PATIENCE = Duration.ofSeconds(10);
@@ -62,8 +64,9 @@ abstract class GroupCommitSuite {
     }
 
     /** The production routing, then the test routes behind the same filters. */
-    static void routing(TestService service, ListenerConfig.Builder socket, HttpRouting.Builder routing) {
-        service.routing(socket, routing);
+    @SetUpRoute
+    static void routing(TestService service, HttpRouting.Builder routing) {
+        service.routing(routing);
         routing.get("/test/hold", (req, res) -> {
                     String msg = req.query().get("msg");
                     Hold hold = HOLDS.get(msg);

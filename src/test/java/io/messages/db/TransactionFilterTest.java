@@ -6,6 +6,8 @@ import io.helidon.http.Status;
 import io.helidon.webclient.api.ClientResponseTyped;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.RoutingTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
 import io.messages.message.MessageStore;
 import io.messages.testing.CommitFailure;
 import io.messages.testing.Rows;
@@ -28,6 +30,7 @@ import static org.hamcrest.Matchers.not;
  * ({@code @RoutingTest}): the filter commits before the first byte of the response whether or not
  * a socket carries it.
  */
+@RoutingTest
 abstract class TransactionFilterTest {
     private static final MessageStore STORE = new MessageStore();
 
@@ -46,6 +49,7 @@ abstract class TransactionFilterTest {
     }
 
     /** The production routing, then the test routes behind the same filters. */
+    @SetUpRoute
     static void routing(TestService service, HttpRouting.Builder routing) {
         service.routing(routing);
         testRoutes(routing);

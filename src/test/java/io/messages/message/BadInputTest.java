@@ -6,6 +6,9 @@ import io.helidon.http.Status;
 import io.helidon.webclient.api.ClientResponseTyped;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
 import io.messages.db.Engine;
 import io.messages.testing.RawHttp;
 import io.messages.testing.Rows;
@@ -30,6 +33,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * with them, what of the recipe's routes needs the same: a message at the limit, {@code +} in a
  * query.
  */
+@ServerTest
 abstract class BadInputTest {
     private static final String TOO_LONG = "a".repeat(MessageLimits.DEFAULT.maxMessageBytes() + 1);
     private static final String TOO_LONG_IN_BYTES = "%C3%A9".repeat(MessageLimits.DEFAULT.maxMessageBytes() / 2) + "a";
@@ -41,6 +45,11 @@ abstract class BadInputTest {
     void talkTo(TestService service, WebServer server) {
         this.engine = service.engine();
         this.port = server.port();
+    }
+
+    @SetUpRoute
+    static void routing(TestService service, HttpRouting.Builder routing) {
+        service.routing(routing);
     }
 
     static Stream<Arguments> badRequests() {

@@ -5,9 +5,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 
-import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
 import io.messages.db.Engine;
 import io.messages.db.RequestTransaction;
 import io.messages.testing.ReadYourWrites;
@@ -27,6 +28,7 @@ import static org.hamcrest.Matchers.is;
  * each), on a server set up as production's ({@code @ServerTest}) with a test route beside the
  * production ones.
  */
+@ServerTest
 abstract class ListingTest {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private Engine engine;
@@ -41,8 +43,9 @@ abstract class ListingTest {
     }
 
     /** The production routing, then a test route that renames a message within the request's transaction. */
-    static void routing(TestService service, ListenerConfig.Builder socket, HttpRouting.Builder routing) {
-        service.routing(socket, routing);
+    @SetUpRoute
+    static void routing(TestService service, HttpRouting.Builder routing) {
+        service.routing(routing);
         routing.get("/test/rename", (req, res) -> {
             RequestTransaction.of(req).write().dml("UPDATE messages SET value = ? WHERE value = ?",
                                                    req.query().get("to"), req.query().get("from"));

@@ -4,6 +4,9 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webclient.api.ClientResponseTyped;
 import io.helidon.webclient.http1.Http1Client;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.RoutingTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
 import io.messages.db.Engine;
 import io.messages.testing.Rows;
 import io.messages.testing.TestService;
@@ -21,6 +24,7 @@ import static org.hamcrest.Matchers.is;
  * or exact bytes on a socket (a message at the limit, {@code +} in a query) is in
  * {@link BadInputTest}.
  */
+@RoutingTest
 abstract class MessageServiceTest {
     private Http1Client client;
     private Engine engine;
@@ -31,6 +35,11 @@ abstract class MessageServiceTest {
         this.client = client;
         this.engine = service.engine();
         Rows.clear(engine);
+    }
+
+    @SetUpRoute
+    static void routing(TestService service, HttpRouting.Builder routing) {
+        service.routing(routing);
     }
 
     @Test

@@ -11,16 +11,19 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
 import io.messages.db.Engine;
 import io.messages.testing.Outside;
 import io.messages.testing.ReadYourWrites;
 import io.messages.testing.Rows;
 import io.messages.testing.TestDatabase;
 import io.messages.testing.TestService;
+
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
-
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,6 +43,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * once it is not what the database holds. On a server set up as production's ({@code @ServerTest}),
  * on every database (a subclass each).
  */
+@ServerTest
 abstract class OutsideWritersTest {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private TestDatabase database;
@@ -53,6 +57,11 @@ abstract class OutsideWritersTest {
         this.engine = service.engine();
         this.port = server.port();
         Rows.clear(engine);
+    }
+
+    @SetUpRoute
+    static void routing(TestService service, HttpRouting.Builder routing) {
+        service.routing(routing);
     }
 
     static Stream<Arguments> outsideWrites() {

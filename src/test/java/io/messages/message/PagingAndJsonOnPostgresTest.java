@@ -1,21 +1,10 @@
 package io.messages.message;
 
-import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.testing.junit5.RoutingTest;
-import io.helidon.webserver.testing.junit5.SetUpRoute;
-import io.messages.testing.TestDatabase;
-import io.messages.testing.TestService;
+import io.messages.testing.OnDatabase;
 
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static io.messages.testing.TestDatabase.POSTGRES;
 
 /** {@link PagingAndJsonTest} on PostgreSQL. */
-@RoutingTest
+@OnDatabase(POSTGRES)
 class PagingAndJsonOnPostgresTest extends PagingAndJsonTest {
-    @RegisterExtension
-    static final TestService SERVICE = TestService.on(TestDatabase.POSTGRES);
-
-    @SetUpRoute
-    static void routing(HttpRouting.Builder routing) {
-        SERVICE.routing(routing);
-    }
 }

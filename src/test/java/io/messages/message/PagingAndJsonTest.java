@@ -10,6 +10,9 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webclient.api.ClientResponseTyped;
 import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webclient.http1.Http1ClientRequest;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.RoutingTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
 import io.messages.db.Engine;
 import io.messages.testing.Rows;
 import io.messages.testing.TestService;
@@ -29,6 +32,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * Pages and JSON, additive to the recipe's texts, on every database (a subclass each), through
  * the production routing in memory ({@code @RoutingTest}).
  */
+@RoutingTest
 abstract class PagingAndJsonTest {
     private Http1Client client;
     private Engine engine;
@@ -42,6 +46,11 @@ abstract class PagingAndJsonTest {
         for (String msg : List.of("a", "b", "c", "d", "e")) {
             get("/record?msg=" + msg, "*/*");
         }
+    }
+
+    @SetUpRoute
+    static void routing(TestService service, HttpRouting.Builder routing) {
+        service.routing(routing);
     }
 
     @Test

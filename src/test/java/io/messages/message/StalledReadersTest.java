@@ -11,10 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.testing.junit5.ServerTest;
+import io.helidon.webserver.testing.junit5.SetUpRoute;
 import io.messages.http.Connections;
 import io.messages.testing.RawHttp;
 import io.messages.testing.TestDatabase;
@@ -35,12 +37,18 @@ import static org.hamcrest.Matchers.lessThan;
  * keep answering; and each is abandoned once its response made no progress for the send timeout.
  * On a server set up as production's ({@code @ServerTest}), on every database (a subclass each).
  */
+@ServerTest
 abstract class StalledReadersTest {
-    /** The config of the suite's server: a send timeout short enough to wait for. */
-    static final Map<String, String> SEND_TIMEOUT = Map.of("messages.connections.send-timeout", "PT3S");
+    /** The config of the suite's server ({@code @OnDatabase}): a send timeout short enough to wait for. */
+    static final String SEND_TIMEOUT = "messages.connections.send-timeout=PT3S";
 
     private static final int MESSAGES = 80_000; // 100 bytes each: an 8 MB listing
     private static final int STALLED = 24;      // three times the pool (8)
+
+    @SetUpRoute
+    static void routing(TestService service, HttpRouting.Builder routing) {
+        service.routing(routing);
+    }
 
     @Test
     void readersThatStopReadingHoldNothingSharedAndAreClosedAfterTheSendTimeout(TestService service, WebServer server)
