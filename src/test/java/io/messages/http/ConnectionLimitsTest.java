@@ -10,23 +10,19 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
-import io.helidon.webserver.testing.junit5.SetUpServer;
+import io.messages.testing.OnDatabase;
 import io.messages.testing.RawHttp;
-import io.messages.testing.TestDatabase;
 import io.messages.testing.TestService;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.messages.testing.TestDatabase.SQLITE;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.both;
 import static org.hamcrest.Matchers.greaterThan;
@@ -42,30 +38,26 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
  * served meanwhile.
  */
 @ServerTest
+// Connection handling does not depend on the database: SQLite is enough.
+@OnDatabase(value = SQLITE, config = {
+        "messages.connections.max=" + ConnectionLimitsTest.CAP,
+        "server.connection-options.read-timeout=PT2S",
+        "messages.connections.head-timeout=PT2S",
+        "messages.connections.body-min-rate=100"})
 class ConnectionLimitsTest {
-    private static final int CAP = 100;
-    // Connection handling does not depend on the database: SQLite is enough.
-    @RegisterExtension
-    static final TestService SERVICE = TestService.on(TestDatabase.SQLITE, Map.of(
-            "messages.connections.max", String.valueOf(CAP),
-            "server.connection-options.read-timeout", "PT2S",
-            "messages.connections.head-timeout", "PT2S",
-            "messages.connections.body-min-rate", "100"));
+    static final int CAP = 100; // not private: the class's @OnDatabase reads it
 
+    private final Connections connections;
     private final int port;
 
-    ConnectionLimitsTest(WebServer server) {
+    ConnectionLimitsTest(TestService service, WebServer server) {
+        this.connections = service.connections();
         this.port = server.port();
     }
 
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        SERVICE.server(server);
-    }
-
     @SetUpRoute
-    static void routing(ListenerConfig.Builder socket, HttpRouting.Builder routing) {
-        SERVICE.routing(socket, routing);
+    static void routing(TestService service, HttpRouting.Builder routing) {
+        service.routing(routing);
     }
 
     @Test
@@ -80,7 +72,7 @@ class ConnectionLimitsTest {
 
             assertThat(during.status(), is(200));
             assertThat("a normal request is answered during the flood", elapsedMillis(asked), lessThan(2_000L));
-            assertThat("never more open than the cap (and the few being closed)", SERVICE.connections().open(),
+            assertThat("never more open than the cap (and the few being closed)", connections.open(),
                        lessThanOrEqualTo(CAP + 16));
             long flooded = System.nanoTime();
             for (Socket socket : flood) {
@@ -92,7 +84,7 @@ class ConnectionLimitsTest {
                 socket.close();
             }
         }
-        assertThat(SERVICE.connections().closed().get("evicted") + SERVICE.connections().closed().get("silent"),
+        assertThat(connections.closed().get("evicted") + connections.closed().get("silent"),
                    greaterThanOrEqualTo(2_000L));
     }
 

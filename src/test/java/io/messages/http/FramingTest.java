@@ -8,26 +8,23 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.stream.Stream;
 
-import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
-import io.helidon.webserver.testing.junit5.SetUpServer;
 import io.messages.db.Engine;
+import io.messages.testing.OnDatabase;
 import io.messages.testing.RawHttp;
 import io.messages.testing.RawHttp.Conversation;
 import io.messages.testing.Rows;
-import io.messages.testing.TestDatabase;
 import io.messages.testing.TestService;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import static io.messages.testing.TestDatabase.SQLITE;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -44,28 +41,22 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
  * {@link FramingTimeoutsTest}.
  */
 @ServerTest
+@OnDatabase(SQLITE)
 class FramingTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
     static final String FORM = "Content-Type: application/x-www-form-urlencoded\r\n";
 
-    @RegisterExtension
-    static final TestService SERVICE = TestService.on(TestDatabase.SQLITE);
-
-    private final Engine engine = SERVICE.engine();
+    private final Engine engine;
     private final int port;
 
-    FramingTest(WebServer server) {
+    FramingTest(TestService service, WebServer server) {
+        this.engine = service.engine();
         this.port = server.port();
     }
 
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        SERVICE.server(server);
-    }
-
     @SetUpRoute
-    static void routing(ListenerConfig.Builder socket, HttpRouting.Builder routing) {
-        SERVICE.routing(socket, routing);
+    static void routing(TestService service, HttpRouting.Builder routing) {
+        service.routing(routing);
     }
 
     static Stream<Arguments> invalidFraming() {

@@ -1,26 +1,22 @@
 package io.messages.http;
 
 import java.time.Duration;
-import java.util.Map;
 
-import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
-import io.helidon.webserver.testing.junit5.SetUpServer;
 import io.messages.db.Engine;
+import io.messages.testing.OnDatabase;
 import io.messages.testing.RawHttp;
 import io.messages.testing.RawHttp.Conversation;
 import io.messages.testing.Rows;
-import io.messages.testing.TestDatabase;
 import io.messages.testing.TestService;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static io.messages.http.FramingTest.post;
+import static io.messages.testing.TestDatabase.SQLITE;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.is;
@@ -31,29 +27,23 @@ import static org.hamcrest.Matchers.is;
  * answer between requests, and nothing stored. SQLite serves, as for {@link FramingTest}.
  */
 @ServerTest
+@OnDatabase(value = SQLITE, config = {
+        "server.connection-options.read-timeout=PT1S",
+        "messages.connections.idle-timeout=PT1S"})
 class FramingTimeoutsTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    @RegisterExtension
-    static final TestService SERVICE = TestService.on(TestDatabase.SQLITE, Map.of(
-            "server.connection-options.read-timeout", "PT1S",
-            "messages.connections.idle-timeout", "PT1S"));
-
-    private final Engine engine = SERVICE.engine();
+    private final Engine engine;
     private final int port;
 
-    FramingTimeoutsTest(WebServer server) {
+    FramingTimeoutsTest(TestService service, WebServer server) {
+        this.engine = service.engine();
         this.port = server.port();
     }
 
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        SERVICE.server(server);
-    }
-
     @SetUpRoute
-    static void routing(ListenerConfig.Builder socket, HttpRouting.Builder routing) {
-        SERVICE.routing(socket, routing);
+    static void routing(TestService service, HttpRouting.Builder routing) {
+        service.routing(routing);
     }
 
     @Test

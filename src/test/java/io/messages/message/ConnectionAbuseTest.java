@@ -8,22 +8,19 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
-import io.helidon.webserver.testing.junit5.SetUpServer;
 import io.messages.db.Engine;
+import io.messages.testing.OnDatabase;
 import io.messages.testing.RawHttp;
 import io.messages.testing.Rows;
-import io.messages.testing.TestDatabase;
 import io.messages.testing.TestService;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.messages.testing.TestDatabase.SQLITE;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
@@ -31,26 +28,20 @@ import static org.hamcrest.Matchers.lessThan;
 
 /** Clients that misbehave at the connection level: slow, vanishing, pipelining. */
 @ServerTest
+// Connection handling does not depend on the database: SQLite is enough.
+@OnDatabase(SQLITE)
 class ConnectionAbuseTest {
-    // Connection handling does not depend on the database: SQLite is enough.
-    @RegisterExtension
-    static final TestService SERVICE = TestService.on(TestDatabase.SQLITE);
-
-    private final Engine engine = SERVICE.engine();
+    private final Engine engine;
     private final int port;
 
-    ConnectionAbuseTest(WebServer server) {
+    ConnectionAbuseTest(TestService service, WebServer server) {
+        this.engine = service.engine();
         this.port = server.port();
     }
 
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        SERVICE.server(server);
-    }
-
     @SetUpRoute
-    static void routing(ListenerConfig.Builder socket, HttpRouting.Builder routing) {
-        SERVICE.routing(socket, routing);
+    static void routing(TestService service, HttpRouting.Builder routing) {
+        service.routing(routing);
     }
 
     @Test

@@ -4,23 +4,20 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webclient.api.ClientResponseTyped;
 import io.helidon.webclient.http1.Http1Client;
-import io.helidon.webserver.ListenerConfig;
-import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
-import io.helidon.webserver.testing.junit5.SetUpServer;
 import io.messages.db.Engine;
 import io.messages.db.RequestTransaction;
 import io.messages.message.MessageStore;
+import io.messages.testing.OnDatabase;
 import io.messages.testing.Rows;
-import io.messages.testing.TestDatabase;
 import io.messages.testing.TestService;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.messages.testing.TestDatabase.POSTGRES;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
@@ -34,16 +31,15 @@ import static org.hamcrest.Matchers.not;
  * nothing, retires the dead connection, and the next request succeeds.
  */
 @ServerTest
+@OnDatabase(POSTGRES)
 class PostgresOutageTest {
     private static final MessageStore STORE = new MessageStore();
 
-    @RegisterExtension
-    static final TestService SERVICE = TestService.on(TestDatabase.POSTGRES);
-
-    private final Engine engine = SERVICE.engine();
+    private final Engine engine;
     private final Http1Client client;
 
-    PostgresOutageTest(Http1Client client) {
+    PostgresOutageTest(TestService service, Http1Client client) {
+        this.engine = service.engine();
         this.client = client;
     }
 
@@ -52,32 +48,27 @@ class PostgresOutageTest {
         Rows.clear(engine);
     }
 
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        SERVICE.server(server);
-    }
-
     // The production routing, then /test/terminated?at=...: the request's own backend is
     // terminated from another connection after the request began its transaction, then the
     // request goes on at that point.
     @SetUpRoute
-    static void routing(ListenerConfig.Builder socket, HttpRouting.Builder routing) {
-        SERVICE.routing(socket, routing);
+    static void routing(TestService service, HttpRouting.Builder routing) {
+        service.routing(routing);
         routing.get("/test/terminated", (req, res) -> {
             RequestTransaction tx = RequestTransaction.of(req);
             String at = req.query().get("at");
             switch (at) {
                 case "read" -> {
-                    terminateOwnBackend(tx);
+                    terminateOwnBackend(service.engine(), tx);
                     STORE.page(tx, 0, 10);
                 }
                 case "statement" -> {
-                    terminateOwnBackend(tx);
+                    terminateOwnBackend(service.engine(), tx);
                     STORE.add(tx, "lost at statement");
                 }
                 case "commit" -> {
                     STORE.add(tx, "lost at commit");
-                    terminateOwnBackend(tx);
+                    terminateOwnBackend(service.engine(), tx);
                 }
                 default -> throw new IllegalArgumentException(at);
             }
@@ -85,10 +76,10 @@ class PostgresOutageTest {
         });
     }
 
-    private static void terminateOwnBackend(RequestTransaction tx) {
+    private static void terminateOwnBackend(Engine engine, RequestTransaction tx) {
         long pid = tx.read().get("SELECT pg_backend_pid() AS pid").orElseThrow().column("pid").get(Number.class).longValue();
         // Waits (up to 5 s) until the backend is gone, so the request cannot outrun it.
-        SERVICE.engine().client().execute().get("SELECT pg_terminate_backend(CAST(? AS INTEGER), 5000) AS done", pid);
+        engine.client().execute().get("SELECT pg_terminate_backend(CAST(? AS INTEGER), 5000) AS done", pid);
     }
 
     @Test

@@ -15,26 +15,23 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-import io.helidon.webserver.ListenerConfig;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
-import io.helidon.webserver.testing.junit5.SetUpServer;
 import io.messages.app.Main;
 import io.messages.app.Service;
 import io.messages.db.RequestTransaction;
 import io.messages.testing.ChildJvm;
 import io.messages.testing.EmbeddedPostgresServer;
+import io.messages.testing.OnDatabase;
 import io.messages.testing.TestConfig;
-import io.messages.testing.TestDatabase;
 import io.messages.testing.TestService;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
+import static io.messages.testing.TestDatabase.POSTGRES;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.containsString;
@@ -47,22 +44,15 @@ import static org.hamcrest.Matchers.is;
  * start services of their own.
  */
 @ServerTest
+@OnDatabase(POSTGRES)
 class PostgresTest {
     private static final int OUTAGES = 20;
 
-    @RegisterExtension
-    static final TestService SERVICE = TestService.on(TestDatabase.POSTGRES);
-
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    @SetUpServer
-    static void server(WebServerConfig.Builder server) {
-        SERVICE.server(server);
-    }
-
     @SetUpRoute
-    static void routing(ListenerConfig.Builder socket, HttpRouting.Builder routing) {
-        SERVICE.routing(socket, routing);
+    static void routing(TestService service, HttpRouting.Builder routing) {
+        service.routing(routing);
         lockingRoutes(routing);
     }
 
@@ -158,9 +148,9 @@ class PostgresTest {
     }
 
     @Test
-    void deadlockIsAnswered503AndKeepsOnlyTheSurvivor(WebServer server) throws Exception {
-        SERVICE.engine().client().execute().dml("CREATE TABLE IF NOT EXISTS locks (k TEXT PRIMARY KEY, n INT NOT NULL)");
-        SERVICE.engine().client().execute().dml("INSERT INTO locks VALUES ('a', 0), ('b', 0) ON CONFLICT (k) DO NOTHING");
+    void deadlockIsAnswered503AndKeepsOnlyTheSurvivor(TestService service, WebServer server) throws Exception {
+        service.engine().client().execute().dml("CREATE TABLE IF NOT EXISTS locks (k TEXT PRIMARY KEY, n INT NOT NULL)");
+        service.engine().client().execute().dml("INSERT INTO locks VALUES ('a', 0), ('b', 0) ON CONFLICT (k) DO NOTHING");
 
         List<Integer> statuses = new ArrayList<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -176,7 +166,7 @@ class PostgresTest {
 
         assertThat(statuses, containsInAnyOrder(200, 503));
         // Only the survivor's two increments are kept: nothing of the refused one.
-        assertThat(SERVICE.engine().client().execute().get("SELECT SUM(n) AS total FROM locks").orElseThrow()
+        assertThat(service.engine().client().execute().get("SELECT SUM(n) AS total FROM locks").orElseThrow()
                            .column("total").get(Number.class).longValue() % 2, is(0L));
     }
 
