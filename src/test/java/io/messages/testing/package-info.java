@@ -2,12 +2,14 @@
  * The project's own test helpers, for what Helidon Testing does not give.
  *
  * <p>HTTP suites are Helidon {@code @ServerTest} (a real socket) or {@code @RoutingTest} (the same
- * routing, in memory) classes. {@link io.messages.testing.TestService} gives their
- * {@code @SetUpServer} and {@code @SetUpRoute} the production server settings and routing on a
- * database of a {@link io.messages.testing.TestDatabase} kind (the public socket's settings go to
- * the socket builder {@code @SetUpRoute} is given, which Helidon copies over the server's); a suite that must hold on every
- * database is an abstract class with one tiny subclass per database, since Helidon starts one
- * server per test class.
+ * routing, in memory) classes annotated {@link io.messages.testing.OnDatabase}: through Helidon
+ * Testing's extension SPI, {@link io.messages.testing.OnDatabaseExtension} gives each a
+ * {@link io.messages.testing.TestService} on a new database of that
+ * {@link io.messages.testing.TestDatabase} kind, sets up the server and its public socket as
+ * production does, and hands the service to the class's {@code @SetUpRoute} (which adds the
+ * production routing, then any test routes), constructor, {@code @BeforeEach} and test methods. A
+ * suite that must hold on every database is an abstract class with one annotated subclass per
+ * database, since Helidon starts one server per test class.
  *
  * <p>What remains here, and why:
  * <ul>
