@@ -58,20 +58,7 @@ public final class StrictHttp1 implements ServerConnectionSelector {
      * @return the builder, for routing and features to be added
      */
     public static WebServerConfig.Builder server(Config config, Connections connections) {
-        return configure(WebServer.builder(), config, connections);
-    }
-
-    /**
-     * Configures {@code builder} as {@link #server(Config, Connections)} does: for a builder made
-     * elsewhere.
-     *
-     * @param builder     the builder to configure
-     * @param config      the {@code server} config node
-     * @param connections the public port's connections
-     * @return the builder, for routing and features to be added
-     */
-    public static WebServerConfig.Builder configure(WebServerConfig.Builder builder, Config config, Connections connections) {
-        return socket(builder, config, connections).addFeature(connections);
+        return socket(WebServer.builder(), config, connections).addFeature(connections);
     }
 
     /**
