@@ -30,8 +30,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Two things make the mapped header the one SQLite uses, for as long as this lives:
  * <ul>
  *   <li>A connection of its own stays open, with the WAL opened: SQLite deletes the
- *       {@code -shm} file only when its last connection closes (any process's), and a file not
- *       in WAL mode cannot be switched out of it while a connection is open.</li>
+ *       {@code -shm} file only when its last connection closes (any process's), and a file
+ *       in WAL mode cannot be switched out of it while another connection is open.</li>
  *   <li>The file descriptor the mapping was made through is never closed (kept in
  *       {@link #NEVER_CLOSED}): closing any descriptor of a file drops every POSIX lock this
  *       process holds on it, SQLite's own too, which would let another process think the WAL
