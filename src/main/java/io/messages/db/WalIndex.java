@@ -62,12 +62,12 @@ final class WalIndex implements AutoCloseable {
             holder = pool.connectAlone();
             try (Statement statement = holder.createStatement();
                  ResultSet mode = statement.executeQuery("PRAGMA journal_mode")) {
-                // A read, so this connection opens the WAL (and its index) and holds it.
                 if (!mode.next() || !"wal".equalsIgnoreCase(mode.getString(1))) {
                     holder.close();
                     return Optional.empty();
                 }
             }
+            // A read, so that this connection opens the WAL (and its index) and holds it open.
             try (Statement statement = holder.createStatement()) {
                 statement.executeQuery("SELECT count(*) FROM sqlite_schema").close();
             }

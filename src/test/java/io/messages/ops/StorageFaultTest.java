@@ -71,9 +71,10 @@ class StorageFaultTest {
             while (Http.get(service.port(), "/record?msg=after").statusCode() != 200) {
                 // Usually tens of milliseconds. Pooled connections the failure closed are opened again
                 // by HikariCP, whose retries back off (up to half its connectionTimeout, 2.5 s), and
-                // a request waits for one up to connectionTimeout (5 s), then answers 503 and the
-                // next succeeds: measured here 22 ms, on CI machines 1.0 and 5.0 s.
-                assertThat("writes recover within seconds", elapsedMillis(writable), lessThan(10_000L));
+                // a request waits for one up to connectionTimeout (5 s), then answers 503; two in a
+                // row can wait it out before the refill succeeds: measured here 22 ms, on CI
+                // machines 1.0, 5.0, 10.0 s and 10.01 s.
+                assertThat("writes recover within seconds", elapsedMillis(writable), lessThan(15_000L));
                 Thread.sleep(20);
             }
             System.out.printf("storage writable again: writes back after %d ms%n", elapsedMillis(writable));
