@@ -2,6 +2,7 @@ package io.messages.app;
 
 import java.lang.management.ManagementFactory;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.function.Predicate;
@@ -10,13 +11,18 @@ import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
+import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.messages.db.Engine;
 import io.messages.db.TransactionFilter;
+import io.messages.http.ClientAddress;
 import io.messages.http.CloseWhenAsked;
 import io.messages.http.ConnectionLimits;
 import io.messages.http.Connections;
+import io.messages.http.Cors;
+import io.messages.http.NoSniff;
+import io.messages.http.RequestId;
 import io.messages.http.ResponseMemory;
 import io.messages.http.StrictHttp1;
 import io.messages.message.MessageLimits;
@@ -201,12 +207,16 @@ public final class Main {
     public static HttpRouting.Builder routing(HttpRouting.Builder routing, Config config, Engine engine, Tracing tracing,
                                               WarmUp warmUp, ConnectionDrain drain) {
         Predicate<ServerRequest> rehearsal = warmUp::isRehearsal;
-        routing.addFilter(warmUp);                                                    // marks its rehearsals
+        routing.addFilter(warmUp)                                                     // marks its rehearsals
+                .addFilter(new NoSniff())                                              // on every answer
+                .addFilter(new RequestId())                                            // X-Request-Id, kept or made
+                .addFilter(clientAddress(config));                                     // the peer, or who a trusted proxy says
         RequestTracing.of(tracing, MessageService.ROUTES, rehearsal).ifPresent(routing::addFilter); // a span around the rest
         routing.addFilter(AccessLog.from(config.get("messages.access-log"), rehearsal))   // one line when sent
                 .addFilter(new CloseWhenAsked())                                       // a Connection: close closes
-                .addFilter(new RequestMetrics(MessageService.ROUTES, rehearsal))       // timed by route and status
-                .addFilter(drain)                                                      // stopping: clients asked to leave
+                .addFilter(new RequestMetrics(MessageService.ROUTES, rehearsal));      // timed by route and status
+        cors(config).ifPresent(routing::addFilter);                                    // other origins, if allowed
+        routing.addFilter(drain)                                                       // stopping: clients asked to leave
                 .addFilter(new TransactionFilter(engine, rehearsal))                   // one transaction, ended before the first byte
                 .register("/", new MessageService(new MessageStore(), MessageLimits.from(config.get("messages")),
                                                   engine, rehearsal, responseMemory(config)));
@@ -226,6 +236,22 @@ public final class Main {
      */
     public static HttpRouting.Builder routing(HttpRouting.Builder routing, Config config, Engine engine) {
         return routing(routing, config, engine, Tracing.off(), WarmUp.off(), new ConnectionDrain());
+    }
+
+    private static ClientAddress clientAddress(Config config) {
+        try {
+            return ClientAddress.from(config.get("messages.proxies"));
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    private static Optional<Filter> cors(Config config) {
+        try {
+            return Cors.from(config.get("messages.cors"));
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
     }
 
     // What listings and pages may hold while their clients take them (messages.connections.response-memory).

@@ -66,6 +66,16 @@ public record ConnectionLimits(int max, Duration readTimeout, Duration idleTimeo
     }
 
     /**
+     * The limits of another socket (the admin port's), from its node in {@code server.sockets}:
+     * its own cap ({@code max-tcp-connections}) and idle timeout, the public port's other deadlines.
+     */
+    ConnectionLimits forSocket(Config socket) {
+        return new ConnectionLimits(socket.get("max-tcp-connections").asInt().orElse(ADMIN_CONNECTIONS), readTimeout,
+                                    socket.get("idle-connection-timeout").as(Duration.class).orElse(idleTimeout),
+                                    headTimeout, bodyMinRate, sendTimeout);
+    }
+
+    /**
      * The default cap: as many idle connections as a quarter of the heap holds, and never more
      * than the process's open-file limit leaves once everything else has its descriptors, so that
      * accepting a connection can never fail for want of one (which would stop Helidon's listener

@@ -56,6 +56,7 @@ public final class Connections implements ServerFeature {
     private static final long SWEEP_MILLIS = 100;
     private static final int PROBE_MILLIS = 1_000;
 
+    private final String socket;
     private final ConnectionLimits limits;
     private final Set<ClientConnection> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger count = new AtomicInteger();
@@ -70,6 +71,12 @@ public final class Connections implements ServerFeature {
      * @param limits the limits of the public port
      */
     public Connections(ConnectionLimits limits) {
+        this(WebServer.DEFAULT_SOCKET_NAME, limits);
+    }
+
+    // The connections of the socket named socket.
+    Connections(String socket, ConnectionLimits limits) {
+        this.socket = socket;
         this.limits = limits;
         for (ClientConnection.Reason reason : ClientConnection.Reason.values()) {
             closed.put(reason, new LongAdder());
@@ -126,7 +133,7 @@ public final class Connections implements ServerFeature {
 
     @Override
     public void setup(ServerFeatureContext server) {
-        server.socket(WebServer.DEFAULT_SOCKET_NAME).httpRouting().addFeature(new HttpFeature() {
+        server.socket(socket).httpRouting().addFeature(new HttpFeature() {
             @Override
             public void setup(HttpRouting.Builder routing) {
                 // Nothing to route: installed for the listener's lifecycle.
@@ -141,7 +148,7 @@ public final class Connections implements ServerFeature {
 
     @Override
     public String name() {
-        return "messages-connections";
+        return socket.equals(WebServer.DEFAULT_SOCKET_NAME) ? "messages-connections" : "messages-connections-" + socket;
     }
 
     @Override

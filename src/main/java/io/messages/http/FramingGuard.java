@@ -28,22 +28,28 @@ final class FramingGuard implements Supplier<byte[]> {
     private final DataReader socket;
     private final RequestFraming framing;
     private final ClientConnection deadlines;
+    private final ResponseFraming responses;
     private boolean servedOne;
 
-    FramingGuard(ConnectionContext connection, FramingLimits limits, ClientConnection deadlines) {
+    FramingGuard(ConnectionContext connection, FramingLimits limits, ClientConnection deadlines, ResponseFraming responses) {
         this.connection = connection;
         this.socket = connection.dataReader();
-        this.framing = new RequestFraming(limits);
+        this.framing = new RequestFraming(limits, hostOf(connection));
         this.deadlines = deadlines;
+        this.responses = responses;
     }
 
     @Override
     public byte @Nullable [] get() {
+        if (responses.closeAfter()) {
+            throw new CloseConnectionException("the response's body ended with the connection (HTTP/1.0)");
+        }
         while (true) {
-            byte[] request = framing.nextRequest();
+            RequestFraming.Framed request = framing.nextRequest();
             if (request != null) {
                 servedOne = true;
-                return request;
+                responses.expect(request.exchange());
+                return request.bytes();
             }
             framing.rejection().ifPresent(this::answerAndClose);
             if (framing.closeRequested()) {
@@ -77,6 +83,12 @@ final class FramingGuard implements Supplier<byte[]> {
         }
         deadlines.stoppedWaiting();
         return socket.readBytes(socket.available());
+    }
+
+    // The Host of an HTTP/1.0 request that names none: where it was received.
+    private static String hostOf(ConnectionContext connection) {
+        String host = connection.localPeer().host();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + connection.localPeer().port();
     }
 
     private ClientConnection.Phase phase() {

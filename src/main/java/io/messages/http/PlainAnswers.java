@@ -42,6 +42,7 @@ final class PlainAnswers implements DirectHandler {
         byte[] body = rejection.reason().getBytes(StandardCharsets.US_ASCII);
         String head = "HTTP/1.1 " + rejection.status().code() + " " + rejection.status().reasonPhrase() + "\r\n"
                 + "Content-Type: text/plain; charset=UTF-8\r\n"
+                + "X-Content-Type-Options: nosniff\r\n"
                 + "Content-Length: " + body.length + "\r\n"
                 + "Connection: close\r\n\r\n";
         return BufferData.create(BufferData.create(head.getBytes(StandardCharsets.US_ASCII)), BufferData.create(body));
@@ -55,6 +56,7 @@ final class PlainAnswers implements DirectHandler {
                 .status(status)
                 .header(HeaderValues.CONNECTION_CLOSE)
                 .header(HeaderValues.CONTENT_TYPE_TEXT_PLAIN)
+                .header(NoSniff.HEADER)
                 .keepAlive(false)
                 .entity(sentence(status).getBytes(StandardCharsets.US_ASCII))
                 .build();
@@ -62,7 +64,7 @@ final class PlainAnswers implements DirectHandler {
 
     private static String sentence(Status status) {
         return switch (status.code()) {
-            case 400 -> "The request is not valid HTTP/1.1.";
+            case 400 -> "The request is not valid HTTP.";
             case 403 -> "The request is forbidden.";
             case 408 -> RequestFraming.TOO_SLOW.reason();
             case 413 -> RequestFraming.BODY_TOO_LARGE.reason();

@@ -13,18 +13,25 @@ import io.helidon.http.Status;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The framing of HTTP/1.1 requests on one connection (RFC 9112 sections 2-7), checked byte by
- * byte before any of it reaches Helidon's parser. Bytes go in as they arrive; what comes out is
- * each request once it is complete and unambiguous, re-framed with one {@code Content-Length}
- * (a chunked body arrives de-chunked), or the status that rejects the first request that is not.
- * After a rejection nothing more is read: the connection must be closed, since where the next
- * request would start is exactly what cannot be known.
+ * The framing of HTTP/1.1 and HTTP/1.0 requests on one connection (RFC 9112 sections 2-7), checked
+ * byte by byte before any of it reaches Helidon's parser. Bytes go in as they arrive; what comes
+ * out is each request once it is complete and unambiguous, re-framed as HTTP/1.1 with one
+ * {@code Content-Length} (a chunked body arrives de-chunked), with what its response must look
+ * like ({@link Exchange}), or the status that rejects the first request that is not. After a
+ * rejection nothing more is read: the connection must be closed, since where the next request
+ * would start is exactly what cannot be known.
+ *
+ * <p>HTTP/1.0 (what nginx proxies with by default, HAProxy checks with, ApacheBench sends), which
+ * Helidon refuses, is passed on as HTTP/1.1 with what 1.0 means: no {@code Host} needed (the
+ * local address is given), persistent only with {@code Connection: keep-alive} (otherwise
+ * {@code Connection: close} is added), {@code Expect} ignored (RFC 9110 10.1.1), and
+ * {@code Transfer-Encoding} rejected as faulty framing (RFC 9112 6.1).
  *
  * <p>Rejected (400 unless said): a request line that is not {@code method SP target SP HTTP/1.1}
- * with a token method and a visible-ASCII target whose every {@code %} starts a two-hex-digit
+ * (or {@code HTTP/1.0}) with a token method and a visible-ASCII target whose every {@code %} starts a two-hex-digit
  * escape; a bare CR or LF anywhere a line ends; a header
  * name that is not a token (so whitespace before the colon too); obsolete line folding; control
- * characters in a value; not exactly one {@code Host}; {@code Content-Length} repeated, not a
+ * characters in a value; not exactly one {@code Host} (at most one in HTTP/1.0); {@code Content-Length} repeated, not a
  * plain number, or together with {@code Transfer-Encoding}; a {@code Transfer-Encoding} whose
  * final coding is not {@code chunked}, or another coding before it (501); a chunk size that is
  * not hexadecimal or overflows; chunk data not followed by CRLF; a malformed trailer. Sizes: a
@@ -44,7 +51,8 @@ final class RequestFraming {
     static final Rejection LINE_END = bad("Every line of a request must end with CRLF.");
     static final Rejection REQUEST_LINE = bad("The request line must be a method, a space, the target, a space and HTTP/1.1.");
     static final Rejection TARGET = bad("The request target is not valid: it must be printable ASCII, with %XX escapes of two hex digits.");
-    static final Rejection VERSION = bad("This server speaks HTTP/1.1 only.");
+    static final Rejection VERSION = bad("This server speaks HTTP/1.1 and HTTP/1.0 only.");
+    static final Rejection CODING_IN_HTTP10 = bad("An HTTP/1.0 request must not have Transfer-Encoding.");
     static final Rejection FIELD = bad("A header must be a name, a colon and a value without control characters, on one line.");
     static final Rejection HOST = bad("A request must have exactly one Host header.");
     static final Rejection LENGTH = bad("Content-Length must be given once, as a plain number.");
@@ -70,10 +78,32 @@ final class RequestFraming {
      */
     record Rejection(Status status, String reason) {
     }
+
+    /**
+     * What the response to one request must look like on the wire.
+     *
+     * @param http10     the client spoke HTTP/1.0: no chunked coding, and a {@code Connection} header
+     *                   that says whether the connection stays open
+     * @param head       the request was {@code HEAD}: the response's head only
+     * @param persistent the connection stays open after the response (as far as the request goes)
+     */
+    record Exchange(boolean http10, boolean head, boolean persistent) {
+        /** An HTTP/1.1 request other than HEAD: its response goes out as Helidon writes it. */
+        boolean asWritten() {
+            return !http10 && !head;
+        }
+    }
+
+    /** A complete request, re-framed for Helidon, and what its response must look like. */
+    record Framed(byte[] bytes, Exchange exchange) {
+    }
     private static final byte[] CRLF = {'\r', '\n'};
+    private static final byte[] HTTP11 = "HTTP/1.1".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
 
     private final FramingLimits limits;
-    private final ArrayDeque<byte[]> complete = new ArrayDeque<>();
+    private final byte[] hostLine;
+    private final ArrayDeque<Framed> complete = new ArrayDeque<>();
     private @Nullable Rejection rejection;
     private boolean closeRequested;
     private boolean continueWanted;
@@ -91,10 +121,15 @@ final class RequestFraming {
     private final List<String> transferCodings = new ArrayList<>();
     private int hosts;
     private boolean close;
+    private boolean keepAlive;
     private boolean expectsContinue;
+    private boolean http10;
+    private boolean headMethod;
 
-    RequestFraming(FramingLimits limits) {
+    // localHost: the Host given to an HTTP/1.0 request that has none (where it was received).
+    RequestFraming(FramingLimits limits, String localHost) {
         this.limits = limits;
+        this.hostLine = ("Host: " + localHost + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
     /** Reads {@code bytes}; stops at the first framing error. */
@@ -118,7 +153,7 @@ final class RequestFraming {
     }
 
     /** The next complete, valid request, re-framed; null when none is complete yet. */
-    byte @Nullable [] nextRequest() {
+    @Nullable Framed nextRequest() {
         return complete.poll();
     }
 
@@ -224,8 +259,10 @@ final class RequestFraming {
                     started = false; // RFC 9112 2.2: empty lines before a request are ignored
                     return;
                 }
-                requestLine(text);
-                head.add(text);
+                int version = requestLine(text);
+                // Helidon parses HTTP/1.1 only: the version is passed on as 1.1 (what 1.0 means is kept here).
+                head.add(text, 0, version);
+                head.add(HTTP11);
                 head.add(CRLF);
                 state = State.HEADERS;
             }
@@ -254,7 +291,8 @@ final class RequestFraming {
         }
     }
 
-    private void requestLine(byte[] text) {
+    // Checks the request line; returns where its version begins.
+    private int requestLine(byte[] text) {
         int first = indexOf(text, ' ', 0);
         int second = first < 0 ? -1 : indexOf(text, ' ', first + 1);
         if (first <= 0 || second <= first + 1 || indexOf(text, ' ', second + 1) >= 0) {
@@ -272,10 +310,13 @@ final class RequestFraming {
                 throw new Rejected(TARGET);
             }
         }
-        // Helidon 4 speaks HTTP/1.1 only (HTTP/2 where enabled, not here).
-        if (!new String(text, second + 1, text.length - second - 1, StandardCharsets.US_ASCII).equals("HTTP/1.1")) {
+        String version = new String(text, second + 1, text.length - second - 1, StandardCharsets.US_ASCII);
+        if (!version.equals("HTTP/1.1") && !version.equals("HTTP/1.0")) {
             throw new Rejected(VERSION);
         }
+        http10 = version.equals("HTTP/1.0");
+        headMethod = first == 4 && text[0] == 'H' && text[1] == 'E' && text[2] == 'A' && text[3] == 'D';
+        return second + 1;
     }
 
     // Checks a header line and notes what framing needs; false when it is re-written, not passed on.
@@ -302,6 +343,7 @@ final class RequestFraming {
             case "connection" -> {
                 for (String option : value.split(",")) {
                     close |= option.strip().equalsIgnoreCase("close");
+                    keepAlive |= option.strip().equalsIgnoreCase("keep-alive");
                 }
             }
             default -> {
@@ -336,8 +378,19 @@ final class RequestFraming {
 
     // RFC 9112 6.1 and 6.3: how long the body is, or 400/501 where that cannot be known.
     private void endOfHeaders() {
-        if (hosts != 1) {
+        if (hosts > 1 || hosts == 0 && !http10) {
             throw new Rejected(HOST);
+        }
+        if (http10) {
+            limit(!transferCodings.isEmpty(), CODING_IN_HTTP10);
+            expectsContinue = false;
+            if (hosts == 0) {
+                head.add(hostLine);
+            }
+            if (!keepAlive && !close) {
+                head.add(CLOSE);
+            }
+            close |= !keepAlive;
         }
         if (!transferCodings.isEmpty()) {
             limit(!contentLengths.isEmpty(), LENGTH_AND_CODING);
@@ -395,7 +448,7 @@ final class RequestFraming {
         }
         head.add(CRLF);
         head.add(body);
-        complete.add(head.copy());
+        complete.add(new Framed(head.copy(), new Exchange(http10, headMethod, !close)));
         closeRequested = close;
         head.clear();
         body.clear();
@@ -404,6 +457,9 @@ final class RequestFraming {
         sectionBytes = 0;
         hosts = 0;
         close = false;
+        keepAlive = false;
+        http10 = false;
+        headMethod = false;
         expectsContinue = false;
         continueWanted = false;
         started = false;

@@ -29,9 +29,10 @@ import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.spi.ServerConnectionSelector;
 
 /**
- * HTTP/1.1 on the public port with strict, unambiguous framing: Helidon's own HTTP/1 connection,
- * fed only requests that {@link RequestFraming} found complete and valid ({@link FramingGuard}),
- * and fixed one-sentence answers for what the HTTP layer rejects ({@link PlainAnswers}). Every
+ * HTTP/1.1 (and 1.0) on every port with strict, unambiguous framing: Helidon's own HTTP/1
+ * connection, fed only requests that {@link RequestFraming} found complete and valid
+ * ({@link FramingGuard}), its responses framed as each client needs ({@link ResponseFraming}), and
+ * fixed one-sentence answers for what the HTTP layer rejects ({@link PlainAnswers}). Every
  * rejected request gets exactly one 4xx and its connection is closed: after a framing error,
  * where the next request would begin cannot be known (RFC 9112 section 6.3), which is what
  * request smuggling exploits.
@@ -58,7 +59,7 @@ public final class StrictHttp1 implements ServerConnectionSelector {
      * @return the builder, for routing and features to be added
      */
     public static WebServerConfig.Builder server(Config config, Connections connections) {
-        return socket(WebServer.builder(), config, connections).addFeature(connections);
+        return namedSockets(socket(WebServer.builder(), config, connections), config, connections);
     }
 
     /**
@@ -75,7 +76,26 @@ public final class StrictHttp1 implements ServerConnectionSelector {
      * @return the builder
      */
     public static WebServerConfig.Builder serverWide(WebServerConfig.Builder builder, Config config, Connections connections) {
-        return builder.config(without(config, "protocols")).addFeature(connections);
+        return namedSockets(builder.config(without(config, "protocols")), config, connections);
+    }
+
+    // Every socket of server.sockets (the admin port) the same way, with connections of its own:
+    // load balancers and proxies check health with HTTP/1.0 too.
+    // Features are the service's own, none found on the class path: Helidon's CORS feature, which
+    // the observe module brings, would answer every cross-origin request on every port with
+    // Access-Control-Allow-Origin: * (cross-origin access is messages.cors's, off by default).
+    private static WebServerConfig.Builder namedSockets(WebServerConfig.Builder builder, Config config,
+                                                        Connections connections) {
+        builder.featuresDiscoverServices(false).features(List.of()).addFeature(connections);
+        for (Config named : config.get("sockets").asNodeList().orElse(List.of())) {
+            String name = named.get("name").asString().orElseThrow(
+                    () -> new IllegalArgumentException("every socket of server.sockets needs a name"));
+            Connections own = new Connections(name, connections.limits().forSocket(named));
+            builder.putSocket(name, socket(ListenerConfig.builder(), named, own).name(name).build())
+                    .addFeature(own)
+                    .addFeature(new HeadAsGet(name));
+        }
+        return builder;
     }
 
     /**
@@ -135,8 +155,9 @@ public final class StrictHttp1 implements ServerConnectionSelector {
         if (!connections.admit(deadlines)) {
             return Refused.INSTANCE;
         }
-        Guarded guarded = new Guarded(context, DataReader.create(new FramingGuard(context, limits, deadlines)),
-                                      new WatchedWriter(context.dataWriter(), deadlines));
+        ResponseFraming responses = new ResponseFraming(new WatchedWriter(context.dataWriter(), deadlines));
+        Guarded guarded = new Guarded(context, DataReader.create(new FramingGuard(context, limits, deadlines, responses)),
+                                      responses);
         return new Counted(http1.connection(guarded), () -> connections.left(deadlines));
     }
 

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
+import io.helidon.http.HeaderValues;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
@@ -101,13 +102,17 @@ final class Listing {
         this.memory = memory;
     }
 
-    /** Writes the listing to {@code res} (whose headers are already set). */
-    void send(ServerRequest req, ServerResponse res) {
+    /**
+     * Writes the listing to {@code res} (whose headers are already set); with {@code headOnly}
+     * (a {@code HEAD}), only what its head says: the kept listing's length, or for a listing too
+     * large to keep, that it streams (and none of it is read beyond what showed that).
+     */
+    void send(ServerRequest req, ServerResponse res, boolean headOnly) {
         // Nothing committed since the kept listing was proven current: no check to wait for.
         Kept known = kept.get();
         if (known != null && engine.unchangedSince(known.mark())) {
             count(req, "unchanged");
-            send(res, known);
+            send(res, known, headOnly);
             return;
         }
         Round round;
@@ -122,7 +127,7 @@ final class Listing {
         if (!leads) {
             Kept listing = joined(round.listing());
             count(req, "shared");
-            send(res, listing != null ? listing : readWhole(req, res, null, () -> { }));
+            send(res, listing != null ? listing : readWhole(req, res, null, () -> { }, headOnly), headOnly);
             return;
         }
         round.previous().exceptionally(failure -> null).join();
@@ -138,7 +143,7 @@ final class Listing {
             listing = current(req, res, () -> {
                 round.listing().complete(null);
                 round.ended().complete(null);
-            });
+            }, headOnly);
             round.listing().complete(listing);
         } catch (RuntimeException | Error e) {
             round.listing().completeExceptionally(e);
@@ -147,12 +152,12 @@ final class Listing {
             round.ended().complete(null);
         }
         // Sent after the round has its listing: a leader whose client is gone fails alone.
-        send(res, listing);
+        send(res, listing, headOnly);
     }
 
     // The kept listing proven current (or extended), else read whole; null when it was too large
     // to keep and went to res already (tooLarge runs before it is streamed).
-    private @Nullable Kept current(ServerRequest req, ServerResponse res, Runnable tooLarge) {
+    private @Nullable Kept current(ServerRequest req, ServerResponse res, Runnable tooLarge, boolean headOnly) {
         // Taken before the check's snapshot: if nothing commits after it, what the check proves stays so.
         CommitMark mark = engine.commitMark();
         Kept before = kept.get();
@@ -164,12 +169,13 @@ final class Listing {
                 return now;
             }
         }
-        return readWhole(req, res, before, tooLarge);
+        return readWhole(req, res, before, tooLarge, headOnly);
     }
 
     // The whole listing, kept (in place of replaced) when it fits; null when it was too large and
     // was streamed to res, chunk by chunk (tooLarge runs first).
-    private @Nullable Kept readWhole(ServerRequest req, ServerResponse res, @Nullable Kept replaced, Runnable tooLarge) {
+    private @Nullable Kept readWhole(ServerRequest req, ServerResponse res, @Nullable Kept replaced, Runnable tooLarge,
+                                     boolean headOnly) {
         CommitMark mark = engine.commitMark();
         ListingBuffer buffer = new ListingBuffer(8192);
         buffer.add(PREFIX_BYTES);
@@ -183,6 +189,12 @@ final class Listing {
         kept.compareAndSet(replaced, null);
         tooLarge.run();
         count(req, "streamed");
+        if (headOnly) {
+            // GET's head: a streamed body, of a length not known before it is read.
+            res.header(HeaderValues.TRANSFER_ENCODING_CHUNKED);
+            res.send();
+            return null;
+        }
         // Its chunk, and Helidon's copies of the piece being sent: held while the client takes them.
         ResponseMemory.Reservation reservation = memory.reserve(CACHE_LIMIT + 2L * ResponseMemory.SENDING);
         try (OutputStream out = res.outputStream()) {
@@ -209,8 +221,10 @@ final class Listing {
                         .tags(List.of(Tag.create("source", it))))).increment();
     }
 
-    private void send(ServerResponse res, @Nullable Kept listing) {
-        if (listing != null) {
+    private void send(ServerResponse res, @Nullable Kept listing, boolean headOnly) {
+        if (listing != null && headOnly) {
+            MessageService.sendHead(res, listing.body().length);
+        } else if (listing != null) {
             memory.send(res, listing.body(), false);
         }
     }

@@ -49,13 +49,21 @@ final class MessageInput {
         }
         for (int i = 0; i < msg.length(); i++) {
             // The listing puts one message per line: a line break or other control character
-            // inside a message would forge or garble lines.
-            if (Character.isISOControl(msg.charAt(i))) {
-                throw badRequest("msg must not contain control characters (found U+%04X at index %d)"
-                                         .formatted((int) msg.charAt(i), i));
+            // inside a message would forge or garble lines, and so would the Unicode line and
+            // paragraph separators (lines to many viewers) and the bidirectional controls (which
+            // reorder what follows them on the line, so that a message shows other text than it holds).
+            char c = msg.charAt(i);
+            if (Character.isISOControl(c) || forgesLines(c)) {
+                throw badRequest("msg must not contain control characters, line or paragraph separators or "
+                                         + "bidirectional controls (found U+%04X at index %d)".formatted((int) c, i));
             }
         }
         return msg;
+    }
+
+    // U+2028, U+2029; U+202A-U+202E (embeddings, overrides); U+2066-U+2069 (isolates).
+    private static boolean forgesLines(char c) {
+        return c == '\u2028' || c == '\u2029' || c >= '\u202A' && c <= '\u202E' || c >= '\u2066' && c <= '\u2069';
     }
 
     // All decoded values of one parameter name, in order.

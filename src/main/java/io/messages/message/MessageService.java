@@ -14,6 +14,7 @@ import io.helidon.http.HeaderValues;
 import io.helidon.http.Header;
 import io.helidon.http.HttpException;
 import io.helidon.http.HttpMediaTypes;
+import io.helidon.http.Method;
 import io.helidon.http.Status;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.MeterRegistry;
@@ -44,7 +45,10 @@ public final class MessageService implements HttpService {
     public static final Set<String> ROUTES = Set.of("/", "/record");
 
     private static final String RECORDED_PREFIX = "Recorded: ";
-    private static final Header NOSNIFF = HeaderValues.create("X-Content-Type-Options", "nosniff");
+    private static final String LIST_METHODS = "GET, HEAD, OPTIONS";
+    private static final String RECORD_METHODS = "GET, HEAD, POST, OPTIONS";
+    private static final Header NO_CACHE = HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-cache");
+    private static final Header NO_STORE = HeaderValues.create(HeaderNames.CACHE_CONTROL, "no-store");
     private static final JsonBuilderFactory JSON = Json.createBuilderFactory(Map.of());
     private static final JsonWriterFactory JSON_WRITER = Json.createWriterFactory(Map.of());
 
@@ -74,16 +78,24 @@ public final class MessageService implements HttpService {
         this.listing = new Listing(store, engine, uncounted, memory);
     }
 
+    // HEAD as GET without the body (RFC 9110 9.1: every general-purpose server supports both);
+    // OPTIONS says which methods a path takes.
     @Override
     public void routing(HttpRules rules) {
         rules.get("/", this::list)
+                .head("/", this::list)
                 .get("/record", this::recordFromQuery)
+                .head("/record", this::recordFromQuery)
                 .post("/record", this::recordFromForm)
-                .any("/", (req, res) -> methodNotAllowed(res, "GET"))
-                .any("/record", (req, res) -> methodNotAllowed(res, "GET, POST"));
+                .options("/", (req, res) -> allow(res, LIST_METHODS))
+                .options("/record", (req, res) -> allow(res, RECORD_METHODS))
+                .any("/", (req, res) -> methodNotAllowed(res, LIST_METHODS))
+                .any("/record", (req, res) -> methodNotAllowed(res, RECORD_METHODS));
     }
 
     private void list(ServerRequest req, ServerResponse res) {
+        // Revalidated on every use: a cache (the browser's, a proxy's) never serves an old listing.
+        res.header(NO_CACHE);
         RequestTransaction tx = RequestTransaction.of(req);
         if (prefersJson(req)) {
             // JSON is always paged: a whole table in one JSON document would grow without bound.
@@ -98,7 +110,7 @@ public final class MessageService implements HttpService {
             return;
         }
         textHeaders(res);
-        listing.send(req, res);
+        listing.send(req, res, isHead(req));
     }
 
     // A page is built into bytes by a method of its own: its rows are out of reach once it returns,
@@ -142,6 +154,14 @@ public final class MessageService implements HttpService {
     }
 
     private void record(ServerRequest req, ServerResponse res, String msg) {
+        // The answer of a write: no cache keeps it, none answers another request with it.
+        res.header(NO_STORE);
+        if (isHead(req)) {
+            // GET's head, and nothing stored: HEAD is safe (RFC 9110 9.2.1), so it records nothing.
+            textHeaders(res);
+            sendHead(res, (RECORDED_PREFIX + msg).getBytes(StandardCharsets.UTF_8).length);
+            return;
+        }
         RequestTransaction tx = RequestTransaction.of(req);
         Message stored = store.add(tx, msg);
         if (prefersJson(req)) {
@@ -167,6 +187,20 @@ public final class MessageService implements HttpService {
         return JSON.createObjectBuilder().add("id", message.id()).add("value", message.value()).build();
     }
 
+    static boolean isHead(ServerRequest req) {
+        return req.prologue().method() == Method.HEAD;
+    }
+
+    // GET's head for a body of length bytes, sent without it.
+    static void sendHead(ServerResponse res, long length) {
+        res.header(HeaderValues.create(HeaderNames.CONTENT_LENGTH, length));
+        res.send();
+    }
+
+    private static void allow(ServerResponse res, String allowed) {
+        res.status(Status.NO_CONTENT_204).header(HeaderNames.ALLOW, allowed).send();
+    }
+
     private static void methodNotAllowed(ServerResponse res, String allowed) {
         res.status(Status.METHOD_NOT_ALLOWED_405)
                 .header(HeaderNames.ALLOW, allowed);
@@ -180,7 +214,5 @@ public final class MessageService implements HttpService {
 
     private static void textHeaders(ServerResponse res) {
         res.headers().contentType(HttpMediaTypes.PLAINTEXT_UTF_8);
-        // Both texts echo what users sent: never let a browser sniff them into HTML.
-        res.header(NOSNIFF);
     }
 }

@@ -62,7 +62,8 @@ record Page(long after, int limit) {
         } catch (NumberFormatException e) {
             // answered below
         }
-        throw badRequest(name + " must be a whole number from " + min + " to " + max + ", not '" + values.getFirst() + "'");
+        // The value is not echoed: it can hold anything (CR, LF, escape sequences) a client sent.
+        throw badRequest(name + " must be a whole number from " + min + " to " + max);
     }
 
     private static HttpException badRequest(String message) {

@@ -10,6 +10,8 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
+import io.messages.http.ClientAddress;
+import io.messages.http.RequestId;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
@@ -99,6 +101,9 @@ public final class RequestTracing implements Filter {
                 .setAttribute("http.request.method", method)
                 .setAttribute("http.route", route)
                 .setAttribute("url.path", path)
+                .setAttribute("url.scheme", ClientAddress.of(req).scheme())
+                .setAttribute("client.address", ClientAddress.of(req).address())
+                .setAttribute("http.request.header.x-request-id", RequestId.of(req))
                 .startSpan();
         req.context().register(span.getSpanContext());
         res.whenSent(() -> {

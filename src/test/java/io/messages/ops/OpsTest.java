@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.messages.app.Main;
 import io.messages.app.Service;
+import io.messages.testing.RawHttp;
 import io.messages.testing.Scrape;
 import io.messages.testing.TestConfig;
 
@@ -27,6 +28,9 @@ import static org.hamcrest.Matchers.both;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.startsWith;
 
 /** Health, metrics and the admin socket of the whole service, started as {@code Main} does. */
 class OpsTest {
@@ -118,8 +122,8 @@ class OpsTest {
             List<String> lines = awaitLines(captured, 2);
             assertThat(lines.toString(), lines.size(), is(2));
             assertThat(lines.toString(), anyMatches(lines, "127\\.0\\.0\\.1 - - \\[\\d{2}/\\w{3}/\\d{4}:\\d{2}:\\d{2}:\\d{2} [+-]\\d{4}] "
-                    + "\"GET /record\\?msg=h%C3%A9llo HTTP/1\\.1\" 200 16 \\d+"), is(true));
-            assertThat(lines.toString(), anyMatches(lines, ".*\"GET /record\\?msg= HTTP/1\\.1\" 400 \\d+ \\d+"), is(true));
+                    + "\"GET /record\\?msg=h%C3%A9llo HTTP/1\\.1\" 200 16 \\d+ [0-9a-f]{32}"), is(true));
+            assertThat(lines.toString(), anyMatches(lines, ".*\"GET /record\\?msg= HTTP/1\\.1\" 400 \\d+ \\d+ [0-9a-f]{32}"), is(true));
             service.stop();
 
             captured.reset();
@@ -129,6 +133,29 @@ class OpsTest {
         } finally {
             System.setOut(stdout);
         }
+    }
+
+    @Test
+    void theAdminPortServesHttp10HealthChecksAndHeadAsLoadBalancersSendThem() {
+        start(Map.of());
+
+        // HAProxy's option httpchk, byte for byte: HTTP/1.0, no Host, nothing else.
+        RawHttp.Conversation check = RawHttp.converse(adminPort(), "GET /observe/health/ready HTTP/1.0\r\n\r\n", false,
+                                                      java.time.Duration.ofSeconds(5));
+        String heads = RawHttp.transcript(adminPort(), "HEAD /observe/metrics HTTP/1.1\r\nHost: localhost\r\n\r\n"
+                + "HEAD /observe/health/live HTTP/1.0\r\n\r\n", java.time.Duration.ofSeconds(5));
+
+        assertThat(check.responses().size(), is(1));
+        assertThat(check.responses().getFirst().status(), is(200));
+        assertThat(check.responses().getFirst().head(), not(containsString("Transfer-Encoding")));
+        assertThat(check.responses().getFirst().body(), containsString("\"status\":\"UP\""));
+        assertThat(check.closed(), is(true));
+        // Two heads, one after the other, and nothing else: no body of either.
+        assertThat(heads, heads.split("HTTP/1\\.1 200 OK\r\n", -1).length, is(3));
+        assertThat(heads, startsWith("HTTP/1.1 200 OK\r\n"));
+        assertThat(heads.substring(0, heads.indexOf("\r\n\r\n")), containsString("Content-Type: text/plain"));
+        assertThat(heads.substring(heads.indexOf("\r\n\r\n") + 4), startsWith("HTTP/1.1 200 OK\r\n"));
+        assertThat(heads, endsWith("\r\n\r\n"));
     }
 
     private static boolean anyMatches(List<String> lines, String regex) {

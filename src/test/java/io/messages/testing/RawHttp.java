@@ -82,6 +82,14 @@ public final class RawHttp {
      * closes the connection or {@code wait} passes.
      */
     public static Conversation converse(int port, String request, boolean endOutput, Duration wait) {
+        Received received = received(port, request, endOutput, wait);
+        return new Conversation(parse(received.bytes()), received.closed());
+    }
+
+    private record Received(byte[] bytes, boolean closed) {
+    }
+
+    private static Received received(int port, String request, boolean endOutput, Duration wait) {
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         boolean closed = false;
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -114,7 +122,15 @@ public final class RawHttp {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Conversation(parse(received.toByteArray()), closed);
+        return new Received(received.toByteArray(), closed);
+    }
+
+    /**
+     * Everything the server sent on one connection as text (ISO-8859-1), until it closed it or
+     * {@code wait} passed: for answers a parser cannot cut by their headers ({@code HEAD}).
+     */
+    public static String transcript(int port, String request, Duration wait) {
+        return new String(received(port, request, false, wait).bytes(), StandardCharsets.ISO_8859_1);
     }
 
     private static List<Response> parse(byte[] bytes) {
@@ -128,10 +144,14 @@ public final class RawHttp {
             }
             String head = text.substring(at, end);
             Matcher length = CONTENT_LENGTH.matcher(head);
-            int bodyLength = length.find() ? Integer.parseInt(length.group(1)) : 0;
+            int status = Integer.parseInt(head.substring(9, 12));
+            // Without a length or a coding (an HTTP/1.0 response), the body ends with the connection.
+            boolean toTheEnd = !head.toLowerCase(java.util.Locale.ROOT).contains("\r\ntransfer-encoding:")
+                    && status >= 200 && status != 204 && status != 304;
+            int bodyLength = length.find() ? Integer.parseInt(length.group(1)) : toTheEnd ? text.length() : 0;
             int bodyEnd = Math.min(text.length(), end + 4 + bodyLength);
             byte[] body = text.substring(end + 4, bodyEnd).getBytes(StandardCharsets.ISO_8859_1);
-            responses.add(new Response(Integer.parseInt(head.substring(9, 12)), head,
+            responses.add(new Response(status, head,
                                        new String(body, StandardCharsets.UTF_8)));
             at = bodyEnd;
         }
