@@ -219,7 +219,8 @@ public final class Main {
         routing.addFilter(drain)                                                       // stopping: clients asked to leave
                 .addFilter(new TransactionFilter(engine, rehearsal))                   // one transaction, ended before the first byte
                 .register("/", new MessageService(new MessageStore(), MessageLimits.from(config.get("messages")),
-                                                  engine, rehearsal, responseMemory(config)));
+                                                  engine, rehearsal, responseMemory(config),
+                                                  config.get("messages.compression")));
         ErrorResponses.register(routing, rehearsal);
         return routing;
     }

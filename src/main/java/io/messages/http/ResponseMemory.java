@@ -125,6 +125,28 @@ public final class ResponseMemory {
         }
     }
 
+    /** Writes a body to a stream: a body kept elsewhere, sent as it is. */
+    @FunctionalInterface
+    public interface Body {
+        /** Writes the whole body to {@code out}, in writes of at most {@link #SENDING} bytes. */
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /**
+     * Sends a shared body of {@code length} bytes (a kept listing) to {@code res} (headers set),
+     * with its {@code Content-Length}: the response holds only Helidon's copy of its first write.
+     */
+    public void sendShared(ServerResponse res, long length, Body body) {
+        Reservation reservation = reserve(Math.min(length, SENDING));
+        try (OutputStream out = res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(length)).outputStream()) {
+            body.writeTo(out);
+        } catch (IOException e) {
+            throw new ServerConnectionException("the client did not take the response", e);
+        } finally {
+            reservation.close();
+        }
+    }
+
     /** Bytes reserved for one response; closing it (once) gives them back. */
     public final class Reservation implements AutoCloseable {
         private final long bytes;

@@ -12,7 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.Status;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
@@ -30,8 +32,10 @@ import org.jspecify.annotations.Nullable;
  * The recipe's listing: {@code Here are your list of messages: } and every message, oldest
  * first, joined by newlines; the same design on every database.
  *
- * <p><b>Kept, and exact against any writer.</b> A listing up to {@link #CACHE_LIMIT} is kept in
- * memory with its version (where the database stood when it was read). It is served again only
+ * <p><b>Kept, and exact against any writer.</b> A listing up to a memory budget
+ * ({@code messages.listing.keep}, an eighth of the heap by default) is kept in memory with its
+ * version (where the database stood when it was read), in pieces that an extension shares
+ * ({@link ListingBody}: an insert costs what it added). It is served again only
  * when a check, one statement in the reader's own snapshot ({@link ListingCheck}), proves that
  * the database holds exactly it, or it plus the messages the check returned (then it is extended
  * with them). Anything else (an update, a delete, an insert out of order, another process's
@@ -40,10 +44,12 @@ import org.jspecify.annotations.Nullable;
  * runs at a time, and the next serves every reader that arrived meanwhile, since it begins after
  * all of them did. Where the database can prove that nothing at all was committed since the kept
  * listing was proven ({@link Engine#unchangedSince}: SQLite's WAL index, read without a
- * transaction), no check is needed: while nobody writes, readers neither query nor wait.
+ * transaction), no check is needed: while nobody writes, readers neither query nor wait. A kept
+ * listing has a strong entity tag (its version and a hash of its bytes): {@code If-None-Match}
+ * with it is answered {@code 304} at the cost of the check alone, as {@code HEAD} is.
  *
- * <p><b>Larger ones stream.</b> A listing over {@link #CACHE_LIMIT} is written a chunk of about
- * that size at a time, each chunk read in a short transaction of its own before it is written
+ * <p><b>Larger ones stream.</b> A listing over the budget is written a chunk of about
+ * {@link #CHUNK} bytes at a time, each chunk read in a short transaction of its own before it is written
  * ({@link Engine#readAlone}): memory does not grow with the table, and a client that stops
  * reading holds no pooled connection. Such a listing is not one snapshot: it holds every message
  * committed before the request began and not deleted before its chunk was read, each once, in
@@ -58,8 +64,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class Listing {
     static final String PREFIX = "Here are your list of messages: ";
-    /** Largest body kept in memory; larger listings stream. */
-    static final int CACHE_LIMIT = 1 << 20;
+    /** What a listing too large to keep is read and written at a time. */
+    static final int CHUNK = 1 << 20;
 
     private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.UTF_8);
     private static final Map<String, Counter> SOURCES = new ConcurrentHashMap<>();
@@ -72,9 +78,24 @@ final class Listing {
      * @param version where the database stood when it was read
      * @param mark    where its commits stood before it was read or last proven current
      */
-    record Kept(byte[] body, long lastId, MessageStore.Version version, CommitMark mark) {
+    record Kept(ListingBody body, long lastId, MessageStore.Version version, CommitMark mark) {
         Kept marked(CommitMark now) {
             return new Kept(body, lastId, version, now);
+        }
+
+        /**
+         * Its strong entity tag: the version and the bytes, so that it changes whenever the
+         * content does, whoever wrote (a delete then an insert moves the version even where the
+         * text comes back the same).
+         */
+        String etag() {
+            long h = ListingBody.hash(body.hash(), version.rest().getBytes(StandardCharsets.US_ASCII), 0,
+                                      version.rest().length());
+            for (long part : new long[] {version.changes(), lastId, body.length()}) {
+                h = (h ^ part) * 0x100000001b3L;
+                h ^= h >>> 29;
+            }
+            return "\"" + Long.toHexString(h) + "\"";
         }
     }
 
@@ -89,17 +110,26 @@ final class Listing {
     private final ListingCheck check;
     private final Predicate<ServerRequest> uncounted;
     private final ResponseMemory memory;
+    private final long budget;
+    private final Compression compression;
+    private final ListingGzip gzip = new ListingGzip();
     private final AtomicReference<@Nullable Kept> kept = new AtomicReference<>();
+    // The last listing read was over the budget: the next is streamed from its first chunk, not
+    // read up to the budget again (each reader would hold that much); cleared when one fits.
+    private volatile boolean tooLarge;
     // Guarded by this: the round still taking readers, and the end of the last one that began.
     private @Nullable Round open;
     private CompletableFuture<Void> lastEnded = CompletableFuture.completedFuture(null);
 
-    Listing(MessageStore store, Engine engine, Predicate<ServerRequest> uncounted, ResponseMemory memory) {
+    Listing(MessageStore store, Engine engine, Predicate<ServerRequest> uncounted, ResponseMemory memory, long budget,
+            Compression compression) {
         this.store = store;
         this.engine = engine;
         this.check = ListingCheck.of(engine);
         this.uncounted = uncounted;
         this.memory = memory;
+        this.budget = budget;
+        this.compression = compression;
     }
 
     /**
@@ -112,7 +142,7 @@ final class Listing {
         Kept known = kept.get();
         if (known != null && engine.unchangedSince(known.mark())) {
             count(req, "unchanged");
-            send(res, known, headOnly);
+            send(req, res, known, headOnly);
             return;
         }
         Round round;
@@ -127,7 +157,7 @@ final class Listing {
         if (!leads) {
             Kept listing = joined(round.listing());
             count(req, "shared");
-            send(res, listing != null ? listing : readWhole(req, res, null, () -> { }, headOnly), headOnly);
+            send(req, res, listing != null ? listing : readWhole(req, res, null, () -> { }, headOnly), headOnly);
             return;
         }
         round.previous().exceptionally(failure -> null).join();
@@ -152,62 +182,76 @@ final class Listing {
             round.ended().complete(null);
         }
         // Sent after the round has its listing: a leader whose client is gone fails alone.
-        send(res, listing, headOnly);
+        send(req, res, listing, headOnly);
     }
 
     // The kept listing proven current (or extended), else read whole; null when it was too large
-    // to keep and went to res already (tooLarge runs before it is streamed).
-    private @Nullable Kept current(ServerRequest req, ServerResponse res, Runnable tooLarge, boolean headOnly) {
+    // to keep and went to res already (tooLargeNow runs before it is streamed).
+    private @Nullable Kept current(ServerRequest req, ServerResponse res, Runnable tooLargeNow, boolean headOnly) {
         // Taken before the check's snapshot: if nothing commits after it, what the check proves stays so.
         CommitMark mark = engine.commitMark();
         Kept before = kept.get();
         if (before != null) {
-            Kept now = check.check(engine, store, before, CACHE_LIMIT, mark);
+            Kept now = check.check(engine, store, before, budget, mark);
             if (now != null) {
                 count(req, now.body() == before.body() ? "kept" : "extended");
                 kept.compareAndSet(before, now);
                 return now;
             }
         }
-        return readWhole(req, res, before, tooLarge, headOnly);
+        return readWhole(req, res, before, tooLargeNow, headOnly);
     }
 
     // The whole listing, kept (in place of replaced) when it fits; null when it was too large and
-    // was streamed to res, chunk by chunk (tooLarge runs first).
-    private @Nullable Kept readWhole(ServerRequest req, ServerResponse res, @Nullable Kept replaced, Runnable tooLarge,
+    // was streamed to res, chunk by chunk (tooLargeNow runs first).
+    private @Nullable Kept readWhole(ServerRequest req, ServerResponse res, @Nullable Kept replaced, Runnable tooLargeNow,
                                      boolean headOnly) {
         CommitMark mark = engine.commitMark();
         ListingBuffer buffer = new ListingBuffer(8192);
         buffer.add(PREFIX_BYTES);
-        MessageStore.Appended chunk = store.appendListing(engine, true, buffer, CACHE_LIMIT);
+        long first = tooLarge ? CHUNK : budget;
+        MessageStore.Appended chunk = store.appendListing(engine, true, buffer, first);
         if (chunk.complete()) {
-            Kept whole = new Kept(buffer.toByteArray(), chunk.lastId(), Objects.requireNonNull(chunk.version()), mark);
+            Kept whole = new Kept(buffer.body(), chunk.lastId(), Objects.requireNonNull(chunk.version()), mark);
             kept.compareAndSet(replaced, whole);
+            this.tooLarge = false;
             count(req, "read");
             return whole;
         }
         kept.compareAndSet(replaced, null);
-        tooLarge.run();
+        this.tooLarge = true; // before the round's other readers go and read it for themselves
+        tooLargeNow.run();
         count(req, "streamed");
+        boolean gzipped = compression.accepted(req);
+        if (gzipped) {
+            Compression.encoded(res);
+        }
         if (headOnly) {
             // GET's head: a streamed body, of a length not known before it is read.
             res.header(HeaderValues.TRANSFER_ENCODING_CHUNKED);
             res.send();
             return null;
         }
-        // Its chunk, and Helidon's copies of the piece being sent: held while the client takes them.
-        ResponseMemory.Reservation reservation = memory.reserve(CACHE_LIMIT + 2L * ResponseMemory.SENDING);
-        try (OutputStream out = res.outputStream()) {
+        // Its chunk, and Helidon's copies of the piece being sent (and a compressor's state):
+        // held while the client takes them.
+        ResponseMemory.Reservation reservation = memory.reserve(buffer.size() + 2L * ResponseMemory.SENDING
+                                                                        + (gzipped ? Compression.STREAM_BYTES : 0));
+        long total = buffer.size();
+        try (OutputStream out = gzipped ? Compression.gzip(res.outputStream()) : res.outputStream()) {
             buffer.writeInPieces(out);
             while (!chunk.complete()) {
                 buffer.reset();
-                chunk = store.appendAfter(engine, chunk.lastId(), false, buffer, CACHE_LIMIT);
+                chunk = store.appendAfter(engine, chunk.lastId(), false, buffer, CHUNK);
+                total += buffer.size();
                 buffer.writeInPieces(out);
             }
         } catch (IOException e) {
             throw new ServerConnectionException("the client did not take the listing", e);
         } finally {
             reservation.close();
+        }
+        if (total <= budget) {
+            this.tooLarge = false; // it shrank (deletes): the next reader keeps it again
         }
         return null;
     }
@@ -221,12 +265,44 @@ final class Listing {
                         .tags(List.of(Tag.create("source", it))))).increment();
     }
 
-    private void send(ServerResponse res, @Nullable Kept listing, boolean headOnly) {
-        if (listing != null && headOnly) {
-            MessageService.sendHead(res, listing.body().length);
-        } else if (listing != null) {
-            memory.send(res, listing.body(), false);
+    // A kept listing: its tag, then 304 if the client has it already, its head alone for a HEAD,
+    // else its bytes as they are kept (its gzip form, made once per version, if the client takes it).
+    private void send(ServerRequest req, ServerResponse res, @Nullable Kept listing, boolean headOnly) {
+        if (listing == null) {
+            return;
         }
+        ListingBody body = listing.body();
+        ListingGzip.Form form = compression.applies(req, body.length()) ? gzip.of(body, budget) : null;
+        // A strong tag names one representation: the gzip form has its own.
+        String etag = form == null ? listing.etag() : listing.etag().replaceFirst("\"$", "-gzip\"");
+        if (form != null) {
+            Compression.encoded(res);
+        }
+        res.header(HeaderNames.ETAG, etag);
+        long length = form != null ? form.size() : body.length();
+        if (req.headers().first(HeaderNames.IF_NONE_MATCH).map(tags -> matches(tags, etag)).orElse(false)) {
+            res.status(Status.NOT_MODIFIED_304);
+            res.headers().remove(HeaderNames.CONTENT_TYPE);
+            res.headers().remove(HeaderNames.CONTENT_ENCODING);
+            res.send();
+        } else if (headOnly) {
+            MessageService.sendHead(res, length);
+        } else if (form != null) {
+            memory.sendShared(res, length, form::writeTo);
+        } else {
+            memory.sendShared(res, length, body::writeTo);
+        }
+    }
+
+    // If-None-Match: "*" or a list of tags, compared weakly (RFC 9110 13.1.2: W/ ignored).
+    static boolean matches(String ifNoneMatch, String etag) {
+        for (String tag : ifNoneMatch.split(",")) {
+            String t = tag.strip();
+            if (t.equals("*") || (t.startsWith("W/") ? t.substring(2) : t).equals(etag)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // The round's listing, or its check's failure as this reader's own.

@@ -72,20 +72,18 @@ enum ListingCheck {
      * marked with {@code mark} (taken before this check began); null if it cannot be proven (read
      * the listing again) or would outgrow {@code limit}.
      */
-    Listing.@Nullable Kept check(Engine engine, MessageStore store, Listing.Kept kept, int limit, CommitMark mark) {
+    Listing.@Nullable Kept check(Engine engine, MessageStore store, Listing.Kept kept, long limit, CommitMark mark) {
         ListingBuffer added = new ListingBuffer(256);
         MessageStore.Appended now = store.checkListing(engine, statement, kept.lastId() == 0, added,
-                                                       limit - kept.body().length, parameters(kept));
+                                                       limit - kept.body().length(), parameters(kept));
         if (!now.complete() || !exact(kept, now)) {
             return null;
         }
         if (now.count() == 0) {
             return kept.marked(mark);
         }
-        ListingBuffer body = new ListingBuffer(kept.body().length + added.size());
-        body.add(kept.body());
-        body.add(added.toByteArray());
-        return new Listing.Kept(body.toByteArray(), now.lastId(), Objects.requireNonNull(now.version()), mark);
+        // Extended, never copied: the kept pieces are shared, only the last one is copied.
+        return new Listing.Kept(kept.body().extendedBy(added), now.lastId(), Objects.requireNonNull(now.version()), mark);
     }
 
     abstract Object[] parameters(Listing.Kept kept);

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 import io.helidon.common.media.type.MediaTypes;
+import io.helidon.config.Config;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.http.Header;
@@ -56,6 +57,7 @@ public final class MessageService implements HttpService {
     private final MessageLimits limits;
     private final Listing listing;
     private final ResponseMemory memory;
+    private final Compression compression;
     private final Predicate<ServerRequest> uncounted;
     private final Counter recorded = Services.get(MeterRegistry.class).getOrCreate(
             Counter.builder("messages.recorded").description("Messages recorded and committed"));
@@ -68,14 +70,21 @@ public final class MessageService implements HttpService {
      * @param engine    the database engine, for what the listing reads outside the request's transaction
      * @param uncounted requests that count in none of the service's meters (the warm-up's rehearsals)
      * @param memory    what listings and pages may hold while their clients take them
+     * @param compressionConfig the {@code messages.compression} node: gzip on request
      */
     public MessageService(MessageStore store, MessageLimits limits, Engine engine, Predicate<ServerRequest> uncounted,
-                          ResponseMemory memory) {
+                          ResponseMemory memory, Config compressionConfig) {
+        this(store, limits, engine, uncounted, memory, Compression.from(compressionConfig));
+    }
+
+    private MessageService(MessageStore store, MessageLimits limits, Engine engine, Predicate<ServerRequest> uncounted,
+                           ResponseMemory memory, Compression compression) {
         this.store = store;
         this.limits = limits;
         this.uncounted = uncounted;
         this.memory = memory;
-        this.listing = new Listing(store, engine, uncounted, memory);
+        this.compression = compression;
+        this.listing = new Listing(store, engine, uncounted, memory, limits.keptListing(), compression);
     }
 
     // HEAD as GET without the body (RFC 9110 9.1: every general-purpose server supports both);
@@ -96,21 +105,34 @@ public final class MessageService implements HttpService {
     private void list(ServerRequest req, ServerResponse res) {
         // Revalidated on every use: a cache (the browser's, a proxy's) never serves an old listing.
         res.header(NO_CACHE);
+        if (compression.enabled()) {
+            res.header(Compression.VARY);
+        }
         RequestTransaction tx = RequestTransaction.of(req);
         if (prefersJson(req)) {
             // JSON is always paged: a whole table in one JSON document would grow without bound.
             res.headers().contentType(MediaTypes.APPLICATION_JSON);
-            memory.send(res, jsonPage(tx, Page.firstOf(req.query(), limits)), true);
+            sendPage(req, res, jsonPage(tx, Page.firstOf(req.query(), limits)));
             return;
         }
         Optional<Page> page = Page.from(req.query(), limits);
         if (page.isPresent()) {
             textHeaders(res);
-            memory.send(res, textPage(tx, page.get(), res), true);
+            sendPage(req, res, textPage(tx, page.get(), res));
             return;
         }
         textHeaders(res);
         listing.send(req, res, isHead(req));
+    }
+
+    // A page, compressed if the client takes it and it is worth it.
+    private void sendPage(ServerRequest req, ServerResponse res, byte[] page) {
+        if (compression.applies(req, page.length)) {
+            Compression.encoded(res);
+            memory.send(res, Compression.gzip(page), true);
+        } else {
+            memory.send(res, page, true);
+        }
     }
 
     // A page is built into bytes by a method of its own: its rows are out of reach once it returns,

@@ -68,7 +68,7 @@ public final class MessageStore {
      *
      * @return the id of the last message appended ({@code after} if none), and whether none is left
      */
-    Appended appendAfter(Engine engine, long after, boolean first, ListingBuffer out, int limit) {
+    Appended appendAfter(Engine engine, long after, boolean first, ListingBuffer out, long limit) {
         Appender appender = new Appender(out, first, limit);
         boolean complete = engine.readAlone("select-messages-after", appender, after, Long.MAX_VALUE);
         return new Appended(null, appender.count, appender.firstId, appender.lastId == 0 ? after : appender.lastId,
@@ -84,7 +84,7 @@ public final class MessageStore {
      *
      * @return what was appended, and the version
      */
-    Appended appendListing(Engine engine, boolean first, ListingBuffer out, int limit) {
+    Appended appendListing(Engine engine, boolean first, ListingBuffer out, long limit) {
         Appender appender = new Appender(out, first, limit);
         return appender.appended(engine.readAlone(appender, Query.of("select-listing-version"),
                                                   Query.of("select-messages-after", 0L, Long.MAX_VALUE)),
@@ -98,7 +98,7 @@ public final class MessageStore {
      *
      * @return what was appended, and the version
      */
-    Appended checkListing(Engine engine, String statement, boolean first, ListingBuffer out, int limit,
+    Appended checkListing(Engine engine, String statement, boolean first, ListingBuffer out, long limit,
                           Object... parameters) {
         Appender appender = new Appender(out, first, limit);
         return appender.appended(engine.readInLane(statement, appender, parameters), statement);
@@ -134,14 +134,14 @@ public final class MessageStore {
     // Takes the rows of a listing statement: the version row (a negative id), then messages.
     private static final class Appender implements RowVisitor {
         private final ListingBuffer out;
-        private final int limit;
+        private final long limit;
         private boolean separate;
         private @Nullable Version version;
         private int count;
         private long firstId;
         private long lastId;
 
-        private Appender(ListingBuffer out, boolean first, int limit) {
+        private Appender(ListingBuffer out, boolean first, long limit) {
             this.out = out;
             this.separate = !first;
             this.limit = limit;

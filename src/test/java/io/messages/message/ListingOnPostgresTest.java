@@ -5,6 +5,6 @@ import io.messages.testing.OnDatabase;
 import static io.messages.testing.TestDatabase.POSTGRES;
 
 /** {@link ListingTest} on PostgreSQL. */
-@OnDatabase(POSTGRES)
+@OnDatabase(value = POSTGRES, config = "messages.listing.keep=1048576")
 class ListingOnPostgresTest extends ListingTest {
 }

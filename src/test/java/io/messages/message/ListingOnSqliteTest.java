@@ -5,6 +5,6 @@ import io.messages.testing.OnDatabase;
 import static io.messages.testing.TestDatabase.SQLITE;
 
 /** {@link ListingTest} on SQLite. */
-@OnDatabase(SQLITE)
+@OnDatabase(value = SQLITE, config = "messages.listing.keep=1048576")
 class ListingOnSqliteTest extends ListingTest {
 }

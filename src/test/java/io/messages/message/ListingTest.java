@@ -30,6 +30,9 @@ import static org.hamcrest.Matchers.is;
  */
 @ServerTest
 abstract class ListingTest {
+    /** The keep budget each subclass sets ({@code messages.listing.keep}): small, so that streaming is reached. */
+    static final int KEEP = 1 << 20;
+
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private Engine engine;
     private int port;
@@ -62,9 +65,9 @@ abstract class ListingTest {
     }
 
     @Test
-    void listingLargerThanTheCacheLimitStreamsExactly() throws Exception {
+    void listingLargerThanTheKeepBudgetStreamsExactly() throws Exception {
         String big = "x".repeat(4000);
-        int count = Listing.CACHE_LIMIT / big.length() + 50;
+        int count = KEEP / big.length() + 50;
         StringBuilder expected = new StringBuilder(Listing.PREFIX);
         for (int i = 0; i < count; i++) {
             engine.client().execute().namedGet("insert-message", i + big);
@@ -75,7 +78,7 @@ abstract class ListingTest {
 
         assertThat(res.statusCode(), is(200));
         assertThat("streamed, not sized in advance", res.headers().firstValue("Content-Length").isEmpty(), is(true));
-        assertThat(res.body().length(), greaterThan(Listing.CACHE_LIMIT));
+        assertThat(res.body().length(), greaterThan(KEEP));
         assertThat(res.body().equals(expected.toString()), is(true));
         assertThat(get("/record?msg=after").statusCode(), is(200));
         assertThat(get("/").body().endsWith("\nafter"), is(true));
