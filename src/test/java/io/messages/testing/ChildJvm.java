@@ -96,14 +96,19 @@ public final class ChildJvm {
         return builder;
     }
 
+    // How long a wait for a state (a child JVM up, a status reached) may take before the test fails:
+    // a bound against hanging, not a speed target. A JVM starting on a loaded 2-core CI machine
+    // took more than 30 s once (ResponseMemoryTest: "no answer on port").
+    private static final int PATIENCE_SECONDS = 90;
+
     /**
-     * Asks {@code path} on 127.0.0.1:{@code port} until it answers 200 (30 s at most): a health
-     * path of a service that is starting (and warming up).
+     * Asks {@code path} on 127.0.0.1:{@code port} until it answers 200 ({@value #PATIENCE_SECONDS} s
+     * at most): a health path of a service that is starting (and warming up).
      *
      * @return the first 200 answer, or the last answer when none came in time
      */
     public static HttpResponse<String> awaitOk(int port, String path) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
         HttpResponse<String> answer = awaitAnswer(port, path);
         while (answer.statusCode() != 200 && System.nanoTime() < deadline) {
             Thread.sleep(50);
@@ -122,12 +127,12 @@ public final class ChildJvm {
     }
 
     /**
-     * Asks {@code path} until it answers {@code status} (20 s at most).
+     * Asks {@code path} until it answers {@code status} ({@value #PATIENCE_SECONDS} s at most).
      *
      * @return the first answer with that status, or the last answer when none came in time
      */
     public static HttpResponse<String> awaitStatus(int port, String path, int status) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
         HttpResponse<String> answer = awaitAnswer(port, path);
         while (answer.statusCode() != status && System.nanoTime() < deadline) {
             Thread.sleep(200);
@@ -137,7 +142,8 @@ public final class ChildJvm {
     }
 
     /**
-     * Sends {@code GET path} to 127.0.0.1:{@code port} until the server answers (30 s at most).
+     * Sends {@code GET path} to 127.0.0.1:{@code port} until the server answers
+     * ({@value #PATIENCE_SECONDS} s at most).
      *
      * @return the first answer
      */
@@ -146,7 +152,7 @@ public final class ChildJvm {
         // A timeout, so that a server that never answers fails the test instead of hanging it.
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(30)).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(PATIENCE_SECONDS);
         while (true) {
             try {
                 return http.send(request, HttpResponse.BodyHandlers.ofString());
