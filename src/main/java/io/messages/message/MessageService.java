@@ -112,17 +112,41 @@ public final class MessageService implements HttpService {
         if (prefersJson(req)) {
             // JSON is always paged: a whole table in one JSON document would grow without bound.
             res.headers().contentType(MediaTypes.APPLICATION_JSON);
-            sendPage(req, res, jsonPage(tx, Page.firstOf(req.query(), limits)));
+            Page page = Page.firstOf(req.query(), limits);
+            if (!notModified(req, res, tx, page, "json")) {
+                sendPage(req, res, jsonPage(tx, page));
+            }
             return;
         }
         Optional<Page> page = Page.from(req.query(), limits);
         if (page.isPresent()) {
             textHeaders(res);
-            sendPage(req, res, textPage(tx, page.get(), res));
+            if (!notModified(req, res, tx, page.get(), "text")) {
+                sendPage(req, res, textPage(tx, page.get(), res));
+            }
             return;
         }
         textHeaders(res);
         listing.send(req, res, isHead(req));
+    }
+
+    // A page's tag: where the messages stand (read first in the request's transaction, so on
+    // SQLite what the page's read sees; on PostgreSQL at worst older, which only costs a 304), the
+    // page and its representation. Answered 304 when the client has it: the page is not read.
+    private boolean notModified(ServerRequest req, ServerResponse res, RequestTransaction tx, Page page, String kind) {
+        MessageStore.Version version = store.version(tx);
+        byte[] named = (version.changes() + ":" + version.rest() + ":" + page.after() + ":" + page.limit() + ":" + kind)
+                .getBytes(StandardCharsets.UTF_8);
+        String etag = "\"" + Long.toHexString(ListingBody.hash(ListingBody.EMPTY.hash(), named, 0, named.length))
+                + (compression.accepted(req) ? "-gzip" : "") + "\"";
+        res.header(HeaderNames.ETAG, etag);
+        if (req.headers().first(HeaderNames.IF_NONE_MATCH).map(tags -> Listing.matches(tags, etag)).orElse(false)) {
+            res.status(Status.NOT_MODIFIED_304);
+            res.headers().remove(HeaderNames.CONTENT_TYPE);
+            res.send();
+            return true;
+        }
+        return false;
     }
 
     // A page, compressed if the client takes it and it is worth it.

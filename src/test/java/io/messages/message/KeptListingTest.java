@@ -132,6 +132,26 @@ abstract class KeptListingTest {
     }
 
     @Test
+    void aPageTheClientHasIsAnswered304AndANewWriteGivesItANewTag() throws Exception {
+        get("/record?msg=one");
+        for (String[] accept : new String[][] {{"Accept", "application/json"}, {"Accept", "text/plain"}}) {
+            String path = "/?limit=10";
+            HttpResponse<String> first = get(path, accept);
+            String tag = first.headers().firstValue("ETag").orElseThrow();
+
+            HttpResponse<String> same = get(path, accept[0], accept[1], "If-None-Match", tag);
+            Outside.execute(engine, "INSERT INTO messages (value) VALUES ('two-" + accept[1].length() + "')");
+            HttpResponse<String> changed = get(path, accept[0], accept[1], "If-None-Match", tag);
+
+            assertThat(accept[1], same.statusCode(), is(304));
+            assertThat(same.body(), is(""));
+            assertThat(changed.statusCode(), is(200));
+            assertThat(changed.body(), containsString("two-"));
+            assertThat(changed.headers().firstValue("ETag").orElseThrow(), not(is(tag)));
+        }
+    }
+
+    @Test
     void aSmallListingIsNotCompressed() throws Exception {
         get("/record?msg=short");
 
