@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -30,6 +31,8 @@ import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbStatements;
 import io.helidon.dbclient.jdbc.CloseableJdbcConnectionPool;
 import io.messages.tracing.Tracing;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The database client's connection pool: HikariCP, configured from {@code db.connection} exactly
@@ -54,12 +57,16 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
     private final DatabaseBreaker breaker;
     private final String dbType;
     private final LongAdder retired = new LongAdder();
+    private final LongAdder madeForRequests = new LongAdder();
+    // Connections of their own that requests hold now (SQLite, while the pool is short): at most its size.
+    private final Semaphore own;
     private volatile Consumer<SQLException> failures = failure -> { };
 
     private ConnectionPool(HikariDataSource dataSource, WatchedDataSource connections, String dbType) {
         this.dataSource = dataSource;
         this.dbType = dbType;
         this.breaker = new DatabaseBreaker(this::connectAlone);
+        this.own = new Semaphore(dataSource.getMaximumPoolSize());
         // The pool's own connection attempts (its refill, a request's need) tell the breaker too.
         connections.onFailure(breaker::failed);
     }
@@ -190,8 +197,10 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
             throw new SQLException("the connection pool " + dataSource.getPoolName() + " is closed");
         }
         if (dbType.equals("jdbc:sqlite")) {
-            // The breaker never opens on SQLite (the pod's own file, no server to lose): one wait.
-            return dataSource.getConnection();
+            // The breaker never opens on SQLite (the pod's own file, no server to lose): one wait,
+            // unless the pool is short and none is idle.
+            Connection made = ownWhileShort();
+            return made != null ? made : dataSource.getConnection();
         }
         HikariPool pool = (HikariPool) dataSource.getHikariPoolMXBean();
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(dataSource.getConnectionTimeout());
@@ -207,6 +216,34 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
                 breaker.check();
             }
         }
+    }
+
+    // A pool short of connections has lost some to a failure (a storage fault, a full disk) and
+    // HikariCP refills it with backoff, half a connectionTimeout at most between tries: a request
+    // would wait for the refill although the file took writes again long ago (measured on CI: up
+    // to 10 s after read-only storage recovered). Opening a SQLite connection takes about a
+    // millisecond, so while the pool is short a request opens one of its own and closes it after
+    // its transaction; at most as many at once as the pool holds. Null when the pool is not short.
+    private @Nullable Connection ownWhileShort() throws SQLException {
+        HikariPoolMXBean figures = dataSource.getHikariPoolMXBean();
+        if (figures == null || figures.getIdleConnections() > 0 || figures.getTotalConnections() >= size()
+                || !own.tryAcquire()) {
+            return null;
+        }
+        Connection connection;
+        try {
+            connection = connectAlone();
+        } catch (SQLException | RuntimeException e) {
+            own.release();
+            throw e;
+        }
+        madeForRequests.increment();
+        return ReleasedOnClose.of(connection, own::release);
+    }
+
+    /** How many connections requests opened for themselves while the pool was short (SQLite). */
+    long madeForRequests() {
+        return madeForRequests.sum();
     }
 
     @Override

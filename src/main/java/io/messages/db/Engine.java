@@ -298,6 +298,14 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * How many connections requests opened for themselves because the SQLite pool was short of
+     * connections (lost to a failure, refilled with backoff), instead of waiting for the refill.
+     */
+    public long connectionsMadeWhilePoolShort() {
+        return pool.madeForRequests();
+    }
+
+    /**
      * How many request transactions were begun, committed and rolled back since start, and how
      * many database commits made those that wrote durable.
      */

@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import io.helidon.config.Config;
 import io.messages.app.Main;
@@ -25,7 +24,6 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.is;
-import static org.hamcrest.Matchers.lessThan;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -67,17 +65,12 @@ class StorageFaultTest {
             } finally {
                 turningReadOnly.forEach(path -> DatabaseFaultTest.chattr("-i", path));
             }
-            long writable = System.nanoTime();
-            while (Http.get(service.port(), "/record?msg=after").statusCode() != 200) {
-                // Usually tens of milliseconds. Pooled connections the failure closed are opened again
-                // by HikariCP, whose retries back off (up to half its connectionTimeout, 2.5 s), and
-                // a request waits for one up to connectionTimeout (5 s), then answers 503; two in a
-                // row can wait it out before the refill succeeds: measured here 22 ms, on CI
-                // machines 1.0, 5.0, 10.0 s and 10.01 s.
-                assertThat("writes recover within seconds", elapsedMillis(writable), lessThan(15_000L));
-                Thread.sleep(20);
-            }
-            System.out.printf("storage writable again: writes back after %d ms%n", elapsedMillis(writable));
+            // Pooled connections the failure closed are refilled by HikariCP with backoff (up to
+            // half its connectionTimeout between tries): the first write does not wait for that,
+            // it opens a connection of its own (ShortPoolTest proves the mechanism alone). Before,
+            // it waited: 22 ms here, 1.0 to 10.0 s on CI machines.
+            HttpResponse<String> first = Http.get(service.port(), "/record?msg=after");
+            assertThat("the first write once writable again: " + first.body(), first.statusCode(), is(200));
             Thread.sleep(300);
             writers.stop();
 
@@ -148,9 +141,5 @@ class StorageFaultTest {
 
     private static int admin(Service service) {
         return service.server().port("admin");
-    }
-
-    private static long elapsedMillis(long since) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since);
     }
 }
