@@ -29,6 +29,8 @@
 # 1,000-message database it seeded itself: a same-run comparison.
 # BENCH_VARIANTS="name=options;name=options" adds rows of this jar started with more JVM options,
 # e.g. "nio=-Dserver.use-nio=true -Dserver.sockets.0.use-nio=true;log=-Dmessages.access-log.enabled=true".
+# BENCH_PROXY=nginx puts an nginx with its defaults in front of every instance (worker_processes 1,
+# as root): a bare proxy_pass, so HTTP/1.0 and Connection: close to the service; wrk talks to nginx.
 # BENCH_CONNECTIONS="64" and BENCH_SCENARIOS="/record" pick rows (defaults: all of them);
 # SERVICE_JAVA_OPTS passes options to the service's JVM (e.g. -Ddb.group-commit.enabled=false).
 # By default the service starts as README's run command does: with the AOT cache, warm-up on.
@@ -38,7 +40,7 @@
 # BENCH_MEMORY=768m caps the service's JVM as the Kubernetes memory limit does (-XX:MaxRAM, heap
 # 75% of it, as the image sets). BENCH_CHARTS=1 writes the figures as CSV and SVG charts (gnuplot,
 # from Debian's packages) to src/bench/results/.
-# Not part of the test run. Installs wrk from Debian's packages if it is missing.
+# Not part of the test run. Installs wrk (and nginx for BENCH_PROXY) from Debian's packages if missing.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -49,9 +51,17 @@ WARMUP=${BENCH_WARMUP:-10s}
 DURATION=${BENCH_DURATION:-5s}
 DB_KIND=${BENCH_DB:-sqlite}
 PEER=${BENCH_PEER:-}
+PROXY=${BENCH_PROXY:-}
+FRONT=$PORT   # where wrk and the timed requests go: the service, or the nginx in front of it
+[ -n "$PROXY" ] && FRONT=${BENCH_PROXY_PORT:-18180}
+[ -z "$PROXY" ] || [ "$PROXY" = nginx ] || { echo "bench: BENCH_PROXY: only nginx" >&2; exit 1; }
+VIA=${PROXY:+ via $PROXY}
 
 if ! command -v wrk >/dev/null 2>&1; then
     echo "bench: installing wrk"; apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null
+fi
+if [ -n "$PROXY" ] && ! command -v nginx >/dev/null 2>&1; then
+    echo "bench: installing nginx"; apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends nginx >/dev/null
 fi
 if [ -n "${BENCH_CHARTS:-}" ] && ! command -v gnuplot >/dev/null 2>&1; then
     echo "bench: installing gnuplot"; apt-get update -q >/dev/null && apt-get install -y -q gnuplot-nox >/dev/null
@@ -154,6 +164,40 @@ start_service() { # $1: JDBC URL, $2: instance number (0, 1); BENCH_START_OPTS: 
     PIDS+=($!)
     await_ready $! "http://127.0.0.1:$admin/observe/health/ready" "$WORK/service$port.log"
     STARTUP_MS=$(( ($(date +%s%N) - started) / 1000000 ))
+    if [ -n "$PROXY" ]; then start_proxy "$port" $((FRONT + ${2:-0})); fi
+}
+# nginx with its defaults in front of the service: $1 the service's port, $2 nginx's. Workers run as
+# root (user root) only so that they can write their temp files under $WORK (mode 700).
+start_proxy() {
+    local dir=$WORK/nginx$2 pid
+    rm -rf "$dir" && mkdir -p "$dir"
+    cat >"$dir/nginx.conf" <<EOF
+daemon off;
+user root;
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events {}
+http {
+    client_body_temp_path $dir/client_body;
+    proxy_temp_path $dir/proxy;
+    fastcgi_temp_path $dir/fastcgi;
+    uwsgi_temp_path $dir/uwsgi;
+    scgi_temp_path $dir/scgi;
+    access_log $dir/access.log;
+    server {
+        listen 127.0.0.1:$2;
+        location / { proxy_pass http://127.0.0.1:$1; }
+    }
+}
+EOF
+    nginx -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" >"$dir/stdout.log" 2>&1 &
+    pid=$!
+    PIDS+=($pid)
+    until curl -s -o /dev/null "http://127.0.0.1:$2/"; do   # any answer: the baseline's may be a 400
+        kill -0 "$pid" 2>/dev/null || { cat "$dir/stdout.log" "$dir/error.log"; exit 1; }
+        sleep 0.05
+    done
 }
 start_peer() { # $1: JDBC URL
     local url=$1
@@ -185,11 +229,11 @@ wrk_run() { # $1: connections, $2: every Nth request records (empty: GET / only)
 # One table row: $1 server, $2 connections, $3 every Nth records, $4 scenario name, $5 instances (1, 2).
 run_row() {
     local instances=${5:-1} per=$(( $2 / ${5:-1} )) before after per_commit="" i loads=()
-    for i in $(seq 0 $((instances - 1))); do wrk_run "$per" "$3" "$WARMUP" $((PORT + i)) /dev/null & loads+=($!); done
+    for i in $(seq 0 $((instances - 1))); do wrk_run "$per" "$3" "$WARMUP" $((FRONT + i)) /dev/null & loads+=($!); done
     wait "${loads[@]}"
     [ "$1" = messages ] && before=$(commit_counts)
     loads=()
-    for i in $(seq 0 $((instances - 1))); do wrk_run "$per" "$3" "$DURATION" $((PORT + i)) "$WORK/wrk$i.txt" & loads+=($!); done
+    for i in $(seq 0 $((instances - 1))); do wrk_run "$per" "$3" "$DURATION" $((FRONT + i)) "$WORK/wrk$i.txt" & loads+=($!); done
     wait "${loads[@]}"
     [ "$1" = messages ] && after=$(commit_counts)
     # Only /record of one instance: every transaction committed there is a write.
@@ -203,8 +247,8 @@ run_row() {
                                                    if (ms > max) {max = ms; text = v}} END {print text}')
     errors=$(cat "$WORK"/wrk?.txt | awk '/Non-2xx/ {n += $NF} /Socket errors/ {gsub(",", ""); n += $4 + $6 + $8 + $10} END {print n + 0}')
     rm -f "$WORK"/wrk?.txt
-    echo "$DB_KIND,$1,$4,$2,$rps,$(ms "$p99")" >>"$WORK/results.csv"
-    printf "| %-10s | %-8s | %11s | %7s | %8s | %8s | %6s | %4s MiB | %13s |\n" "$1" "$4" "$2" "$rps" "$p50" "$p99" \
+    echo "$DB_KIND,$1${PROXY:+-via-$PROXY},$4,$2,$rps,$(ms "$p99")" >>"$WORK/results.csv"
+    printf "| %-10s | %-8s | %11s | %7s | %8s | %8s | %6s | %4s MiB | %13s |\n" "$1$VIA" "$4" "$2" "$rps" "$p50" "$p99" \
         "$errors" "$(peak_rss_mb)" "$per_commit"
     [ "$1" = messages ] && [ "$4" = "/record" ] && [ "$2" = 64 ] && [ "$instances" = 1 ] && RECORD_64=$rps
     return 0
@@ -214,6 +258,7 @@ ms() { echo "$1" | awk '{v = $1 + 0; if ($1 ~ /us$/) v /= 1000; else if ($1 ~ /m
 picked() { case " ${BENCH_SCENARIOS:-GET / 90/10 /record} " in *" $1 "*) return 0 ;; *) return 1 ;; esac; }
 
 echo "bench: $(nproc) cores, $(free -g | awk '/Mem/ {print $2}') GiB, $("$JAVA" -version 2>&1 | head -1), $(date -u +%F), database: $DB_KIND"
+[ -n "$PROXY" ] && echo "nginx $(nginx -v 2>&1 | sed 's/.*\///') in front of every instance (127.0.0.1:$FRONT): its defaults, worker_processes 1"
 if [ "$DB_KIND" = postgres ]; then
     start_postgres
     echo "PostgreSQL $("$WORK/pg/bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT (fsync on, max_connections 200)"
@@ -298,7 +343,7 @@ if [ "${1:-}" != "--no-ramp" ] && [ "$DB_KIND" = sqlite ]; then
     start_service "$FRESH_URL"
     ramp=""
     for second in $(seq 1 12); do
-        ramp="$ramp $(wrk -t2 -c64 -d1s -s src/bench/writes.lua "http://127.0.0.1:$PORT/" -- 1 | awk '/Requests\/sec/ {printf "%.0f", $2}')"
+        ramp="$ramp $(wrk -t2 -c64 -d1s -s src/bench/writes.lua "http://127.0.0.1:$FRONT/" -- 1 | awk '/Requests\/sec/ {printf "%.0f", $2}')"
     done
     stop_all
     echo "/record at 64 connections from a cold start, req/s in each of the first 12 seconds:$ramp"
@@ -317,10 +362,10 @@ cold_start() { # $1: variant name, $2: JVM options
     local listening warm
     listening=$(grep -o 'ready [0-9]* ms after JVM start' "$WORK/service$PORT.log" | grep -o '[0-9]*' || echo "?")
     warm=$(grep -o 'warmed up in [0-9]* ms' "$WORK/service$PORT.log" | grep -o '[0-9]*' || echo "0")
-    wrk_run 64 "" 5s "$PORT" "$WORK/get.txt"
-    wrk_run 64 1 5s "$PORT" "$WORK/record.txt"
+    wrk_run 64 "" 5s "$FRONT" "$WORK/get.txt"
+    wrk_run 64 1 5s "$FRONT" "$WORK/record.txt"
     stop_all
-    printf "| %-22s | %6s ms | %9s ms | %8s ms | %9s | %9s | %9s | %9s |\n" "$1" "$ready" "$listening" "$warm" \
+    printf "| %-22s | %6s ms | %9s ms | %8s ms | %9s | %9s | %9s | %9s |\n" "$1$VIA" "$ready" "$listening" "$warm" \
         "$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$WORK/get.txt")" "$(awk '$1 == "99%" {print $2}' "$WORK/get.txt")" \
         "$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$WORK/record.txt")" "$(awk '$1 == "99%" {print $2}' "$WORK/record.txt")"
     echo "$1,$ready,$listening,$warm" >>"$WORK/cold.csv"
@@ -330,7 +375,7 @@ cold_start() { # $1: variant name, $2: JVM options
     for every in "" 1; do
         for i in 1 2 3 4 5; do
             second=$((second + 1))
-            wrk_run 64 "$every" 1s "$PORT" "$WORK/second.txt"
+            wrk_run 64 "$every" 1s "$FRONT" "$WORK/second.txt"
             echo "$1,$second,$(awk '/Requests\/sec/ {printf "%.0f", $2}' "$WORK/second.txt"),$(ms "$(awk '$1 == "99%" {print $2}' "$WORK/second.txt")")" >>"$WORK/ramp.csv"
         done
     done
@@ -369,8 +414,8 @@ if [ "${1:-}" = "--large" ] || [ "${1:-}" = "--large-only" ]; then
         rm -f "$WORK"/large.db*
         "$JAVA" --enable-native-access=ALL-UNNAMED -cp "target/libs/*" src/bench/CommitProbe.java seed "$WORK/large.db" "$n"
         start_service "jdbc:sqlite:$WORK/large.db"
-        curl -s -o /dev/null "http://127.0.0.1:$PORT/"   # warm-up
-        timing=$(curl -s -o "$WORK/body" -w '%{time_total}' "http://127.0.0.1:$PORT/")
+        curl -s -o /dev/null "http://127.0.0.1:$FRONT/"   # warm-up
+        timing=$(curl -s -o "$WORK/body" -w '%{time_total}' "http://127.0.0.1:$FRONT/")
         printf "| %9s | %22ss | %10s | %5s MiB |\n" "$n" "$timing" "$(stat -c %s "$WORK/body")" "$(peak_rss_mb)"
         stop_all
     done
@@ -398,15 +443,15 @@ if [ "${1:-}" = "--listing" ]; then
         raw_string=$(probe string)
         raw_bytes=$(probe bytes)
         start_service "$url"
-        bytes=$(curl -s -o "$WORK/body" -w '%{size_download}' "http://127.0.0.1:$PORT/")
-        wrk -t1 -c1 -d5s "http://127.0.0.1:$PORT/" >/dev/null
-        wrk -t1 -c1 -d10s --latency "http://127.0.0.1:$PORT/" >"$WORK/one.txt"
+        bytes=$(curl -s -o "$WORK/body" -w '%{size_download}' "http://127.0.0.1:$FRONT/")
+        wrk -t1 -c1 -d5s "http://127.0.0.1:$FRONT/" >/dev/null
+        wrk -t1 -c1 -d10s --latency "http://127.0.0.1:$FRONT/" >"$WORK/one.txt"
         one=$(awk '/Requests\/sec/ {print $2}' "$WORK/one.txt")
-        wrk -t1 -c1 -d5s --latency -s src/bench/writes.lua "http://127.0.0.1:$PORT/" -- 1 >"$WORK/alone.txt"
-        wrk -t2 -c16 -d10s --latency --timeout 30s "http://127.0.0.1:$PORT/" >"$WORK/sixteen.txt" &
+        wrk -t1 -c1 -d5s --latency -s src/bench/writes.lua "http://127.0.0.1:$FRONT/" -- 1 >"$WORK/alone.txt"
+        wrk -t2 -c16 -d10s --latency --timeout 30s "http://127.0.0.1:$FRONT/" >"$WORK/sixteen.txt" &
         sixteen=$!
         sleep 2
-        wrk -t1 -c1 -d6s --latency -s src/bench/writes.lua "http://127.0.0.1:$PORT/" -- 1 >"$WORK/beside.txt"
+        wrk -t1 -c1 -d6s --latency -s src/bench/writes.lua "http://127.0.0.1:$FRONT/" -- 1 >"$WORK/beside.txt"
         wait $sixteen
         printf "| %9s | %7.1f | %15.1f ms | %14.1f ms | %9.2f (%7.1f ms) | %12.2fx, %12.2fx | %10.2f, %11s | %12s, %13s | %4s MiB |\n" "$n" \
             "$(echo "$bytes" | awk '{print $1 / 1e6}')" "$raw_string" "$raw_bytes" "$one" "$(awk -v r="$one" 'BEGIN {print 1000 / r}')" \
