@@ -33,7 +33,7 @@ final class ErrorResponses {
 
     // uncounted: requests whose 503s are not counted (the warm-up's rehearsals).
     static void register(HttpRouting.Builder routing, Predicate<ServerRequest> uncounted) {
-        // The alerts' signal for "the database refuses work" (see README, Alerts and runbooks).
+        // The alerts' signal for "the database refuses work" (see docs/runbooks.md).
         Counter unavailable = Services.get(MeterRegistry.class).getOrCreate(
                 Counter.builder("messages.db.unavailable")
                         .description("Requests answered 503 because the database could not complete them; "

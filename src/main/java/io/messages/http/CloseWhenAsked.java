@@ -9,9 +9,11 @@ import io.helidon.webserver.http.RoutingResponse;
 
 /**
  * Closes the connection after a response that says {@code Connection: close} (a stopping
- * server's drain, an error that ends the connection). Helidon 4.1.7 sends the header but then
- * waits for the client's next request on the same connection (helidon-io/helidon#12324, fixed
- * in later releases). Installed first, so that everything else has finished with the request.
+ * server's drain, an error that ends the connection). Helidon, 4.5.0 as pinned here, sends the
+ * header but then waits for the client's next request on the same connection
+ * (helidon-io/helidon#12324). Installed ahead of the metrics, the drain, the transaction filter
+ * and the routes ({@code Main.routing}), so that they have finished with the request when the
+ * connection closes.
  */
 public final class CloseWhenAsked implements Filter {
     @Override

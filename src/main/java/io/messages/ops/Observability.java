@@ -16,7 +16,8 @@ import io.messages.http.Connections;
 
 /**
  * Helidon's observe feature for this service: health under {@code /observe/health} (liveness
- * does not depend on the database being reachable, readiness does) and Prometheus metrics under
+ * does not depend on the database being reachable; readiness does on SQLite, the pod's own file,
+ * and reports it on a shared PostgreSQL: {@link DatabaseCheck}) and Prometheus metrics under
  * {@code /observe/metrics}, on the sockets named in {@code server.features.observe.sockets}
  * (the {@code admin} socket by default, so the public port never exposes them).
  */

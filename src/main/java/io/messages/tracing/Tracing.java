@@ -26,7 +26,8 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
  *
  * <p>Why OpenTelemetry's SDK directly and not Helidon's tracing: Helidon's OpenTelemetry provider
  * ({@code helidon-tracing-providers-opentelemetry}) is not published for the Helidon version this
- * service pins (4.1.7), and without a provider Helidon's tracing traces nothing.
+ * service pins (4.5.0, see pom.xml; the newest published is 4.3.2), and without a provider
+ * Helidon's tracing traces nothing.
  */
 public final class Tracing implements AutoCloseable {
     private static final String SCOPE = "io.messages";
