@@ -209,7 +209,8 @@ final class Listing {
         CommitMark mark = engine.commitMark();
         ListingBuffer buffer = new ListingBuffer(8192);
         buffer.add(PREFIX_BYTES);
-        long first = tooLarge ? CHUNK : budget;
+        // A HEAD reads no more than a chunk: what does not fit in one is not kept by it either.
+        long first = tooLarge || headOnly ? CHUNK : budget;
         MessageStore.Appended chunk = store.appendListing(engine, true, buffer, first);
         if (chunk.complete()) {
             Kept whole = new Kept(buffer.body(), chunk.lastId(), Objects.requireNonNull(chunk.version()), mark);
@@ -219,7 +220,9 @@ final class Listing {
             return whole;
         }
         kept.compareAndSet(replaced, null);
-        this.tooLarge = true; // before the round's other readers go and read it for themselves
+        if (first == budget) {
+            this.tooLarge = true; // before the round's other readers go and read it for themselves
+        }
         tooLargeNow.run();
         count(req, "streamed");
         boolean gzipped = compression.accepted(req);

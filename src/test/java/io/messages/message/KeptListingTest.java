@@ -181,6 +181,23 @@ abstract class KeptListingTest {
         assertThat(afterUpdate.equals(whole.replace("\nm150000\n", "\nchanged\n")), is(true));
     }
 
+    @Test
+    void aHeadOfAListingNotKeptYetReadsNoMoreThanAChunkAndKeepsNothing() throws Exception {
+        insert(300_000, "m"); // ~2.2 MB: over a chunk, within the keep budget
+        double streamed = listings("streamed");
+        double read = listings("read");
+
+        String head = RawHttp.transcript(port, "HEAD / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                                         java.time.Duration.ofSeconds(10));
+        HttpResponse<String> get = get("/");
+
+        assertThat(head, containsString("Transfer-Encoding: chunked\r\n"));
+        assertThat(head.endsWith("\r\n\r\n"), is(true));
+        assertThat("the HEAD: one chunk, not kept", listings("streamed"), is(streamed + 1));
+        assertThat("the GET after it reads the listing whole and keeps it", listings("read"), is(read + 1));
+        assertThat(get.headers().firstValue("Content-Length").isPresent(), is(true));
+    }
+
     // count messages "prefix0" .. "prefix<count-1>", in one transaction of a connection of its own.
     private void insert(int count, String prefix) throws SQLException {
         try (Connection connection = DriverManager.getConnection(engine.location().url())) {
