@@ -2,6 +2,7 @@ package io.messages.http;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -128,8 +129,12 @@ public final class ResponseMemory {
     /** Writes a body to a stream: a body kept elsewhere, sent as it is. */
     @FunctionalInterface
     public interface Body {
-        /** Writes the whole body to {@code out}, in writes of at most {@link #SENDING} bytes. */
-        void writeTo(OutputStream out) throws IOException;
+        /**
+         * Writes the whole body to {@code out}, in writes of at most {@link #SENDING} bytes.
+         *
+         * @throws java.io.UncheckedIOException if the client does not take it
+         */
+        void writeTo(OutputStream out);
     }
 
     /**
@@ -140,7 +145,7 @@ public final class ResponseMemory {
         Reservation reservation = reserve(Math.min(length, SENDING));
         try (OutputStream out = res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(length)).outputStream()) {
             body.writeTo(out);
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new ServerConnectionException("the client did not take the response", e);
         } finally {
             reservation.close();

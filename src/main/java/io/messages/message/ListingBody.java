@@ -2,6 +2,7 @@ package io.messages.message;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
 
@@ -77,13 +78,21 @@ record ListingBody(byte[][] pieces, int lastLength, long length, long hash) {
         void accept(byte[] piece, int offset, int n);
     }
 
-    /** Writes the body to {@code out}, a piece at a time. */
-    void writeTo(OutputStream out) throws IOException {
-        for (int i = 0; i < pieces.length; i++) {
-            int n = i == pieces.length - 1 ? lastLength : pieces[i].length;
-            if (n > 0) {
-                out.write(pieces[i], 0, n);
+    /**
+     * Writes the body to {@code out}, a piece at a time.
+     *
+     * @throws UncheckedIOException if the stream fails (the client went away)
+     */
+    void writeTo(OutputStream out) {
+        try {
+            for (int i = 0; i < pieces.length; i++) {
+                int n = i == pieces.length - 1 ? lastLength : pieces[i].length;
+                if (n > 0) {
+                    out.write(pieces[i], 0, n);
+                }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -2,6 +2,7 @@ package io.messages.message;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
@@ -42,13 +43,17 @@ final class ListingGzip {
             return compressed.length() + DEFLATER_BYTES;
         }
 
-        void writeTo(OutputStream out) throws IOException {
-            out.write(HEADER);
-            compressed.writeTo(out);
-            long length = of.length();
-            out.write(new byte[] {LAST_BLOCK[0], LAST_BLOCK[1],
-                (byte) crc, (byte) (crc >>> 8), (byte) (crc >>> 16), (byte) (crc >>> 24),
-                (byte) length, (byte) (length >>> 8), (byte) (length >>> 16), (byte) (length >>> 24)});
+        void writeTo(OutputStream out) {
+            try {
+                out.write(HEADER);
+                compressed.writeTo(out);
+                long length = of.length();
+                out.write(new byte[] {LAST_BLOCK[0], LAST_BLOCK[1],
+                    (byte) crc, (byte) (crc >>> 8), (byte) (crc >>> 16), (byte) (crc >>> 24),
+                    (byte) length, (byte) (length >>> 8), (byte) (length >>> 16), (byte) (length >>> 24)});
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

@@ -33,12 +33,8 @@ import org.jspecify.annotations.Nullable;
  * in the request's context ({@link #traceId(ServerRequest)}), for the log line of a failure.
  */
 public final class RequestTracing implements Filter {
+    // The W3C propagator asks for its headers by name only (keys() is deprecated, and not needed).
     private static final TextMapGetter<RoutingRequest> HEADERS = new TextMapGetter<>() {
-        @Override
-        public Iterable<String> keys(RoutingRequest req) {
-            return req.headers().stream().map(header -> header.name()).toList();
-        }
-
         @Override
         public @Nullable String get(@Nullable RoutingRequest req, String key) {
             return req == null ? null : req.headers().first(HeaderNames.create(key)).orElse(null);
