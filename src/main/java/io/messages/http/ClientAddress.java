@@ -69,7 +69,10 @@ public final class ClientAddress implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        req.context().register(origin(req));
+        if (!trusted.isEmpty()) {
+            // With no proxy trusted the peer is the client: of() says so without a lookup here.
+            req.context().register(origin(req));
+        }
         chain.proceed();
     }
 

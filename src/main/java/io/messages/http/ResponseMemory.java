@@ -126,6 +126,19 @@ public final class ResponseMemory {
         }
     }
 
+    /**
+     * Sends the first {@code length} bytes of a shared array (a small kept listing) in one write,
+     * with its {@code Content-Length}: the response holds Helidon's copy of them.
+     */
+    public void send(ServerResponse res, byte[] shared, int length) {
+        Reservation reservation = reserve(length);
+        try {
+            res.send(shared, 0, length);
+        } finally {
+            reservation.close();
+        }
+    }
+
     /** Writes a body to a stream: a body kept elsewhere, sent as it is. */
     @FunctionalInterface
     public interface Body {

@@ -77,25 +77,26 @@ final class Listing {
      * @param lastId  the id of its last message (0: none)
      * @param version where the database stood when it was read
      * @param mark    where its commits stood before it was read or last proven current
+     * @param etag    its strong entity tag ({@link #of}), made once
      */
-    record Kept(ListingBody body, long lastId, MessageStore.Version version, CommitMark mark) {
-        Kept marked(CommitMark now) {
-            return new Kept(body, lastId, version, now);
-        }
-
+    record Kept(ListingBody body, long lastId, MessageStore.Version version, CommitMark mark, String etag) {
         /**
-         * Its strong entity tag: the version and the bytes, so that it changes whenever the
-         * content does, whoever wrote (a delete then an insert moves the version even where the
-         * text comes back the same).
+         * The listing {@code body}, with its tag: the version and the bytes, so that it changes
+         * whenever the content does, whoever wrote (a delete then an insert moves the version even
+         * where the text comes back the same).
          */
-        String etag() {
+        static Kept of(ListingBody body, long lastId, MessageStore.Version version, CommitMark mark) {
             long h = ListingBody.hash(body.hash(), version.rest().getBytes(StandardCharsets.US_ASCII), 0,
                                       version.rest().length());
             for (long part : new long[] {version.changes(), lastId, body.length()}) {
                 h = (h ^ part) * 0x100000001b3L;
                 h ^= h >>> 29;
             }
-            return "\"" + Long.toHexString(h) + "\"";
+            return new Kept(body, lastId, version, mark, "\"" + Long.toHexString(h) + "\"");
+        }
+
+        Kept marked(CommitMark now) {
+            return new Kept(body, lastId, version, now, etag);
         }
     }
 
@@ -213,7 +214,7 @@ final class Listing {
         long first = tooLarge || headOnly ? CHUNK : budget;
         MessageStore.Appended chunk = store.appendListing(engine, true, buffer, first);
         if (chunk.complete()) {
-            Kept whole = new Kept(buffer.body(), chunk.lastId(), Objects.requireNonNull(chunk.version()), mark);
+            Kept whole = Kept.of(buffer.body(), chunk.lastId(), Objects.requireNonNull(chunk.version()), mark);
             kept.compareAndSet(replaced, whole);
             this.tooLarge = false;
             count(req, "read");
@@ -275,9 +276,9 @@ final class Listing {
             return;
         }
         ListingBody body = listing.body();
-        ListingGzip.Form form = compression.applies(req, body.length()) ? gzip.of(body, budget) : null;
+        ListingGzip.Form form = compression.applies(req, body.length()) ? gzip.of(body, listing.etag(), budget) : null;
         // A strong tag names one representation: the gzip form has its own.
-        String etag = form == null ? listing.etag() : listing.etag().replaceFirst("\"$", "-gzip\"");
+        String etag = form == null ? listing.etag() : form.etag();
         if (form != null) {
             Compression.encoded(res);
         }
@@ -292,6 +293,9 @@ final class Listing {
             MessageService.sendHead(res, length);
         } else if (form != null) {
             memory.sendShared(res, length, form::writeTo);
+        } else if (body.pieces().length == 1) {
+            // One piece (a listing under 64 KiB): one write with its length, as any small answer.
+            memory.send(res, body.pieces()[0], (int) length);
         } else {
             memory.sendShared(res, length, body::writeTo);
         }

@@ -83,7 +83,7 @@ enum ListingCheck {
             return kept.marked(mark);
         }
         // Extended, never copied: the kept pieces are shared, only the last one is copied.
-        return new Listing.Kept(kept.body().extendedBy(added), now.lastId(), Objects.requireNonNull(now.version()), mark);
+        return Listing.Kept.of(kept.body().extendedBy(added), now.lastId(), Objects.requireNonNull(now.version()), mark);
     }
 
     abstract Object[] parameters(Listing.Kept kept);

@@ -31,8 +31,9 @@ final class ListingGzip {
      * @param of         the listing it compresses
      * @param compressed the deflate stream up to that listing's end, flushed
      * @param crc        CRC-32 of the listing
+     * @param etag       its strong entity tag: the listing's, marked as the gzip form
      */
-    record Form(ListingBody of, ListingBody compressed, long crc) {
+    record Form(ListingBody of, ListingBody compressed, long crc, String etag) {
         /** Its size in bytes, as sent. */
         long size() {
             return HEADER.length + compressed.length() + LAST_BLOCK.length + 8;
@@ -66,7 +67,7 @@ final class ListingGzip {
      * The gzip form of {@code body}: the one made already, or one made now by extending the last
      * (or starting anew); empty when it would take the listing over {@code budget}.
      */
-    @Nullable Form of(ListingBody body, long budget) {
+    @Nullable Form of(ListingBody body, String etag, long budget) {
         Form known = last;
         if (known != null && known.of() == body) {
             return known;
@@ -99,7 +100,7 @@ final class ListingGzip {
             do {
                 n = drain(added, Deflater.SYNC_FLUSH);
             } while (n == out.length);
-            Form made = new Form(body, compressed.extendedBy(added), crc.getValue());
+            Form made = new Form(body, compressed.extendedBy(added), crc.getValue(), etag.replaceFirst("\"$", "-gzip\""));
             if (body.length() + made.held() > budget) {
                 // Over the budget with it: identity only, and nothing of it kept.
                 last = null;
