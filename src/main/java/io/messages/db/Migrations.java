@@ -1,6 +1,7 @@
 package io.messages.db;
 
 import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,8 +33,13 @@ import org.flywaydb.core.api.output.MigrateResult;
  *                  refuses to start until they are applied ({@code java -jar messages.jar migrate})
  * @param locations where migrations are read from ({@code db.migrations.locations}, comma-separated);
  *                  {@code {kind}} is the database kind
+ * @param lockTimeout      PostgreSQL: the longest a migration's statement waits for a lock
+ *                         ({@code lock_timeout}): a migration queued behind a long transaction
+ *                         would hold up every write queued behind it meanwhile
+ * @param statementTimeout PostgreSQL: the longest a migration's statement may run
+ *                         ({@code statement_timeout}; zero: no limit)
  */
-record Migrations(boolean atStart, List<String> locations) {
+record Migrations(boolean atStart, List<String> locations, Duration lockTimeout, Duration statementTimeout) {
     private static final System.Logger LOGGER = System.getLogger(Migrations.class.getName());
 
     /** Reads the {@code db.migrations} node (defaults: at start, {@code classpath:db/migration/{kind}}). */
@@ -42,7 +48,9 @@ record Migrations(boolean atStart, List<String> locations) {
         // environment variable or a system property.
         return new Migrations(migrations.get("at-start").asBoolean().orElse(true),
                               List.of(migrations.get("locations").asString().orElse("classpath:db/migration/{kind}")
-                                              .split("\\s*,\\s*")));
+                                              .split("\\s*,\\s*")),
+                              migrations.get("lock-timeout").as(Duration.class).orElse(Duration.ofSeconds(10)),
+                              migrations.get("statement-timeout").as(Duration.class).orElse(Duration.ofMinutes(15)));
     }
 
     /**
@@ -73,6 +81,8 @@ record Migrations(boolean atStart, List<String> locations) {
                 .baselineDescription("schema before migrations")
                 // Not the default "*:future": a schema newer than the service fails, see below.
                 .ignoreMigrationPatterns("")
+                .initSql(location.singleWriter() ? null : "SET lock_timeout = " + lockTimeout.toMillis()
+                        + "; SET statement_timeout = " + statementTimeout.toMillis())
                 .load();
         try {
             refuseNewerSchema(flyway);

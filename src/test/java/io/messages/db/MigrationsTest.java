@@ -194,6 +194,27 @@ class MigrationsTest {
         return options.toArray(String[]::new);
     }
 
+    @Test
+    void aMigrationWaitingForALockGivesUpAtTheLockTimeoutAndLeavesTheDatabaseAsItWas() throws Exception {
+        Config config = TestDatabase.POSTGRES.config();
+        Engine.migrate(config.get("db"));
+        String url = url(config);
+        try (Connection holder = connect(url); Statement lock = holder.createStatement()) {
+            // A long transaction holding the table, as a report or a stuck client would.
+            holder.setAutoCommit(false);
+            lock.execute("LOCK TABLE messages IN ACCESS SHARE MODE");
+            Config locking = override(config, Map.of("db.migrations.locations", "classpath:db/migration/{kind},classpath:db/locking/{kind}",
+                                                     "db.migrations.lock-timeout", "PT0.5S"));
+
+            EngineException e = org.junit.jupiter.api.Assertions.assertThrows(EngineException.class,
+                    () -> Engine.migrate(locking.get("db")));
+
+            assertThat(e.getMessage(), containsString("lock timeout"));
+            holder.rollback();
+        }
+        assertThat("the schema as it was", Engine.migrate(config.get("db")), is(NEWEST.get(TestDatabase.POSTGRES)));
+    }
+
     private static Config withLocations(Config config, String more) {
         return override(config, Map.of("db.migrations.locations", "classpath:db/migration/{kind}," + more));
     }
