@@ -209,8 +209,8 @@ public final class Main {
         Predicate<ServerRequest> rehearsal = warmUp::isRehearsal;
         routing.addFilter(warmUp)                                                     // marks its rehearsals
                 .addFilter(new NoSniff())                                              // on every answer
-                .addFilter(new RequestId())                                            // X-Request-Id, kept or made
-                .addFilter(clientAddress(config));                                     // the peer, or who a trusted proxy says
+                .addFilter(new RequestId());                                           // X-Request-Id, kept or made
+        clientAddress(config).ifPresent(routing::addFilter);                           // who a trusted proxy says sent it
         RequestTracing.of(tracing, MessageService.ROUTES, rehearsal).ifPresent(routing::addFilter); // a span around the rest
         routing.addFilter(AccessLog.from(config.get("messages.access-log"), rehearsal))   // one line when sent
                 .addFilter(new CloseWhenAsked())                                       // a Connection: close closes
@@ -239,7 +239,7 @@ public final class Main {
         return routing(routing, config, engine, Tracing.off(), WarmUp.off(), new ConnectionDrain());
     }
 
-    private static ClientAddress clientAddress(Config config) {
+    private static Optional<Filter> clientAddress(Config config) {
         try {
             return ClientAddress.from(config.get("messages.proxies"));
         } catch (IllegalArgumentException e) {

@@ -48,18 +48,19 @@ public final class ClientAddress implements Filter {
 
     /**
      * From the {@code messages.proxies} node: {@code trusted}, a list of CIDRs ({@code 10.0.0.0/8},
-     * {@code 2001:db8::/32}) or addresses.
+     * {@code 2001:db8::/32}) or addresses; no filter while none is trusted.
      *
      * @throws IllegalArgumentException if an entry is not an address or a CIDR
      */
-    public static ClientAddress from(Config proxies) {
+    public static Optional<Filter> from(Config proxies) {
         List<Cidr> trusted = new ArrayList<>();
         for (String entry : proxies.get("trusted").asList(String.class).orElse(List.of())) {
             if (!entry.isBlank()) {
                 trusted.add(Cidr.parse(entry.strip()));
             }
         }
-        return new ClientAddress(List.copyOf(trusted));
+        // With no proxy trusted the peer is the client, which of() says without a filter.
+        return trusted.isEmpty() ? Optional.empty() : Optional.of(new ClientAddress(List.copyOf(trusted)));
     }
 
     /** Where {@code req} came from: the filter's finding, or its peer for a request it did not see. */
@@ -69,10 +70,7 @@ public final class ClientAddress implements Filter {
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        if (!trusted.isEmpty()) {
-            // With no proxy trusted the peer is the client: of() says so without a lookup here.
-            req.context().register(origin(req));
-        }
+        req.context().register(origin(req));
         chain.proceed();
     }
 
@@ -80,7 +78,7 @@ public final class ClientAddress implements Filter {
         String peer = req.remotePeer().host();
         @Nullable InetAddress peerAddress = req.remotePeer().address() instanceof InetSocketAddress socket
                 ? socket.getAddress() : null;
-        if (trusted.isEmpty() || peerAddress == null || !trusts(peerAddress)) {
+        if (peerAddress == null || !trusts(peerAddress)) {
             return new Origin(peer, "http");
         }
         List<String> hops = new ArrayList<>();

@@ -9,7 +9,7 @@ import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
-import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
 
 /**
  * Every request's id, as Ktor's {@code CallId} gives one: the {@code X-Request-Id} it came with
@@ -25,18 +25,14 @@ public final class RequestId implements Filter {
     private static final int MAX_LENGTH = 128;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private record Id(String value) {
-    }
-
-    /** The id of {@code req}; {@code -} for a request the filter did not see. */
-    public static String of(ServerRequest req) {
-        return req.context().get(Id.class).map(Id::value).orElse("-");
+    /** The id of the request {@code res} answers (kept in its header); {@code -} for one the filter did not see. */
+    public static String of(ServerResponse res) {
+        return res.headers().first(HEADER).orElse("-");
     }
 
     @Override
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
         String id = req.headers().first(HEADER).filter(RequestId::wellFormed).orElseGet(RequestId::generate);
-        req.context().register(new Id(id));
         res.header(HeaderValues.create(HEADER, id));
         chain.proceed();
     }

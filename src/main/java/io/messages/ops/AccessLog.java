@@ -90,7 +90,7 @@ public final class AccessLog implements Filter {
                     + (query.isEmpty() ? "" : "?" + query) + " " + req.prologue().rawProtocol() + "\" "
                     + res.status().code() + " "
                     + res.headers().contentLength().stream().mapToObj(Long::toString).findFirst().orElse("-") + " "
-                    + (System.nanoTime() - start) / 1000 + " " + RequestId.of(req);
+                    + (System.nanoTime() - start) / 1000 + " " + RequestId.of(res);
             if (!lines.offer(line)) {
                 dropped.increment();
             }

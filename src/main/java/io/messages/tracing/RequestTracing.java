@@ -99,7 +99,7 @@ public final class RequestTracing implements Filter {
                 .setAttribute("url.path", path)
                 .setAttribute("url.scheme", ClientAddress.of(req).scheme())
                 .setAttribute("client.address", ClientAddress.of(req).address())
-                .setAttribute("http.request.header.x-request-id", RequestId.of(req))
+                .setAttribute("http.request.header.x-request-id", RequestId.of(res))
                 .startSpan();
         req.context().register(span.getSpanContext());
         res.whenSent(() -> {

@@ -34,7 +34,7 @@ class BehindProxiesTest {
     static void routing(TestService service, HttpRouting.Builder routing) {
         service.routing(routing);
         routing.get("/whoami", (req, res) -> res.send(ClientAddress.of(req).address() + " " + ClientAddress.of(req).scheme()
-                                                              + " " + RequestId.of(req)));
+                                                              + " " + RequestId.of(res)));
     }
 
     @Test
