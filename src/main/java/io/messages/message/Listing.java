@@ -12,9 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
-import io.helidon.http.Status;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
@@ -32,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * The recipe's listing: {@code Here are your list of messages: } and every message, oldest
  * first, joined by newlines; the same design on every database.
  *
- * <p><b>Kept, and exact against any writer.</b> A listing up to a memory budget
+ * <p><b>KeptListing, and exact against any writer.</b> A listing up to a memory budget
  * ({@code messages.listing.keep}, an eighth of the heap by default) is kept in memory with its
  * version (where the database stood when it was read), in pieces that an extension shares
  * ({@link ListingBody}: an insert costs what it added). It is served again only
@@ -70,39 +68,9 @@ final class Listing {
     private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.UTF_8);
     private static final Map<String, Counter> SOURCES = new ConcurrentHashMap<>();
 
-    /**
-     * A listing kept in memory.
-     *
-     * @param body    the whole response body
-     * @param lastId  the id of its last message (0: none)
-     * @param version where the database stood when it was read
-     * @param mark    where its commits stood before it was read or last proven current
-     * @param etag    its strong entity tag ({@link #of}), made once
-     */
-    record Kept(ListingBody body, long lastId, MessageStore.Version version, CommitMark mark, String etag) {
-        /**
-         * The listing {@code body}, with its tag: the version and the bytes, so that it changes
-         * whenever the content does, whoever wrote (a delete then an insert moves the version even
-         * where the text comes back the same).
-         */
-        static Kept of(ListingBody body, long lastId, MessageStore.Version version, CommitMark mark) {
-            long h = ListingBody.hash(body.hash(), version.rest().getBytes(StandardCharsets.US_ASCII), 0,
-                                      version.rest().length());
-            for (long part : new long[] {version.changes(), lastId, body.length()}) {
-                h = (h ^ part) * 0x100000001b3L;
-                h ^= h >>> 29;
-            }
-            return new Kept(body, lastId, version, mark, "\"" + Long.toHexString(h) + "\"");
-        }
-
-        Kept marked(CommitMark now) {
-            return new Kept(body, lastId, version, now, etag);
-        }
-    }
-
     // One check, for every reader that arrived before it began: its listing (null when the
     // listing was too large to keep: each reader then reads it itself), and when it ended.
-    private record Round(CompletableFuture<Void> previous, CompletableFuture<@Nullable Kept> listing,
+    private record Round(CompletableFuture<Void> previous, CompletableFuture<@Nullable KeptListing> listing,
                          CompletableFuture<Void> ended) {
     }
 
@@ -114,7 +82,7 @@ final class Listing {
     private final long budget;
     private final Compression compression;
     private final ListingGzip gzip = new ListingGzip();
-    private final AtomicReference<@Nullable Kept> kept = new AtomicReference<>();
+    private final AtomicReference<@Nullable KeptListing> kept = new AtomicReference<>();
     // The last listing read was over the budget: the next is streamed from its first chunk, not
     // read up to the budget again (each reader would hold that much); cleared when one fits.
     private volatile boolean tooLarge;
@@ -140,7 +108,7 @@ final class Listing {
      */
     void send(ServerRequest req, ServerResponse res, boolean headOnly) {
         // Nothing committed since the kept listing was proven current: no check to wait for.
-        Kept known = kept.get();
+        KeptListing known = kept.get();
         if (known != null && engine.unchangedSince(known.mark())) {
             count(req, "unchanged");
             send(req, res, known, headOnly);
@@ -156,7 +124,7 @@ final class Listing {
             round = Objects.requireNonNull(open);
         }
         if (!leads) {
-            Kept listing = joined(round.listing());
+            KeptListing listing = joined(round.listing());
             count(req, "shared");
             send(req, res, listing != null ? listing : readWhole(req, res, null, () -> { }, headOnly), headOnly);
             return;
@@ -167,7 +135,7 @@ final class Listing {
             open = null;
             lastEnded = round.ended();
         }
-        Kept listing;
+        KeptListing listing;
         try {
             // Too large to keep: the round ends before this reader streams it (however slowly its
             // client takes it); the others read it for themselves.
@@ -188,12 +156,12 @@ final class Listing {
 
     // The kept listing proven current (or extended), else read whole; null when it was too large
     // to keep and went to res already (tooLargeNow runs before it is streamed).
-    private @Nullable Kept current(ServerRequest req, ServerResponse res, Runnable tooLargeNow, boolean headOnly) {
+    private @Nullable KeptListing current(ServerRequest req, ServerResponse res, Runnable tooLargeNow, boolean headOnly) {
         // Taken before the check's snapshot: if nothing commits after it, what the check proves stays so.
         CommitMark mark = engine.commitMark();
-        Kept before = kept.get();
+        KeptListing before = kept.get();
         if (before != null) {
-            Kept now = check.check(engine, store, before, budget, mark);
+            KeptListing now = check.check(engine, store, before, budget, mark);
             if (now != null) {
                 count(req, now.body() == before.body() ? "kept" : "extended");
                 kept.compareAndSet(before, now);
@@ -205,7 +173,7 @@ final class Listing {
 
     // The whole listing, kept (in place of replaced) when it fits; null when it was too large and
     // was streamed to res, chunk by chunk (tooLargeNow runs first).
-    private @Nullable Kept readWhole(ServerRequest req, ServerResponse res, @Nullable Kept replaced, Runnable tooLargeNow,
+    private @Nullable KeptListing readWhole(ServerRequest req, ServerResponse res, @Nullable KeptListing replaced, Runnable tooLargeNow,
                                      boolean headOnly) {
         CommitMark mark = engine.commitMark();
         ListingBuffer buffer = new ListingBuffer(8192);
@@ -214,7 +182,7 @@ final class Listing {
         long first = tooLarge || headOnly ? CHUNK : budget;
         MessageStore.Appended chunk = store.appendListing(engine, true, buffer, first);
         if (chunk.complete()) {
-            Kept whole = Kept.of(buffer.body(), chunk.lastId(), Objects.requireNonNull(chunk.version()), mark);
+            KeptListing whole = KeptListing.of(buffer.body(), chunk.lastId(), Objects.requireNonNull(chunk.version()), mark);
             kept.compareAndSet(replaced, whole);
             this.tooLarge = false;
             count(req, "read");
@@ -271,7 +239,7 @@ final class Listing {
 
     // A kept listing: its tag, then 304 if the client has it already, its head alone for a HEAD,
     // else its bytes as they are kept (its gzip form, made once per version, if the client takes it).
-    private void send(ServerRequest req, ServerResponse res, @Nullable Kept listing, boolean headOnly) {
+    private void send(ServerRequest req, ServerResponse res, @Nullable KeptListing listing, boolean headOnly) {
         if (listing == null) {
             return;
         }
@@ -282,14 +250,11 @@ final class Listing {
         if (form != null) {
             Compression.encoded(res);
         }
-        res.header(HeaderNames.ETAG, etag);
         long length = form != null ? form.size() : body.length();
-        if (req.headers().first(HeaderNames.IF_NONE_MATCH).map(tags -> matches(tags, etag)).orElse(false)) {
-            res.status(Status.NOT_MODIFIED_304);
-            res.headers().remove(HeaderNames.CONTENT_TYPE);
-            res.headers().remove(HeaderNames.CONTENT_ENCODING);
-            res.send();
-        } else if (headOnly) {
+        if (EntityTag.notModified(req, res, etag)) {
+            return;
+        }
+        if (headOnly) {
             MessageService.sendHead(res, length);
         } else if (form != null) {
             memory.sendShared(res, length, form::writeTo);
@@ -301,19 +266,8 @@ final class Listing {
         }
     }
 
-    // If-None-Match: "*" or a list of tags, compared weakly (RFC 9110 13.1.2: W/ ignored).
-    static boolean matches(String ifNoneMatch, String etag) {
-        for (String tag : ifNoneMatch.split(",")) {
-            String t = tag.strip();
-            if (t.equals("*") || (t.startsWith("W/") ? t.substring(2) : t).equals(etag)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     // The round's listing, or its check's failure as this reader's own.
-    private static @Nullable Kept joined(CompletableFuture<@Nullable Kept> listing) {
+    private static @Nullable KeptListing joined(CompletableFuture<@Nullable KeptListing> listing) {
         try {
             return listing.join();
         } catch (CompletionException e) {

@@ -25,12 +25,12 @@ enum ListingCheck {
      */
     COUNTED("select-listing-after") {
         @Override
-        Object[] parameters(Listing.Kept kept) {
+        Object[] parameters(KeptListing kept) {
             return new Object[] {kept.lastId()};
         }
 
         @Override
-        boolean exact(Listing.Kept kept, MessageStore.Appended now) {
+        boolean exact(KeptListing kept, MessageStore.Appended now) {
             MessageStore.Version version = now.version();
             return version != null && version.changes() == kept.version().changes()
                     && Long.parseLong(version.rest()) - Long.parseLong(kept.version().rest()) == now.count();
@@ -44,12 +44,12 @@ enum ListingCheck {
      */
     SNAPSHOT("select-listing-unseen") {
         @Override
-        Object[] parameters(Listing.Kept kept) {
+        Object[] parameters(KeptListing kept) {
             return new Object[] {kept.version().rest(), kept.version().rest()};
         }
 
         @Override
-        boolean exact(Listing.Kept kept, MessageStore.Appended now) {
+        boolean exact(KeptListing kept, MessageStore.Appended now) {
             MessageStore.Version version = now.version();
             return version != null && version.changes() == kept.version().changes()
                     && (now.count() == 0 || now.firstId() > kept.lastId());
@@ -72,7 +72,7 @@ enum ListingCheck {
      * marked with {@code mark} (taken before this check began); null if it cannot be proven (read
      * the listing again) or would outgrow {@code limit}.
      */
-    Listing.@Nullable Kept check(Engine engine, MessageStore store, Listing.Kept kept, long limit, CommitMark mark) {
+    @Nullable KeptListing check(Engine engine, MessageStore store, KeptListing kept, long limit, CommitMark mark) {
         ListingBuffer added = new ListingBuffer(256);
         MessageStore.Appended now = store.checkListing(engine, statement, kept.lastId() == 0, added,
                                                        limit - kept.body().length(), parameters(kept));
@@ -83,10 +83,10 @@ enum ListingCheck {
             return kept.marked(mark);
         }
         // Extended, never copied: the kept pieces are shared, only the last one is copied.
-        return Listing.Kept.of(kept.body().extendedBy(added), now.lastId(), Objects.requireNonNull(now.version()), mark);
+        return KeptListing.of(kept.body().extendedBy(added), now.lastId(), Objects.requireNonNull(now.version()), mark);
     }
 
-    abstract Object[] parameters(Listing.Kept kept);
+    abstract Object[] parameters(KeptListing kept);
 
-    abstract boolean exact(Listing.Kept kept, MessageStore.Appended now);
+    abstract boolean exact(KeptListing kept, MessageStore.Appended now);
 }

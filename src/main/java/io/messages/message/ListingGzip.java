@@ -100,7 +100,7 @@ final class ListingGzip {
             do {
                 n = drain(added, Deflater.SYNC_FLUSH);
             } while (n == out.length);
-            Form made = new Form(body, compressed.extendedBy(added), crc.getValue(), etag.replaceFirst("\"$", "-gzip\""));
+            Form made = new Form(body, compressed.extendedBy(added), crc.getValue(), EntityTag.gzip(etag));
             if (body.length() + made.held() > budget) {
                 // Over the budget with it: identity only, and nothing of it kept.
                 last = null;

@@ -137,16 +137,8 @@ public final class MessageService implements HttpService {
         MessageStore.Version version = store.version(tx);
         byte[] named = (version.changes() + ":" + version.rest() + ":" + page.after() + ":" + page.limit() + ":" + kind)
                 .getBytes(StandardCharsets.UTF_8);
-        String etag = "\"" + Long.toHexString(ListingBody.hash(ListingBody.EMPTY.hash(), named, 0, named.length))
-                + (compression.accepted(req) ? "-gzip" : "") + "\"";
-        res.header(HeaderNames.ETAG, etag);
-        if (req.headers().first(HeaderNames.IF_NONE_MATCH).map(tags -> Listing.matches(tags, etag)).orElse(false)) {
-            res.status(Status.NOT_MODIFIED_304);
-            res.headers().remove(HeaderNames.CONTENT_TYPE);
-            res.send();
-            return true;
-        }
-        return false;
+        String etag = EntityTag.of(ListingBody.hash(ListingBody.EMPTY.hash(), named, 0, named.length));
+        return EntityTag.notModified(req, res, compression.accepted(req) ? EntityTag.gzip(etag) : etag);
     }
 
     // A page, compressed if the client takes it and it is worth it.

@@ -1,0 +1,35 @@
+package io.messages.message;
+
+import java.nio.charset.StandardCharsets;
+
+import io.messages.db.CommitMark;
+
+/**
+ * A listing kept in memory ({@link Listing}), with what proves it current and its tag.
+ *
+ * @param body    the whole response body
+ * @param lastId  the id of its last message (0: none)
+ * @param version where the database stood when it was read
+ * @param mark    where its commits stood before it was read or last proven current
+ * @param etag    its strong entity tag ({@link #of}), made once
+ */
+record KeptListing(ListingBody body, long lastId, MessageStore.Version version, CommitMark mark, String etag) {
+    /**
+     * The listing {@code body}, with its tag: the version and the bytes, so that it changes
+     * whenever the content does, whoever wrote (a delete then an insert moves the version even
+     * where the text comes back the same).
+     */
+    static KeptListing of(ListingBody body, long lastId, MessageStore.Version version, CommitMark mark) {
+        long h = ListingBody.hash(body.hash(), version.rest().getBytes(StandardCharsets.US_ASCII), 0,
+                                  version.rest().length());
+        for (long part : new long[] {version.changes(), lastId, body.length()}) {
+            h = (h ^ part) * 0x100000001b3L;
+            h ^= h >>> 29;
+        }
+        return new KeptListing(body, lastId, version, mark, EntityTag.of(h));
+    }
+
+    KeptListing marked(CommitMark now) {
+        return new KeptListing(body, lastId, version, now, etag);
+    }
+}
