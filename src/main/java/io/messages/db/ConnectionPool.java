@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -41,10 +40,6 @@ import org.jspecify.annotations.Nullable;
  * can no longer be trusted ({@link GuardedConnection}). HikariCP by itself evicts a connection
  * only for a few SQLSTATEs, never for SQLite's errors, and puts a connection whose rollback
  * failed back into the pool, where every later user fails on it.
- *
- * <p>Somewhat over this project's 250 lines: the pool, its configuration and what it answers
- * while the database cannot be reached (the breaker's waits) are one concept; split, each part
- * would reach into the other's HikariCP state.
  */
 final class ConnectionPool implements CloseableJdbcConnectionPool {
     private static final System.Logger LOGGER = System.getLogger(ConnectionPool.class.getName());
@@ -57,16 +52,15 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
     private final DatabaseBreaker breaker;
     private final String dbType;
     private final LongAdder retired = new LongAdder();
-    private final LongAdder madeForRequests = new LongAdder();
-    // Connections of their own that requests hold now (SQLite, while the pool is short): at most its size.
-    private final Semaphore own;
+    // Connections requests open for themselves while the pool is short (SQLite): at most its size.
+    private final OwnConnections own;
     private volatile Consumer<SQLException> failures = failure -> { };
 
     private ConnectionPool(HikariDataSource dataSource, WatchedDataSource connections, String dbType) {
         this.dataSource = dataSource;
         this.dbType = dbType;
         this.breaker = new DatabaseBreaker(this::connectAlone);
-        this.own = new Semaphore(dataSource.getMaximumPoolSize());
+        this.own = new OwnConnections(dataSource.getMaximumPoolSize());
         // The pool's own connection attempts (its refill, a request's need) tell the breaker too.
         connections.onFailure(breaker::failed);
     }
@@ -226,24 +220,13 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
     // its transaction; at most as many at once as the pool holds. Null when the pool is not short.
     private @Nullable Connection ownWhileShort() throws SQLException {
         HikariPoolMXBean figures = dataSource.getHikariPoolMXBean();
-        if (figures == null || figures.getIdleConnections() > 0 || figures.getTotalConnections() >= size()
-                || !own.tryAcquire()) {
-            return null;
-        }
-        Connection connection;
-        try {
-            connection = connectAlone();
-        } catch (SQLException | RuntimeException e) {
-            own.release();
-            throw e;
-        }
-        madeForRequests.increment();
-        return ReleasedOnClose.of(connection, own::release);
+        boolean isShort = figures != null && figures.getIdleConnections() == 0 && figures.getTotalConnections() < size();
+        return isShort ? own.open(this::connectAlone) : null;
     }
 
     /** How many connections requests opened for themselves while the pool was short (SQLite). */
     long madeForRequests() {
-        return madeForRequests.sum();
+        return own.made();
     }
 
     @Override
