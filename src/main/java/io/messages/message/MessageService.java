@@ -112,38 +112,30 @@ public final class MessageService implements HttpService {
         if (prefersJson(req)) {
             // JSON is always paged: a whole table in one JSON document would grow without bound.
             res.headers().contentType(MediaTypes.APPLICATION_JSON);
-            Page page = Page.firstOf(req.query(), limits);
-            if (!notModified(req, res, tx, page, "json")) {
-                sendPage(req, res, jsonPage(tx, page));
-            }
+            sendPage(req, res, jsonPage(tx, Page.firstOf(req.query(), limits)));
             return;
         }
         Optional<Page> page = Page.from(req.query(), limits);
         if (page.isPresent()) {
             textHeaders(res);
-            if (!notModified(req, res, tx, page.get(), "text")) {
-                sendPage(req, res, textPage(tx, page.get(), res));
-            }
+            sendPage(req, res, textPage(tx, page.get(), res));
             return;
         }
         textHeaders(res);
         listing.send(req, res, isHead(req));
     }
 
-    // A page's tag: where the messages stand (read first in the request's transaction, so on
-    // SQLite what the page's read sees; on PostgreSQL at worst older, which only costs a 304), the
-    // page and its representation. Answered 304 when the client has it: the page is not read.
-    private boolean notModified(ServerRequest req, ServerResponse res, RequestTransaction tx, Page page, String kind) {
-        MessageStore.Version version = store.version(tx);
-        byte[] named = (version.changes() + ":" + version.rest() + ":" + page.after() + ":" + page.limit() + ":" + kind)
-                .getBytes(StandardCharsets.UTF_8);
-        String etag = EntityTag.of(ListingBody.hash(ListingBody.EMPTY.hash(), named, 0, named.length));
-        return EntityTag.notModified(req, res, compression.accepted(req) ? EntityTag.gzip(etag) : etag);
-    }
-
-    // A page, compressed if the client takes it and it is worth it.
+    // A page is answered with a tag made from its bytes, 304 when the client has them, else
+    // compressed if the client takes it and it is worth it. The page is read either way: on
+    // PostgreSQL nothing cheaper says it is unchanged (the listing's version holds the snapshot,
+    // which any commit moves), and a page is bounded by messages.max-page-size.
     private void sendPage(ServerRequest req, ServerResponse res, byte[] page) {
-        if (compression.applies(req, page.length)) {
+        String etag = EntityTag.of(ListingBody.hash(ListingBody.EMPTY.hash(), page, 0, page.length));
+        boolean gzip = compression.applies(req, page.length);
+        if (EntityTag.notModified(req, res, gzip ? EntityTag.gzip(etag) : etag)) {
+            return;
+        }
+        if (gzip) {
             Compression.encoded(res);
             memory.send(res, Compression.gzip(page), true);
         } else {

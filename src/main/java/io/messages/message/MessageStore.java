@@ -45,19 +45,6 @@ public final class MessageStore {
     }
 
     /**
-     * Where the messages stand in the request's transaction ({@code select-listing-version}): on
-     * SQLite the first read of the transaction, so what its later reads see.
-     *
-     * @param tx the request's transaction
-     * @return the listing's version
-     */
-    Version version(RequestTransaction tx) {
-        return tx.read().namedGet("select-listing-version")
-                .map(row -> Version.parse(row.column("value").getString()))
-                .orElseThrow(() -> new IllegalStateException("select-listing-version returned no row"));
-    }
-
-    /**
      * Stores a message; it is kept when the request's transaction commits.
      *
      * @param tx    the request's transaction

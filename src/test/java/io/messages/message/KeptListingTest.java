@@ -132,12 +132,15 @@ abstract class KeptListingTest {
     }
 
     @Test
-    void aPageTheClientHasIsAnswered304AndANewWriteGivesItANewTag() throws Exception {
+    void aPageTheClientHasIsAnswered304EvenAfterOtherCommitsAndANewWriteGivesItANewTag() throws Exception {
         get("/record?msg=one");
         for (String[] accept : new String[][] {{"Accept", "application/json"}, {"Accept", "text/plain"}}) {
             String path = "/?limit=10";
             HttpResponse<String> first = get(path, accept);
             String tag = first.headers().firstValue("ETag").orElseThrow();
+            // A commit that changes no message (here a write to another table; on PostgreSQL it
+            // moves every later snapshot, as autovacuum's and other services' commits do).
+            Outside.execute(engine, "UPDATE flyway_schema_history SET success = success");
 
             HttpResponse<String> same = get(path, accept[0], accept[1], "If-None-Match", tag);
             Outside.execute(engine, "INSERT INTO messages (value) VALUES ('two-" + accept[1].length() + "')");
