@@ -80,6 +80,16 @@ public final class DatabaseFailure {
         return state != null && (state.startsWith("08") || SERVER_GONE_STATES.contains(state));
     }
 
+    /**
+     * Whether {@code failure} is SQLite refusing a write as read-only. The connection may be read
+     * only for good: SQLite opens a database (or its write-ahead log) that it cannot open for
+     * writing read-only, silently, and such a connection keeps refusing writes after the storage
+     * is writable again (a pool refilled during a storage fault would never write again).
+     */
+    static boolean readOnly(SQLException failure) {
+        return failure instanceof SQLiteException sqlite && primary(sqlite) == SQLITE_READONLY;
+    }
+
     private static boolean find(@Nullable Throwable t, int depth) {
         // Depth-bounded: cause chains are short, but may be cyclic. Suppressed failures (a rollback
         // that failed after the real failure) do not decide.

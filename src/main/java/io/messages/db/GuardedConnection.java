@@ -21,7 +21,9 @@ import org.jspecify.annotations.Nullable;
  *     driver and the database may then disagree on whether a transaction is open: SQLite rolls
  *     a transaction back by itself on a full disk or an I/O error, and every later
  *     {@code setAutoCommit}, commit or rollback on that connection fails;</li>
- *     <li>any call failed because the server went away ({@link DatabaseFailure#serverGone}).</li>
+ *     <li>any call failed because the server went away ({@link DatabaseFailure#serverGone});</li>
+ *     <li>SQLite refused a write as read-only ({@link DatabaseFailure#readOnly}): a connection
+ *     opened while the storage was read-only stays so when the storage is writable again.</li>
  * </ul>
  * A statement that failed on its own (a constraint, a syntax error, a deadlock victim) leaves the
  * connection in the pool: the rollback that follows puts it back in a known state.
@@ -89,7 +91,7 @@ final class GuardedConnection implements InvocationHandler {
             Throwable failure = e.getCause();
             if (failure instanceof SQLException sql) {
                 pool.failed(sql);
-                if (control || DatabaseFailure.serverGone(sql)) {
+                if (control || DatabaseFailure.serverGone(sql) || DatabaseFailure.readOnly(sql)) {
                     retire(sql);
                 }
             }

@@ -14,6 +14,7 @@ import io.helidon.config.Config;
 import io.messages.app.Main;
 import io.messages.app.Service;
 import io.messages.testing.Scrape;
+import io.messages.testing.SqliteFile;
 import io.messages.testing.TestConfig;
 
 import org.junit.jupiter.api.AfterEach;
@@ -127,11 +128,11 @@ class DatabaseFaultTest {
 
     private Fault observeWhileImmutable(Path path, String problem) throws Exception {
         // root ignores file modes; the immutable attribute stops root too.
-        assumeTrue(chattr("+i", path), "chattr +i is not supported here");
+        assumeTrue(SqliteFile.chattr("+i", path), "chattr +i is not supported here");
         try {
             return observe(problem);
         } finally {
-            chattr("-i", path);
+            SqliteFile.chattr("-i", path);
         }
     }
 
@@ -152,17 +153,5 @@ class DatabaseFaultTest {
     private HttpResponse<String> send(int port, String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
                          HttpResponse.BodyHandlers.ofString());
-    }
-
-    static boolean chattr(String flag, Path file) {
-        try {
-            Process process = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
-            return process.waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 }

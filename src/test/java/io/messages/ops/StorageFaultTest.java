@@ -51,7 +51,7 @@ class StorageFaultTest {
         Service service = Main.start(config);
         try (Writers writers = Writers.start(service.port(), 8, Duration.ofMillis(2), (w, i) -> "w" + w + "-" + i)) {
             Thread.sleep(300);
-            assumeTrue(turningReadOnly.stream().allMatch(path -> DatabaseFaultTest.chattr("+i", path)),
+            assumeTrue(turningReadOnly.stream().allMatch(path -> SqliteFile.chattr("+i", path)),
                        "chattr +i is not supported here");
             HttpResponse<String> ready;
             HttpResponse<String> live;
@@ -63,7 +63,7 @@ class StorageFaultTest {
                 live = Http.get(admin(service), "/observe/health/live");
                 read = Http.get(service.port(), "/");
             } finally {
-                turningReadOnly.forEach(path -> DatabaseFaultTest.chattr("-i", path));
+                turningReadOnly.forEach(path -> SqliteFile.chattr("-i", path));
             }
             // Writes come back by themselves: usually the first one (10-40 ms here). That a write does
             // not wait for the pool's refill after a fault is ShortPoolTest's to prove; this waits

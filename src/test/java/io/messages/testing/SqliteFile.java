@@ -1,5 +1,6 @@
 package io.messages.testing;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -35,5 +36,23 @@ public final class SqliteFile {
             }
         }
         return values;
+    }
+
+    /**
+     * Runs {@code chattr flag file} ({@code +i}: the file or directory turns immutable, even to
+     * root, so that SQLite can neither write nor open it for writing; {@code -i}: back).
+     *
+     * @return whether it did (false where the file system has no such attribute)
+     */
+    public static boolean chattr(String flag, Path file) {
+        try {
+            Process process = new ProcessBuilder("chattr", flag, file.toString()).redirectErrorStream(true).start();
+            return process.waitFor() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }
