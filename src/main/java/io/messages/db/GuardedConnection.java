@@ -23,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  *     {@code setAutoCommit}, commit or rollback on that connection fails;</li>
  *     <li>any call failed because the server went away ({@link DatabaseFailure#serverGone});</li>
  *     <li>SQLite refused a write as read-only ({@link DatabaseFailure#readOnly}): a connection
- *     opened while the storage was read-only stays so when the storage is writable again.</li>
+ *     opened while the storage was read-only stays so when the storage is writable again. Retired
+ *     when it is handed back, not at once: the transaction on it (a group commit's batch, with
+ *     other requests' writes) still ends on it as any failed write's does.</li>
  * </ul>
  * A statement that failed on its own (a constraint, a syntax error, a deadlock victim) leaves the
  * connection in the pool: the rollback that follows puts it back in a known state.
@@ -45,6 +47,8 @@ final class GuardedConnection implements InvocationHandler {
     private final Connection pooled;
     private final ConnectionPool pool;
     private boolean retired;
+    // A refused write said the connection is read-only: retired once it is handed back.
+    private @Nullable SQLException retireWhenReturned;
     // Between setAutoCommit(false) and the commit or rollback that ends that transaction.
     private boolean inTransaction;
 
@@ -73,6 +77,10 @@ final class GuardedConnection implements InvocationHandler {
             }
         }
         Object result = call(pooled, method, args, CONTROL_CALLS.contains(method.getName()));
+        SQLException readOnly = retireWhenReturned;
+        if (readOnly != null && method.getName().equals("close")) {
+            retire(readOnly);
+        }
         if (result instanceof Statement statement && STATEMENT_FACTORIES.contains(method.getName())) {
             // The statement's own SQL (prepared) or each executed SQL (plain) tells a control statement.
             String sql = args != null && args.length > 0 && args[0] instanceof String s ? s : null;
@@ -91,8 +99,10 @@ final class GuardedConnection implements InvocationHandler {
             Throwable failure = e.getCause();
             if (failure instanceof SQLException sql) {
                 pool.failed(sql);
-                if (control || DatabaseFailure.serverGone(sql) || DatabaseFailure.readOnly(sql)) {
+                if (control || DatabaseFailure.serverGone(sql)) {
                     retire(sql);
+                } else if (DatabaseFailure.readOnly(sql)) {
+                    retireWhenReturned = sql;
                 }
             }
             throw failure;
