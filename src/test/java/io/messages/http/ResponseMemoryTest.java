@@ -53,7 +53,7 @@ class ResponseMemoryTest {
                                                 "-Dserver.sockets.0.port=" + admin,
                                                 "-Dserver.shutdown-grace-period=PT0.5S",
                                                 "-Dmessages.warm-up.enabled=false",
-                                                "-Dmessages.connections.send-timeout=PT4S",
+                                                "-Dmessages.connections.send-timeout=PT10S",
                                                 "-Ddb.connection.url=jdbc:sqlite:" + db);
         Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile()).start();
         List<Socket> stalled = new ArrayList<>();
@@ -64,9 +64,10 @@ class ResponseMemoryTest {
                 // Every other one a 4 MB text page, the others the 4 MB listing, which streams.
                 stalled.add(stall(port, i % 2 == 0 ? "/?limit=" + MESSAGES : "/"));
             }
-            Thread.sleep(1000);
+            // Asked until the stalled responses hold the budget (they arrive over seconds on a
+            // loaded machine, and hold it until send-timeout), not after a fixed sleep.
+            HttpResponse<String> shed = ChildJvm.awaitStatus(port, "/?limit=" + MESSAGES, 503);
             HttpResponse<String> during = ChildJvm.awaitAnswer(port, "/record?msg=during");
-            HttpResponse<String> shed = ChildJvm.awaitAnswer(port, "/?limit=" + MESSAGES);
             String metrics = ChildJvm.awaitAnswer(admin, "/observe/metrics").body();
 
             assertThat(during.statusCode(), is(200));
