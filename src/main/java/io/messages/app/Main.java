@@ -1,6 +1,7 @@
 package io.messages.app;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -14,6 +15,8 @@ import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
+import io.messages.backup.Restore;
+import io.messages.db.DatabaseLocation;
 import io.messages.db.Engine;
 import io.messages.db.TransactionFilter;
 import io.messages.http.ClientAddress;
@@ -52,39 +55,56 @@ public final class Main {
      * it cannot start, prints one line saying why and exits with status 2. With the argument
      * {@code migrate}, applies the database's pending schema migrations and exits instead: 0 when
      * the schema is at the newest version, 2 with one line saying why not. With {@code train},
-     * runs the training run of the AOT cache (see the pom) and exits.
+     * runs the training run of the AOT cache (see the pom). With {@code restore [name]}, replaces
+     * the SQLite database with its newest good backup, or the one named ({@link Restore}): 0, or 2
+     * with one line saying why not (the database untouched).
      *
-     * @param args nothing, {@code migrate} or {@code train}
+     * @param args nothing, {@code migrate}, {@code restore [name]} or {@code train}
      */
     public static void main(String[] args) {
         LogConfig.configureRuntime();
-        String command = args.length == 1 ? args[0] : "start";
-        if (args.length > 1 || !List.of("start", "migrate", "train").contains(command)) {
-            System.err.println("messages: usage: java -jar messages.jar [migrate|train]");
+        String command = args.length >= 1 ? args[0] : "start";
+        boolean restoreNamed = args.length == 2 && command.equals("restore");
+        if ((args.length > 1 && !restoreNamed) || !List.of("start", "migrate", "restore", "train").contains(command)) {
+            System.err.println("messages: usage: java -jar messages.jar [migrate|restore [name]|train]");
             System.exit(2);
             return;
         }
         Service service;
         try {
-            switch (command) {
-                case "migrate" -> {
-                    System.out.println("messages: schema at version " + Engine.migrate(AppConfig.load().get("db")));
-                    System.exit(0);
-                    return;
-                }
-                case "train" -> {
-                    Training.run(AppConfig.load());
-                    System.exit(0);
-                    return;
-                }
-                default -> service = start(AppConfig.load());
+            if (!command.equals("start")) {
+                Config config = AppConfig.load();
+                String done = switch (command) {
+                    case "migrate" -> "schema at version " + Engine.migrate(config.get("db"));
+                    case "restore" -> restore(config, Optional.ofNullable(restoreNamed ? args[1] : null));
+                    default -> Training.run(config);
+                };
+                System.out.println("messages: " + done);
+                System.exit(0);
+                return;
             }
+            service = start(AppConfig.load());
         } catch (RuntimeException e) {
             System.err.println("messages: cannot " + command + ": " + StartupFailure.describe(e));
             System.exit(2);
             return;
         }
         GracefulStop.onSignals(service);
+    }
+
+    /**
+     * Restores the SQLite database {@code config} names from its backups ({@link Restore}).
+     *
+     * @param config the whole config
+     * @param name   the backup to restore; empty: the newest good one
+     * @return what was done, one line
+     */
+    public static String restore(Config config, Optional<String> name) {
+        String url = config.get("db.connection.url").asString().orElse("");
+        Path database = DatabaseLocation.of(url).file().orElseThrow(() -> new IllegalStateException(
+                "restore brings a SQLite file back; " + DatabaseLocation.of(url).masked()
+                        + " is a server, restored by its operator (docs/postgresql.md)"));
+        return Restore.run(config.get("db.backup"), database, name);
     }
 
     /**

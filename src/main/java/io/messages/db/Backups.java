@@ -13,8 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
@@ -25,6 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import io.helidon.config.Config;
+import io.messages.backup.BackupName;
+import io.messages.backup.OffsiteCopies;
 
 /**
  * Online backups of the SQLite file ({@code db.backup}): every {@code interval}, a consistent copy
@@ -36,29 +36,29 @@ import io.helidon.config.Config;
  * disk, then renamed: a file named {@code .db} is always whole; a copy that failed is deleted (and
  * one a stopped process left, at start), so that failures do not fill the volume. The newest
  * backup's time survives a restart (it is the file's), so a restarted pod neither backs up again
- * at once nor looks as if it never had. Restoring is copying one back while the service is stopped (docs/operations.md).
+ * at once nor looks as if it never had. With {@code off-site} set, each backup is also copied to
+ * object storage ({@link OffsiteCopies}); {@code java -jar messages.jar restore} brings the newest
+ * good one back ({@link io.messages.backup.Restore}).
  */
 public final class Backups implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(Backups.class.getName());
-    private static final String PREFIX = "messages-";
-    private static final String SUFFIX = ".db";
     private static final String PARTIAL = ".partial";
-    private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'")
-            .withZone(ZoneOffset.UTC);
 
     private final Path database;
     private final Path directory;
     private final Duration interval;
     private final int keep;
+    private final Optional<OffsiteCopies> offSite;
     private final ScheduledExecutorService schedule;
     private final AtomicLong lastSuccess = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
 
-    private Backups(Path database, Path directory, Duration interval, int keep) {
+    private Backups(Path database, Path directory, Duration interval, int keep, Optional<OffsiteCopies> offSite) {
         this.database = database;
         this.directory = directory;
         this.interval = interval;
         this.keep = keep;
+        this.offSite = offSite;
         this.schedule = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("messages-backup").daemon(true).factory());
     }
@@ -87,7 +87,7 @@ public final class Backups implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the backup directory " + directory.get(), e);
         }
-        Backups backups = new Backups(database, directory.get(), interval, keep);
+        Backups backups = new Backups(database, directory.get(), interval, keep, OffsiteCopies.start(backup.get("off-site")));
         backups.removePartials(); // left by a process that stopped in the middle of a backup
         backups.newest().ifPresent(newest -> backups.lastSuccess.set(modified(newest).getEpochSecond()));
         long age = Instant.now().getEpochSecond() - backups.lastSuccess.get();
@@ -106,7 +106,7 @@ public final class Backups implements AutoCloseable {
      */
     public synchronized Path takeNow() {
         Instant began = Instant.now();
-        Path whole = directory.resolve(PREFIX + NAME.format(began) + SUFFIX);
+        Path whole = directory.resolve(BackupName.of(began));
         Path partial = whole.resolveSibling(whole.getFileName() + PARTIAL);
         Properties properties = new Properties();
         // Another process's lock (a checkpoint, the sqlite3 CLI) is waited for, not failed on.
@@ -134,6 +134,7 @@ public final class Backups implements AutoCloseable {
         prune();
         LOGGER.log(System.Logger.Level.INFO, "messages: backed the database up into {0} in {1} ms", whole,
                    Duration.between(began, Instant.now()).toMillis());
+        offSite.ifPresent(copies -> copies.copy(whole));
         return whole;
     }
 
@@ -145,6 +146,11 @@ public final class Backups implements AutoCloseable {
     /** Backups that failed since start. */
     public long failures() {
         return failures.get();
+    }
+
+    /** Where each backup is copied off the node and the cluster, when configured. */
+    public Optional<OffsiteCopies> offSite() {
+        return offSite;
     }
 
     /** How often a backup is taken. */
@@ -169,6 +175,7 @@ public final class Backups implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        offSite.ifPresent(OffsiteCopies::close);
     }
 
     // On the schedule: a failure is logged and counted (the alert on the last success's age says
@@ -188,7 +195,7 @@ public final class Backups implements AutoCloseable {
 
     private void removePartials() {
         try (Stream<Path> files = Files.list(directory)) {
-            files.filter(file -> file.getFileName().toString().endsWith(SUFFIX + PARTIAL)).forEach(Backups::delete);
+            files.filter(file -> file.getFileName().toString().endsWith(PARTIAL)).forEach(Backups::delete);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -208,8 +215,7 @@ public final class Backups implements AutoCloseable {
     }
 
     private static boolean isBackup(Path file) {
-        String name = file.getFileName().toString();
-        return name.startsWith(PREFIX) && name.endsWith(SUFFIX);
+        return BackupName.is(file.getFileName().toString());
     }
 
     private static Instant modified(Path file) {

@@ -14,6 +14,7 @@ import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 import io.helidon.service.registry.Services;
+import io.messages.backup.OffsiteCopies;
 import io.messages.db.Backups;
 import io.messages.db.Engine;
 import io.messages.db.TransactionCounts;
@@ -78,6 +79,18 @@ final class DatabaseMetrics {
             registry.getOrCreate(FunctionalCounter.builder("messages.db.backup.failures", engine,
                                                            e -> e.backups().map(Backups::failures).orElse(0L))
                                          .description("Backups of the SQLite file that failed")
+                                         .tags(List.of(pool)));
+            // NaN while off-site copies are off: an alert on the newest copy's age stays quiet.
+            registry.getOrCreate(Gauge.builder("messages.db.backup.offsite.last.success.seconds", engine,
+                                               e -> e.backups().flatMap(Backups::offSite)
+                                                       .map(o -> (double) o.newest()).orElse(Double.NaN))
+                                         .description("When the backup of the newest copy in object storage began, in "
+                                                              + "seconds since the epoch (0: none; NaN: copies off)")
+                                         .tags(List.of(pool)));
+            registry.getOrCreate(FunctionalCounter.builder("messages.db.backup.offsite.failures", engine,
+                                                           e -> e.backups().flatMap(Backups::offSite)
+                                                                   .map(OffsiteCopies::failures).orElse(0L))
+                                         .description("Copies of backups to object storage that failed")
                                          .tags(List.of(pool)));
         });
         connections(registry, engine, pool, "active", HikariPoolMXBean::getActiveConnections);

@@ -598,6 +598,54 @@ class KubernetesManifestsIT {
     }
 
     @Test
+    void sqliteOffsiteComponentCopiesBackupsToTheBucketWithTheSecretsKeysAndLetsHttpsOut() throws Exception {
+        List<HasMetadata> objects = Manifests.render(withComponent("k8s/base", "k8s/components/sqlite-offsite-backup"));
+        Container service = Manifests.find(objects, StatefulSet.class, "messages").getSpec().getTemplate().getSpec()
+                .getContainers().getFirst();
+
+        assertThat("a placeholder that fails closed", env(service, "DB_BACKUP_OFF_DASH_SITE_BUCKET"), is("CHANGE-ME"));
+        for (String key : List.of("ACCESS_DASH_KEY_DASH_ID", "SECRET_DASH_ACCESS_DASH_KEY")) {
+            assertThat(valueFrom(service, "DB_BACKUP_OFF_DASH_SITE_" + key).getSecretKeyRef().getName(),
+                       is("messages-backup-s3"));
+        }
+        assertEveryEnvVarIsAConfigKey(service, renderedConfig(objects));
+        NetworkPolicies policies = NetworkPolicies.of(objects);
+        NetworkPolicies.Pod pod = servicePod(objects);
+        assertThat("-> object storage (HTTPS)", policies.allows(pod, ELSEWHERE, 443), is(true));
+        assertThat("-> the API server's port", policies.allows(pod, ELSEWHERE, 6443), is(false));
+    }
+
+    @Test
+    void restoreJobRunsTheServicesImageOnItsVolumesUnderRestrictedWithOrWithoutObjectStorage() throws Exception {
+        List<HasMetadata> base = Manifests.render(BASE);
+        StatefulSet statefulSet = Manifests.find(base, StatefulSet.class, "messages");
+        Container service = statefulSet.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        for (Path restore : List.of(Path.of("k8s", "restore-sqlite"),
+                                    withComponent("k8s/restore-sqlite", "k8s/components/sqlite-offsite-backup"))) {
+            List<HasMetadata> objects = Manifests.render(restore);
+            io.fabric8.kubernetes.api.model.batch.v1.Job job =
+                    Manifests.find(objects, io.fabric8.kubernetes.api.model.batch.v1.Job.class, "messages-restore");
+            PodSpec pod = job.getSpec().getTemplate().getSpec();
+            Container container = pod.getContainers().getFirst();
+
+            assertThat(container.getArgs(), is(List.of("restore")));
+            assertThat("the service's image, by digest", container.getImage(), is(service.getImage()));
+            assertRestricted(pod, container);
+            assertThat("a failed restore changed nothing: no retry loop", job.getSpec().getBackoffLimit(), is(0));
+            assertThat(env(container, "DB_CONNECTION_URL"), is(env(service, "DB_CONNECTION_URL")));
+            assertThat(env(container, "DB_BACKUP_DIRECTORY"), is(env(service, "DB_BACKUP_DIRECTORY")));
+            for (String volume : List.of("data", "backup")) {
+                assertThat(mount(container, volume), is(mount(service, volume)));
+                String claim = pod.getVolumes().stream().filter(v -> v.getName().equals(volume)).findFirst().orElseThrow()
+                        .getPersistentVolumeClaim().getClaimName();
+                assertThat("the claim of the StatefulSet's pod 0", claim,
+                           is(volume + "-" + statefulSet.getMetadata().getName() + "-0"));
+            }
+            assertEveryEnvVarIsAConfigKey(container, renderedConfig(base));
+        }
+    }
+
+    @Test
     void migrateFirstComponentRunsTheMigrationsInAnInitContainerOfTheSameImageBeforeTheService() throws Exception {
         List<HasMetadata> objects = Manifests.render(withComponent("k8s/overlays/postgres", "k8s/components/migrate-first"));
         PodSpec pod = Manifests.find(objects, Deployment.class, "messages").getSpec().getTemplate().getSpec();

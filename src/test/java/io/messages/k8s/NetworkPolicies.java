@@ -109,7 +109,12 @@ final class NetworkPolicies {
         }
         for (NetworkPolicyPeer peer : peers) {
             if (peer.getIpBlock() != null) {
-                throw new AssertionError("ipBlock peers are not modelled: " + peer);
+                // Only "any address" is modelled: it takes in every peer.
+                if (!"0.0.0.0/0".equals(peer.getIpBlock().getCidr()) || peer.getIpBlock().getExcept() != null
+                        && !peer.getIpBlock().getExcept().isEmpty()) {
+                    throw new AssertionError("ipBlock peers other than 0.0.0.0/0 are not modelled: " + peer);
+                }
+                return true;
             }
             boolean namespace = peer.getNamespaceSelector() == null
                     ? pod.namespace().equals(HOME)
