@@ -34,7 +34,9 @@ POSTGRES_ALERTS=k8s/components/monitoring-postgres/alerts.yaml
 # The alerts on CloudNativePG's own metrics: no CloudNativePG runs here, so nothing can scrape
 # them. promtool proves them (src/monitoring/postgres-alerts-test.yaml); the live check leaves
 # out exactly these, by name, and says so.
-NOT_LIVE=(MessagesPostgresReplicationLagging MessagesPostgresSynchronousStandbysMissing MessagesPostgresWalArchivingFailing)
+NOT_LIVE=(MessagesPostgresReplicationLagging MessagesPostgresSynchronousStandbysMissing MessagesPostgresWalArchivingFailing
+          MessagesPostgresBackupStale MessagesPostgresBackupFailed MessagesPostgresConnectionsNearMax
+          MessagesPostgresXidAgeHigh MessagesPostgresInstanceDown)
 DASHBOARD=k8s/components/monitoring/dashboard.json
 PORT=${MONITORING_PORT:-18480}
 ADMIN=$((PORT + 1))
@@ -80,7 +82,7 @@ scrape_configs:
   - job_name: messages
     metrics_path: /observe/metrics
     # The target labels the Prometheus Operator gives a PodMonitor's targets, which the alerts keep.
-    static_configs: [{targets: ["127.0.0.1:$ADMIN"], labels: {namespace: messages, pod: messages-0}}]
+    static_configs: [{targets: ["127.0.0.1:$ADMIN"], labels: {namespace: messages, pod: messages-0, container: messages}}]
 EOF
 prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
     --web.listen-address="127.0.0.1:$PROM" >"$WORK/prometheus.log" 2>&1 &

@@ -573,8 +573,8 @@ class KubernetesManifestsIT {
         assertThat(policies.allows(servicePod(objects), cnpgInstance(name, 1), 5432), is(true));
         assertThat(policies.allows(CNPG_OPERATOR, cnpgInstance(name, 1), 8000), is(true));
 
-        // With migrate-first, the migrations run against the restored cluster too.
-        PodSpec pod = Manifests.find(Manifests.render(withComponent(RESTORE.toString(), "k8s/components/migrate-first")),
+        // Migrated first (the postgres overlay's migrate-first), against the restored cluster too.
+        PodSpec pod = Manifests.find(Manifests.render(RESTORE),
                                      Deployment.class, "messages").getSpec().getTemplate().getSpec();
         assertThat(valueFrom(pod.getInitContainers().getFirst(), "DB_CONNECTION_URL").getSecretKeyRef().getName(),
                    is(name + "-app"));
@@ -646,8 +646,8 @@ class KubernetesManifestsIT {
     }
 
     @Test
-    void migrateFirstComponentRunsTheMigrationsInAnInitContainerOfTheSameImageBeforeTheService() throws Exception {
-        List<HasMetadata> objects = Manifests.render(withComponent("k8s/overlays/postgres", "k8s/components/migrate-first"));
+    void postgresOverlayRunsTheMigrationsInAnInitContainerOfTheSameImageBeforeTheService() throws Exception {
+        List<HasMetadata> objects = Manifests.render(POSTGRES);
         PodSpec pod = Manifests.find(objects, Deployment.class, "messages").getSpec().getTemplate().getSpec();
         Container service = pod.getContainers().getFirst();
         Container migrate = pod.getInitContainers().getFirst();
@@ -728,7 +728,9 @@ class KubernetesManifestsIT {
                     .findFirst().orElseThrow()));
             assertThat(alerts.stream().map(a -> a.get("alert").toString()).toList(),
                        is(List.of("MessagesPostgresReplicationLagging", "MessagesPostgresSynchronousStandbysMissing",
-                                  "MessagesPostgresWalArchivingFailing")));
+                                  "MessagesPostgresWalArchivingFailing", "MessagesPostgresBackupStale",
+                                  "MessagesPostgresBackupFailed", "MessagesPostgresConnectionsNearMax",
+                                  "MessagesPostgresXidAgeHigh", "MessagesPostgresInstanceDown")));
             assertRunbooked(alerts, runbooks);
         }
     }
@@ -856,17 +858,21 @@ class KubernetesManifestsIT {
 
     // The pod without what says where the database is (its URL, pool size and volume, and the
     // SQLite file's backups) and what only a shape's replica count needs: the SQLite guard against
-    // a second replica, the Deployment's spread of many.
+    // a second replica, the Deployment's spread of many and its migrations before the rollout
+    // (many pods: migrate-first; the one SQLite pod migrates as it starts).
     private static PodSpec shared(PodSpec pod) {
         PodSpec copy = new io.fabric8.kubernetes.api.model.PodSpecBuilder(pod).build();
         Container container = copy.getContainers().getFirst();
         container.setEnv(container.getEnv().stream()
-                                 .filter(e -> !e.getName().startsWith("DB_CONNECTION_") && !e.getName().startsWith("DB_BACKUP_"))
+                                 .filter(e -> !e.getName().startsWith("DB_CONNECTION_") && !e.getName().startsWith("DB_BACKUP_")
+                                         && !e.getName().equals("DB_MIGRATIONS_AT_DASH_START"))
                                  .toList());
         container.setVolumeMounts(container.getVolumeMounts().stream()
                                           .filter(m -> !m.getName().equals("data") && !m.getName().equals("backup"))
                                           .toList());
-        copy.setInitContainers(copy.getInitContainers().stream().filter(c -> !c.getName().equals("single-replica")).toList());
+        copy.setInitContainers(copy.getInitContainers().stream()
+                                       .filter(c -> !c.getName().equals("single-replica") && !c.getName().equals("migrate"))
+                                       .toList());
         copy.setTopologySpreadConstraints(List.of());
         return copy;
     }
