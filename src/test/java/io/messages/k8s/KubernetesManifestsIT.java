@@ -71,6 +71,7 @@ class KubernetesManifestsIT {
     private static final Path BASE = Path.of("k8s", "base");
     private static final Path POSTGRES = Path.of("k8s", "overlays", "postgres");
     private static final Path RESTORE = Path.of("k8s", "overlays", "postgres-restore");
+    private static final Path PRODUCTION = Path.of("k8s", "overlays", "production");
     private static final Path CONTAINERFILE = Path.of("k8s", "Containerfile");
 
     @Test
@@ -595,6 +596,83 @@ class KubernetesManifestsIT {
         assertThat(field(field(restored, "recovery"), "recoveryTarget").get("targetTime"), is("2026-12-01 09:59:00+00"));
         assertThat(field(field(Manifests.custom(pointInTime, "ObjectStore", "messages-db-backup"), "spec"), "configuration")
                            .get("destinationPath"), is("s3://your-bucket/messages"));
+    }
+
+    @Test
+    void everyShapeOverlayAndComponentRendersAndEveryPodTemplateInItPassesTheRestrictedStandard() throws Exception {
+        List<Path> renders = new ArrayList<>(List.of(BASE, POSTGRES, RESTORE, Path.of("k8s", "restore-sqlite"),
+                                                     PRODUCTION, PRODUCTION.resolve("restore")));
+        for (String component : List.of("sqlite-offsite-backup", "sqlite-single-replica", "monitoring")) {
+            renders.add(withComponent("k8s/base", "k8s/components/" + component));
+        }
+        for (String component : List.of("postgres-backup", "monitoring", "monitoring-postgres")) {
+            renders.add(withComponent("k8s/overlays/postgres", "k8s/components/" + component));
+        }
+        for (Path render : renders) {
+            int templates = 0;
+            for (HasMetadata object : Manifests.render(render)) {
+                PodTemplateSpec template = object instanceof StatefulSet set ? set.getSpec().getTemplate()
+                        : object instanceof Deployment deployment ? deployment.getSpec().getTemplate()
+                        : object instanceof io.fabric8.kubernetes.api.model.batch.v1.Job job ? job.getSpec().getTemplate()
+                        : null;
+                if (template != null) {
+                    templates++;
+                    PodSpec pod = template.getSpec();
+                    for (Container container : pod.getInitContainers()) {
+                        assertRestricted(pod, container);
+                    }
+                    for (Container container : pod.getContainers()) {
+                        assertRestricted(pod, container);
+                    }
+                }
+            }
+            assertThat(render + " has a pod template", templates, greaterThan(0));
+        }
+    }
+
+    @Test
+    void productionOverlayPutsEverythingInARestrictedNamespaceAndSharesItsImageAndBucketWithItsRestore()
+            throws Exception {
+        List<HasMetadata> objects = Manifests.render(PRODUCTION);
+        io.fabric8.kubernetes.api.model.Namespace namespace =
+                Manifests.find(objects, io.fabric8.kubernetes.api.model.Namespace.class, "messages");
+        for (String mode : List.of("enforce", "audit", "warn")) {
+            assertThat(mode, namespace.getMetadata().getLabels().get("pod-security.kubernetes.io/" + mode), is("restricted"));
+        }
+        for (HasMetadata object : objects) {
+            boolean clusterScoped = object.getKind().equals("Namespace") || object.getKind().startsWith("ValidatingAdmission");
+            if (!clusterScoped) {
+                assertThat(object.getKind() + " " + object.getMetadata().getName(), object.getMetadata().getNamespace(),
+                           is("messages"));
+            }
+        }
+        ValidatingAdmissionPolicyBinding binding =
+                Manifests.find(objects, ValidatingAdmissionPolicyBinding.class, "messages-sqlite-single-replica");
+        assertThat("bound to the app's namespace only",
+                   binding.getSpec().getMatchResources().getNamespaceSelector().getMatchLabels(),
+                   is(Map.of("kubernetes.io/metadata.name", "messages")));
+        for (HasMetadata object : objects) {
+            boolean monitoring = "monitoring".equals(object.getMetadata().getLabels().get("app.kubernetes.io/component"));
+            assertThat(object.getKind() + " " + object.getMetadata().getName() + " labelled for Prometheus",
+                       object.getMetadata().getLabels().containsKey("release"), is(monitoring));
+        }
+        assertRunbooked(alerts(objects), Files.readString(Path.of("docs", "runbooks.md")));
+        for (Map<String, Object> alert : alerts(objects)) {
+            assertThat(field(alert, "annotations").get("runbook_url").toString(),
+                       startsWith("https://git.example.com/team/messages/-/blob/v0.1.0/docs/runbooks.md#"));
+        }
+
+        Container service = Manifests.find(objects, StatefulSet.class, "messages").getSpec().getTemplate().getSpec()
+                .getContainers().getFirst();
+        List<HasMetadata> restore = Manifests.render(PRODUCTION.resolve("restore"));
+        io.fabric8.kubernetes.api.model.batch.v1.Job job =
+                Manifests.find(restore, io.fabric8.kubernetes.api.model.batch.v1.Job.class, "messages-restore");
+        Container restoring = job.getSpec().getTemplate().getSpec().getContainers().getFirst();
+        assertThat(job.getMetadata().getNamespace(), is("messages"));
+        assertThat(restoring.getImage(), is(service.getImage()));
+        assertThat(restoring.getImage(), startsWith("registry.example/messages:0.1.0@sha256:"));
+        assertThat(env(restoring, "DB_BACKUP_OFF_DASH_SITE_BUCKET"), is(env(service, "DB_BACKUP_OFF_DASH_SITE_BUCKET")));
+        assertThat(env(service, "DB_BACKUP_OFF_DASH_SITE_BUCKET"), not(is("CHANGE-ME")));
     }
 
     @Test
