@@ -605,7 +605,7 @@ class KubernetesManifestsIT {
         for (String component : List.of("sqlite-offsite-backup", "sqlite-single-replica", "monitoring")) {
             renders.add(withComponent("k8s/base", "k8s/components/" + component));
         }
-        for (String component : List.of("postgres-backup", "monitoring", "monitoring-postgres")) {
+        for (String component : List.of("postgres-backup", "postgres-service-role", "monitoring", "monitoring-postgres")) {
             renders.add(withComponent("k8s/overlays/postgres", "k8s/components/" + component));
         }
         for (Path render : renders) {
@@ -673,6 +673,44 @@ class KubernetesManifestsIT {
         assertThat(restoring.getImage(), startsWith("registry.example/messages:0.1.0@sha256:"));
         assertThat(env(restoring, "DB_BACKUP_OFF_DASH_SITE_BUCKET"), is(env(service, "DB_BACKUP_OFF_DASH_SITE_BUCKET")));
         assertThat(env(service, "DB_BACKUP_OFF_DASH_SITE_BUCKET"), not(is("CHANGE-ME")));
+    }
+
+    @Test
+    void postgresServiceRoleComponentConnectsTheServiceAsARoleThatOwnsNothingOverVerifiedTlsAndMigratesAsTheOwner()
+            throws Exception {
+        List<HasMetadata> objects = Manifests.render(withComponent("k8s/overlays/postgres",
+                                                                   "k8s/components/postgres-service-role"));
+        PodSpec pod = Manifests.find(objects, Deployment.class, "messages").getSpec().getTemplate().getSpec();
+        Container service = pod.getContainers().getFirst();
+        Container migrate = pod.getInitContainers().getFirst();
+
+        String url = env(service, "DB_CONNECTION_URL");
+        assertThat(url, startsWith("jdbc:postgresql://messages-db-rw:5432/messages?sslmode=verify-full&sslrootcert="));
+        String caFile = url.substring(url.indexOf("sslrootcert=") + "sslrootcert=".length());
+        assertThat(caFile, startsWith(mount(service, "db-ca") + "/"));
+        io.fabric8.kubernetes.api.model.Volume ca = pod.getVolumes().stream().filter(v -> v.getName().equals("db-ca"))
+                .findFirst().orElseThrow();
+        assertThat(ca.getSecret().getSecretName(), is("messages-db-ca"));
+        assertThat("only the certificate, never the CA's key", ca.getSecret().getItems().stream()
+                .map(io.fabric8.kubernetes.api.model.KeyToPath::getKey).toList(), is(List.of("ca.crt")));
+        for (String key : List.of("USERNAME", "PASSWORD")) {
+            assertThat(valueFrom(service, "DB_CONNECTION_" + key).getSecretKeyRef().getName(), is("messages-db-service"));
+        }
+        assertThat(env(service, "DB_MIGRATIONS_AT_DASH_START"), is("false"));
+        assertThat("migrations as the owner", valueFrom(migrate, "DB_CONNECTION_URL").getSecretKeyRef().getName(),
+                   is("messages-db-app"));
+        assertEveryEnvVarIsAConfigKey(service, renderedConfig(objects));
+        assertRestricted(pod, service);
+
+        Map<String, Object> spec = field(((GenericKubernetesResource) objects.stream()
+                .filter(o -> o.getKind().equals("Cluster")).findFirst().orElseThrow()).getAdditionalProperties(), "spec");
+        assertThat(field(field(spec, "bootstrap"), "initdb").get("postInitApplicationSQL").toString(),
+                   containsString("CREATE ROLE messages_writer NOLOGIN"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> role = ((List<Map<String, Object>>) field(spec, "managed").get("roles")).getFirst();
+        assertThat(role.get("name"), is("messages_service"));
+        assertThat(role.get("inRoles"), is(List.of("messages_writer")));
+        assertThat(field(role, "passwordSecret").get("name"), is("messages-db-service"));
     }
 
     @Test
