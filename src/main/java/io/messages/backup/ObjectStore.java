@@ -33,6 +33,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * {@link ObjectStoreException}.
  */
 public final class ObjectStore implements AutoCloseable {
+    // A listing or a delete, retries included; a put or a get takes as long as the file needs.
+    private static final Duration SHORT_CALL = Duration.ofSeconds(30);
+
     private final S3Client s3;
     private final Settings settings;
 
@@ -113,8 +116,8 @@ public final class ObjectStore implements AutoCloseable {
     public List<String> names() {
         return call("list", () -> {
             List<String> names = new ArrayList<>();
-            for (S3Object object : s3.listObjectsV2Paginator(r -> r.bucket(settings.bucket()).prefix(settings.prefix()))
-                    .contents()) {
+            for (S3Object object : s3.listObjectsV2Paginator(r -> r.bucket(settings.bucket()).prefix(settings.prefix())
+                            .overrideConfiguration(o -> o.apiCallTimeout(SHORT_CALL))).contents()) {
                 names.add(object.key().substring(settings.prefix().length()));
             }
             return names.stream().sorted().toList();
@@ -136,7 +139,8 @@ public final class ObjectStore implements AutoCloseable {
 
     /** Deletes the object {@code name}. */
     public void delete(String name) {
-        call("delete " + name, () -> s3.deleteObject(r -> r.bucket(settings.bucket()).key(settings.prefix() + name)));
+        call("delete " + name, () -> s3.deleteObject(r -> r.bucket(settings.bucket()).key(settings.prefix() + name)
+                .overrideConfiguration(o -> o.apiCallTimeout(SHORT_CALL))));
     }
 
     @Override

@@ -88,6 +88,7 @@ public final class Backups implements AutoCloseable {
             throw new UncheckedIOException("cannot create the backup directory " + directory.get(), e);
         }
         Backups backups = new Backups(database, directory.get(), interval, keep, OffsiteCopies.start(backup.get("off-site")));
+        backups.offSite.ifPresent(copies -> backups.schedule.execute(copies::lookUpNewest));
         backups.removePartials(); // left by a process that stopped in the middle of a backup
         backups.newest().ifPresent(newest -> backups.lastSuccess.set(modified(newest).getEpochSecond()));
         long age = Instant.now().getEpochSecond() - backups.lastSuccess.get();
@@ -195,7 +196,8 @@ public final class Backups implements AutoCloseable {
 
     private void removePartials() {
         try (Stream<Path> files = Files.list(directory)) {
-            files.filter(file -> file.getFileName().toString().endsWith(PARTIAL)).forEach(Backups::delete);
+            files.filter(file -> file.getFileName().toString().startsWith("messages-")
+                    && file.getFileName().toString().endsWith(PARTIAL)).forEach(Backups::delete);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

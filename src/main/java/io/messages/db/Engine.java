@@ -10,6 +10,7 @@ import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbStatements;
 import io.helidon.dbclient.jdbc.JdbcClientBuilder;
+import io.messages.backup.OffsiteCopies;
 import io.messages.tracing.StatementTracing;
 import io.messages.tracing.Tracing;
 
@@ -120,6 +121,8 @@ public final class Engine implements AutoCloseable {
      */
     public static Engine connect(Config db, Tracing tracing) {
         DatabaseConfig settings = DatabaseConfig.from(db);
+        // Before the pool: its first connection makes the file.
+        settings.location().file().ifPresent(file -> OffsiteCopies.refuseEmptyStart(db.get("backup"), file));
         ConnectionPool pool = ConnectionPool.open(db.get("connection"), settings.location());
         try {
             return new Engine(db, settings, pool, tracing);

@@ -48,7 +48,7 @@ final class GuardedConnection implements InvocationHandler {
     private final ConnectionPool pool;
     private boolean retired;
     // A refused write said the connection is read-only: retired once it is handed back.
-    private @Nullable SQLException retireWhenReturned;
+    private volatile @Nullable SQLException retireWhenReturned;
     // Between setAutoCommit(false) and the commit or rollback that ends that transaction.
     private boolean inTransaction;
 
@@ -76,11 +76,12 @@ final class GuardedConnection implements InvocationHandler {
                 // passed on as it is
             }
         }
-        Object result = call(pooled, method, args, CONTROL_CALLS.contains(method.getName()));
         SQLException readOnly = retireWhenReturned;
         if (readOnly != null && method.getName().equals("close")) {
+            // Before it goes back: once returned, another request could take it first.
             retire(readOnly);
         }
+        Object result = call(pooled, method, args, CONTROL_CALLS.contains(method.getName()));
         if (result instanceof Statement statement && STATEMENT_FACTORIES.contains(method.getName())) {
             // The statement's own SQL (prepared) or each executed SQL (plain) tells a control statement.
             String sql = args != null && args.length > 0 && args[0] instanceof String s ? s : null;

@@ -130,7 +130,10 @@ public final class MessageService implements HttpService {
     // PostgreSQL nothing cheaper says it is unchanged (the listing's version holds the snapshot,
     // which any commit moves), and a page is bounded by messages.max-page-size.
     private void sendPage(ServerRequest req, ServerResponse res, byte[] page) {
-        String etag = EntityTag.of(ListingBody.hash(ListingBody.EMPTY.hash(), page, 0, page.length));
+        // The Link header too: two pages of the same text with other ids point to other next pages.
+        byte[] next = res.headers().first(HeaderNames.LINK).orElse("").getBytes(StandardCharsets.UTF_8);
+        String etag = EntityTag.of(ListingBody.hash(ListingBody.hash(ListingBody.EMPTY.hash(), page, 0, page.length),
+                                                    next, 0, next.length));
         boolean gzip = compression.applies(req, page.length);
         if (EntityTag.notModified(req, res, gzip ? EntityTag.gzip(etag) : etag)) {
             return;

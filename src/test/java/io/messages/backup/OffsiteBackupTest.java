@@ -3,6 +3,7 @@ package io.messages.backup;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -20,6 +21,7 @@ import io.messages.testing.Http;
 import io.messages.testing.Scrape;
 import io.messages.testing.SqliteFile;
 import io.messages.testing.TestConfig;
+import io.messages.testing.Writers;
 
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
@@ -82,7 +84,7 @@ class OffsiteBackupTest {
         Config config = config(db, bucket, Map.of());
         Set<String> acknowledged = new HashSet<>();
         String taken;
-        Service service = Main.start(config);
+        Service service = started(config);
         try {
             for (int i = 0; i < 50; i++) {
                 assertThat(Http.get(service.port(), "/record?msg=m" + i).statusCode(), is(200));
@@ -124,7 +126,7 @@ class OffsiteBackupTest {
         Path db = TestConfig.tempDir().resolve("messages.db");
         Config config = config(db, bucket, Map.of());
         String good;
-        Service service = Main.start(config);
+        Service service = started(config);
         try {
             assertThat(Http.get(service.port(), "/record?msg=in-the-good-one").statusCode(), is(200));
             good = service.engine().backups().orElseThrow().takeNow().getFileName().toString();
@@ -144,7 +146,7 @@ class OffsiteBackupTest {
         String said = Main.restore(config, Optional.empty());
 
         assertThat(said, containsString("restored " + good));
-        assertThat(said, containsString("refused newer"));
+        assertThat(said, containsString("refused: messages-"));
         assertThat(SqliteFile.values(db), is(Set.of("in-the-good-one")));
         Path before = Files.list(db.getParent())
                 .filter(f -> f.getFileName().toString().startsWith("messages.db.before-restore-")
@@ -157,8 +159,8 @@ class OffsiteBackupTest {
     @Test
     void theNewestKeepCopiesAreKeptAndAStoreThatCannotBeReachedFailsTheCopyNotTheBackup() throws Exception {
         String bucket = newBucket();
-        Service service = Main.start(config(TestConfig.tempDir().resolve("messages.db"), bucket,
-                                            Map.of("db.backup.off-site.keep", "2")));
+        Service service = started(config(TestConfig.tempDir().resolve("messages.db"), bucket,
+                                         Map.of("db.backup.off-site.keep", "2")));
         try {
             Backups backups = service.engine().backups().orElseThrow();
             List<String> taken = List.of(backups.takeNow(), backups.takeNow(), backups.takeNow()).stream()
@@ -168,10 +170,14 @@ class OffsiteBackupTest {
             service.stop();
         }
 
-        Service unreachable = Main.start(config(TestConfig.tempDir().resolve("messages.db"), bucket,
-                                                Map.of("db.backup.off-site.endpoint",
-                                                       "http://127.0.0.1:" + ChildJvm.freePort())));
+        Path db = TestConfig.tempDir().resolve("messages.db");
+        // A new database, so a store that cannot be listed must be told to let it start empty.
+        Config unreachableStore = config(db, bucket, Map.of("db.backup.off-site.endpoint",
+                                                           "http://127.0.0.1:" + ChildJvm.freePort(),
+                                                           "db.backup.off-site.start-empty", "true"));
+        Service unreachable = started(unreachableStore);
         try {
+            assertThat(Http.get(unreachable.port(), "/record?msg=local-only").statusCode(), is(200));
             Backups backups = unreachable.engine().backups().orElseThrow();
             long failed = backups.offSite().orElseThrow().failures();
             Path local = backups.takeNow();
@@ -180,6 +186,61 @@ class OffsiteBackupTest {
         } finally {
             unreachable.stop();
         }
+        // The store still unreachable at restore time: the volume's backups are restored.
+        Files.delete(db);
+        String said = Main.restore(unreachableStore, Optional.empty());
+        assertThat(said, containsString("local backups only"));
+        assertThat(SqliteFile.values(db), is(Set.of("local-only")));
+    }
+
+    @Test
+    void aLogLeftBesideAMissingDatabaseIsKeptAsideAndADamagedLocalCopyIsFetchedAgainFromTheBucket() throws Exception {
+        String bucket = newBucket();
+        Path db = TestConfig.tempDir().resolve("messages.db");
+        Config config = config(db, bucket, Map.of());
+        Path local;
+        Service service = started(config);
+        try {
+            assertThat(Http.get(service.port(), "/record?msg=kept").statusCode(), is(200));
+            local = service.engine().backups().orElseThrow().takeNow();
+        } finally {
+            service.stop();
+        }
+        Files.writeString(local, "damaged on the backup volume");
+        Files.delete(db);
+        // Another database's log left at the database's name: replayed, it would corrupt the restore.
+        Files.writeString(db.resolveSibling("messages.db-wal"), "a log of another database");
+
+        String said = Main.restore(config, Optional.empty());
+
+        assertThat(said, containsString("restored " + local.getFileName() + " from s3://" + bucket));
+        assertThat(SqliteFile.integrityCheck(db), is("ok"));
+        assertThat(SqliteFile.values(db), is(Set.of("kept")));
+        assertThat(Files.exists(db.resolveSibling("messages.db-wal")), is(false));
+        assertThat(Files.list(db.getParent()).anyMatch(f -> f.getFileName().toString().matches("messages\\.db\\.before-restore-.*-wal")),
+                   is(true));
+    }
+
+    @Test
+    void aServiceOnALostVolumeRefusesToStartWhileTheBucketHoldsItsBackupsUnlessToldToStartEmpty() throws Exception {
+        String bucket = newBucket();
+        Path db = TestConfig.tempDir().resolve("data").resolve("messages.db");
+        Service service = started(config(db, bucket, Map.of()));
+        try {
+            assertThat(Http.get(service.port(), "/record?msg=in-the-bucket").statusCode(), is(200));
+            service.engine().backups().orElseThrow().takeNow();
+        } finally {
+            service.stop();
+        }
+        // The volume lost and made again, empty (a StatefulSet remakes its claim).
+        Path again = TestConfig.tempDir().resolve("data-again").resolve("messages.db");
+
+        RuntimeException refused = assertThrows(RuntimeException.class, () -> Main.start(config(again, bucket, Map.of())));
+        assertThat(refused.getMessage(), containsString("restore it first"));
+        assertThat("no empty database made", Files.exists(again), is(false));
+
+        Service empty = Main.start(config(again, bucket, Map.of("db.backup.off-site.start-empty", "true")));
+        empty.stop();
     }
 
     @Test
@@ -187,7 +248,7 @@ class OffsiteBackupTest {
         String bucket = newBucket();
         Path db = TestConfig.tempDir().resolve("messages.db");
         Config config = config(db, bucket, Map.of("db.backup.directory", "", "db.backup.off-site.bucket", ""));
-        Service service = Main.start(config(db, bucket, Map.of()));
+        Service service = started(config(db, bucket, Map.of()));
         try {
             assertThat(Http.get(service.port(), "/record?msg=live").statusCode(), is(200));
             service.engine().backups().orElseThrow().takeNow();
@@ -208,6 +269,18 @@ class OffsiteBackupTest {
         assertThat(none.getMessage(), containsString("the database is untouched"));
         assertThat(SqliteFile.values(db), is(Set.of("live", "still-live")));
         assertThat(Files.list(db.getParent()).anyMatch(f -> f.getFileName().toString().contains("before-restore")), is(false));
+    }
+
+    // Started, its first backup (taken at once on a new database) done: the backups a test takes
+    // are then the newest.
+    private static Service started(Config config) throws InterruptedException {
+        Service service = Main.start(config);
+        Backups backups = service.engine().backups().orElseThrow();
+        if (!Writers.await(() -> backups.lastSuccess() > 0 || backups.failures() > 0, Duration.ofSeconds(30))) {
+            service.stop();
+            throw new AssertionError("no first backup within 30 s");
+        }
+        return service;
     }
 
     private static Config config(Path db, String bucket, Map<String, String> overrides) {
