@@ -142,7 +142,20 @@ class KubernetesManifestsIT {
         assertThat(initdb.get("owner"), is("messages"));
         assertThat("bootstrap makes the -app Secret only when none is given", initdb.containsKey("secret"), is(false));
         assertThat(field(spec, "storage").get("size"), is(notNullValue()));
+        assertThat("the WAL on a volume of its own", field(spec, "walStorage").get("size"), is(notNullValue()));
         assertThat(field(field(spec, "resources"), "requests").keySet(), hasItem("memory"));
+        assertThat("Guaranteed QoS", field(field(spec, "resources"), "limits"), is(field(field(spec, "resources"), "requests")));
+        // Placement: a node of its own for each instance, always; spread over zones; above the service.
+        assertThat(field(spec, "affinity").get("podAntiAffinityType"), is("required"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> zones = ((List<Map<String, Object>>) spec.get("topologySpreadConstraints")).getFirst();
+        assertThat(zones.get("topologyKey"), is("topology.kubernetes.io/zone"));
+        assertThat(field(field(zones, "labelSelector"), "matchLabels").get("cnpg.io/cluster"),
+                   is(cluster.getMetadata().getName()));
+        io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass priority = Manifests.find(
+                objects, io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass.class, (String) spec.get("priorityClassName"));
+        assertThat("above the service's pods (no priority: 0)", priority.getValue(), greaterThan(0));
+        assertThat(pod.getPriorityClassName(), is(nullValue()));
 
         // The service connects as the application user, through the -rw Service, from the Secret
         // the operator makes: no hand-made password.
@@ -557,10 +570,14 @@ class KubernetesManifestsIT {
         assertThat(field(source, "plugin").get("name"), is("barman-cloud.cloudnative-pg.io"));
         assertThat(parameters.get("barmanObjectName"), is("messages-db-backup"));
         assertThat(parameters.get("serverName"), is("messages-db"));
+        // Spread over zones among its own instances.
+        @SuppressWarnings("unchecked")
+        Map<String, Object> spread = ((List<Map<String, Object>>) spec.get("topologySpreadConstraints")).getFirst();
+        assertThat(field(field(spread, "labelSelector"), "matchLabels").get("cnpg.io/cluster"), is(name));
         // Otherwise the very cluster it was: the same HA, storage, resources and image.
         Map<String, Object> same = new java.util.HashMap<>(spec);
         Map<String, Object> before = new java.util.HashMap<>(originalSpec);
-        for (String key : List.of("bootstrap", "externalClusters")) {
+        for (String key : List.of("bootstrap", "externalClusters", "topologySpreadConstraints")) {
             same.remove(key);
             before.remove(key);
         }
