@@ -767,6 +767,10 @@ class KubernetesManifestsIT {
             assertThat("a failed restore changed nothing: no retry loop", job.getSpec().getBackoffLimit(), is(0));
             assertThat(env(container, "DB_CONNECTION_URL"), is(env(service, "DB_CONNECTION_URL")));
             assertThat(env(container, "DB_BACKUP_DIRECTORY"), is(env(service, "DB_BACKUP_DIRECTORY")));
+            // The service's config, by the very ConfigMap the service mounts.
+            assertThat(env(container, "MESSAGES_CONFIG"), is(env(service, "MESSAGES_CONFIG")));
+            assertThat(mount(container, "config"), is(mount(service, "config")));
+            assertThat(configMapOf(pod), is(configMapOf(statefulSet.getSpec().getTemplate().getSpec())));
             for (String volume : List.of("data", "backup")) {
                 assertThat(mount(container, volume), is(mount(service, volume)));
                 String claim = pod.getVolumes().stream().filter(v -> v.getName().equals(volume)).findFirst().orElseThrow()
@@ -1170,6 +1174,11 @@ class KubernetesManifestsIT {
     private static String mount(Container container, String volume) {
         return container.getVolumeMounts().stream().filter(m -> m.getName().equals(volume)).map(VolumeMount::getMountPath)
                 .findFirst().orElseThrow(() -> new AssertionError("no mount of " + volume));
+    }
+
+    private static String configMapOf(PodSpec pod) {
+        return pod.getVolumes().stream().filter(v -> v.getName().equals("config")).findFirst().orElseThrow()
+                .getConfigMap().getName();
     }
 
     // The newest version among SQLite's migrations (V<n>__*.sql).
