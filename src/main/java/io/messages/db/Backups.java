@@ -196,8 +196,7 @@ public final class Backups implements AutoCloseable {
 
     private void removePartials() {
         try (Stream<Path> files = Files.list(directory)) {
-            files.filter(file -> file.getFileName().toString().startsWith("messages-")
-                    && file.getFileName().toString().endsWith(PARTIAL)).forEach(Backups::delete);
+            files.filter(Backups::isPartial).forEach(Backups::delete);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -214,6 +213,12 @@ public final class Backups implements AutoCloseable {
     private Optional<Path> newest() {
         List<Path> kept = kept();
         return kept.isEmpty() ? Optional.empty() : Optional.of(kept.getLast());
+    }
+
+    // A backup's name and .partial: what takeNow writes first (nothing else in the directory).
+    private static boolean isPartial(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(PARTIAL) && BackupName.is(name.substring(0, name.length() - PARTIAL.length()));
     }
 
     private static boolean isBackup(Path file) {
