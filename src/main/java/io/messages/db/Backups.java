@@ -30,15 +30,11 @@ import io.messages.backup.OffsiteCopies;
  * Online backups of the SQLite file ({@code db.backup}): every {@code interval}, a consistent copy
  * into {@code directory} (in Kubernetes a volume of its own), the newest {@code keep} kept.
  *
- * <p>A copy is SQLite's {@code VACUUM INTO}: one read transaction, so one snapshot, taken beside
- * the service's writers (in WAL mode a reader never blocks a writer), holding every message
- * committed before it began. It is written as {@code messages-<UTC time>.db.partial}, flushed to
- * disk, then renamed: a file named {@code .db} is always whole; a copy that failed is deleted (and
- * one a stopped process left, at start), so that failures do not fill the volume. The newest
- * backup's time survives a restart (it is the file's), so a restarted pod neither backs up again
- * at once nor looks as if it never had. With {@code off-site} set, each backup is also copied to
- * object storage ({@link OffsiteCopies}); {@code java -jar messages.jar restore} brings the newest
- * good one back ({@link io.messages.backup.Restore}).
+ * <p>A copy is SQLite's {@code VACUUM INTO}, one snapshot taken beside the service's writers, and
+ * a file named {@code .db} is always whole (docs/design.md, "Backups"). With {@code off-site} set,
+ * each backup is also copied to object storage ({@link OffsiteCopies});
+ * {@code java -jar messages.jar restore} brings the newest good one back
+ * ({@link io.messages.backup.Restore}).
  */
 public final class Backups implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(Backups.class.getName());

@@ -11,23 +11,15 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The SQLite file an engine opened, and whether it can still take writes. Open connections keep
- * working on a file that was moved away or deleted, so a write there would be acknowledged and
- * then be gone from the path the next start opens; and a file or directory that cannot be
- * written fails at the next checkpoint or new connection. This tells, in a few system calls,
- * before any write is accepted.
+ * The SQLite file an engine opened, and whether it can still take writes, told in a few system
+ * calls before any write is accepted. Open connections keep working on a file that was moved away
+ * or deleted, so a write there would be acknowledged and then be gone from the path the next start
+ * opens; and a file or directory that cannot be written fails at the next checkpoint or new
+ * connection.
  *
- * <p>It also keeps two faults that a look at the file alone cannot see:
- * <ul>
- *     <li>the disk is full: noted when a write fails for lack of space, until a write commits
- *     again or {@value #FREED_BYTES} bytes more are free than at the failure. Writes are still
- *     tried meanwhile (each answers 503 at once while the disk is full);</li>
- *     <li>the write-ahead log was deleted or replaced under the open connections. They go on
- *     writing to the deleted file while a new connection would start a new, empty one, and no
- *     process can bring the two together again: from then on this process takes no writes
- *     ({@link #lost()}; the engine has copied every committed write into the database file
- *     first), and only a restart recovers.</li>
- * </ul>
+ * <p>It also keeps two faults that a look at the file alone cannot see: the disk is full, and the
+ * write-ahead log was deleted or replaced under the open connections ({@link #lost()}), after
+ * which only a restart recovers (docs/design.md, "DatabaseFile").
  */
 public final class DatabaseFile {
     private static final long FREED_BYTES = 1 << 20;

@@ -18,21 +18,10 @@ import org.jspecify.annotations.Nullable;
  * durable. Every commit at {@code synchronous=FULL} waits for the disk; one commit per request
  * caps writes at the disk's commit rate, while writers queue for the single write turn anyway.
  *
- * <p>The writers still take the {@link WriteGate} turn one after the other, in arrival order. The
- * first one opens a batch: a database transaction on one pooled connection. Each request then
- * runs its statements in its own {@code SAVEPOINT}, so it stays one transaction: when it ends,
- * the savepoint is released (kept) or rolled back to (a failing request rolls back alone). The
- * request leaving the turn commits the batch when nobody is waiting for the turn, the batch is
- * full, or it has been open for {@code max-wait}; otherwise it passes the turn on and waits for
- * the batch's commit. Its response is sent only after that commit; a failed commit fails every
- * request in the batch (each answers 5xx) and keeps none of them.
- *
- * <p>A request that read in its own transaction before writing keeps that transaction: it commits
- * the open batch first (which holds SQLite's write lock), then writes there, holding the turn.
- *
- * <p>Everything here runs by the request that holds the write turn (the turn's semaphore orders
- * those calls), except waiting for a batch's outcome and announcing it, which go through the
- * batch's future.
+ * <p>Each request, in its {@link WriteGate} turn, runs its statements in its own {@code SAVEPOINT}
+ * of the open batch, so a failing request rolls back alone. Its response is sent only after the
+ * batch's commit; a failed commit fails every request in the batch and keeps none of them. How a
+ * batch opens, commits and hands the turn on: docs/design.md, "GroupCommit".
  */
 final class GroupCommit implements Writes {
 

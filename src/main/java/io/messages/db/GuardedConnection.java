@@ -14,28 +14,14 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A pooled connection, and the statements made on it, that retire the connection from the pool
- * as soon as it can no longer be trusted:
- * <ul>
- *     <li>a transaction-control call failed: commit, rollback, the auto-commit switch, a
- *     savepoint (call or {@code SAVEPOINT}/{@code RELEASE}/{@code ROLLBACK TO} statement). The
- *     driver and the database may then disagree on whether a transaction is open: SQLite rolls
- *     a transaction back by itself on a full disk or an I/O error, and every later
- *     {@code setAutoCommit}, commit or rollback on that connection fails;</li>
- *     <li>any call failed because the server went away ({@link DatabaseFailure#serverGone});</li>
- *     <li>SQLite refused a write as read-only ({@link DatabaseFailure#readOnly}): a connection
- *     opened while the storage was read-only stays so when the storage is writable again. Retired
- *     when it is handed back, not at once: the transaction on it (a group commit's batch, with
- *     other requests' writes) still ends on it as any failed write's does.</li>
- * </ul>
- * A statement that failed on its own (a constraint, a syntax error, a deadlock victim) leaves the
- * connection in the pool: the rollback that follows puts it back in a known state.
+ * as soon as it can no longer be trusted: a transaction-control call failed (commit, rollback, the
+ * auto-commit switch, a savepoint), the server went away ({@link DatabaseFailure#serverGone}), or
+ * SQLite refused a write as read-only ({@link DatabaseFailure#readOnly}; retired when handed back).
+ * A statement that failed on its own (a constraint, a syntax error, a deadlock victim) leaves it in
+ * the pool: the rollback that follows puts it back in a known state.
  *
- * <p>It also keeps a transaction's connection until the transaction ends. Helidon's JDBC client
- * (4.2 and later, still in 4.5.3) closes the connection of a DML statement that fails, even in a
- * transaction: that hands the connection back to the pool in the middle of the transaction, so
- * its rollback (or a group commit's next savepoint) would fail, or run on a connection another
- * request holds by then. A {@code close()} between {@code setAutoCommit(false)} and the
- * transaction's commit or rollback is therefore ignored; the close that follows those is kept.
+ * <p>It also keeps a transaction's connection until the transaction ends, which Helidon's JDBC
+ * client does not (docs/design.md, "GuardedConnection").
  */
 final class GuardedConnection implements InvocationHandler {
     private static final Set<String> CONTROL_CALLS = Set.of(

@@ -7,8 +7,7 @@ import io.helidon.dbclient.DbTransaction;
  * A request's own database transaction. One that wrote is committed or rolled back and, if it
  * held the write turn, gives it back afterwards ({@code release}); a failed commit of written
  * work is thrown. A failed rollback, or a failed end of a transaction that only read, changes
- * nothing that was promised: it is logged, and the connection it ran on has been retired by the
- * pool ({@link GuardedConnection}).
+ * nothing that was promised: it is logged ({@link GuardedConnection} retired its connection).
  *
  * @param transaction the database transaction
  * @param counters    where it counts itself

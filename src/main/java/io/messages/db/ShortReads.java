@@ -22,17 +22,14 @@ import io.opentelemetry.api.trace.StatusCode;
 
 /**
  * Queries read alone ({@link Engine#readAlone}): each read (one query, or several in one
- * snapshot) in a transaction of its own, on a pooled connection taken for that one read, its rows handed to a {@link RowVisitor} straight
- * from JDBC, {@value #FETCH_ROWS} at a time (on PostgreSQL a cursor: the driver never holds the
- * whole result).
+ * snapshot) in a transaction of its own, on a pooled connection taken for that one read, its rows
+ * handed to a {@link RowVisitor} straight from JDBC, {@value #FETCH_ROWS} at a time (on PostgreSQL
+ * a cursor: the driver never holds the whole result).
  *
  * <p>The rows are read on a few platform threads of their own, in arrival order, one query a
- * thread: at most all but two of the pool's connections read this way at once, so that writes,
- * health checks and small reads always find one, and at most one a processor. A virtual thread is
- * not preempted: reading a large listing's rows on the request's own thread held its carrier until
- * they were read, and sixteen such readers on two cores held every carrier, so that a
- * {@code GET /record} beside them waited 0.5-1 s for one (measured, docs/performance.md). The
- * operating system preempts these threads, and the carriers stay free for requests.
+ * thread, at most all but two of the pool's connections at once and at most one a processor. A
+ * virtual thread is not preempted; these threads are, so the carriers stay free for requests
+ * (docs/design.md, "ShortReads").
  */
 final class ShortReads implements AutoCloseable {
     private static final int FETCH_ROWS = 1000;

@@ -18,28 +18,13 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * Whether anything was committed to a SQLite file since a {@link CommitMark}, known without a
  * transaction: from the header of the file's WAL index (the {@code -shm} file), which every
- * SQLite connection, in any process, rewrites when it commits, before the commit returns, and
- * reads itself to learn whether its cache is stale. Its layout is documented
- * (sqlite.org/walformat.html, "The WAL-Index Header"): 48 bytes holding a counter of commits,
- * the WAL's size in frames, its salts and checksums. Equal headers therefore mean no commit in
- * between, by the service or by an operator's {@code sqlite3}: what lets a kept listing be
- * served without a check while nobody writes (message/Listing), where a check costs a read
- * transaction (about 7 us here, most of it file-lock system calls) and readers waiting for
- * a shared one (measured: 13% of {@code GET /} at 64 connections, docs/performance.md).
- *
- * <p>Two things make the mapped header the one SQLite uses, for as long as this lives:
- * <ul>
- *   <li>A connection of its own stays open, with the WAL opened: SQLite deletes the
- *       {@code -shm} file only when its last connection closes (any process's), and a file
- *       in WAL mode cannot be switched out of it while another connection is open.</li>
- *   <li>The file descriptor the mapping was made through is never closed (kept in
- *       {@link #NEVER_CLOSED}): closing any descriptor of a file drops every POSIX lock this
- *       process holds on it, SQLite's own too, which would let another process think the WAL
- *       index unused and rebuild it (sqlite.org/howtocorrupt.html, 2.2). One descriptor and one
- *       page per engine opened.</li>
- * </ul>
- * A file not in WAL mode, or a WAL index SQLite keeps in memory, gives no index: every listing
- * is then checked.
+ * SQLite connection, in any process, rewrites when it commits, before the commit returns. Equal
+ * headers therefore mean no commit in between, by the service or by an operator's {@code sqlite3}:
+ * what lets a kept listing be served without a check while nobody writes (message/Listing). A
+ * connection of its own stays open and the descriptor of the mapping is never closed
+ * ({@link #NEVER_CLOSED}), so that the mapped header stays the one SQLite uses (docs/design.md,
+ * "WalIndex"). A file not in WAL mode, or a WAL index SQLite keeps in memory, gives no index:
+ * every listing is then checked.
  */
 final class WalIndex implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(WalIndex.class.getName());

@@ -10,20 +10,15 @@ import io.helidon.config.Config;
 /**
  * What one client may hold of the public port, and for how long, from {@code messages.connections}
  * and {@code server.connection-options.read-timeout}. Every limit bounds a resource an
- * unauthenticated client can take: a connection (a descriptor, memory), a request in progress, a
- * response it does not read.
+ * unauthenticated client can take: a connection, a request in progress, a response it does not
+ * read. Each limit in full, and its peer in other servers: docs/design.md, "ConnectionLimits".
  *
- * @param max          most open connections; the oldest idle ones make room for new ones, and
- *                     with none idle a new connection is closed at once
- * @param readTimeout  longest silence of a client in a request, and before the first request of
- *                     a new connection (Tomcat's {@code connectionTimeout})
+ * @param max          most open connections; the oldest idle ones make room for new ones
+ * @param readTimeout  longest silence of a client in a request, and before a connection's first request
  * @param idleTimeout  longest a keep-alive connection may stay idle between requests
- * @param headTimeout  longest a request's head (request line and headers) may take from its first
- *                     byte, however it trickles (Go's {@code ReadHeaderTimeout})
- * @param bodyMinRate  bytes per second a body must arrive at, after {@code readTimeout} for its
- *                     first byte (Apache's {@code mod_reqtimeout body=...,MinRate=...})
+ * @param headTimeout  longest a request's head (request line and headers) may take from its first byte
+ * @param bodyMinRate  bytes per second a body must arrive at, after {@code readTimeout} for its first byte
  * @param sendTimeout  longest a response may wait for its client to take the next 64 KiB of it
- *                     (nginx's {@code send_timeout})
  */
 public record ConnectionLimits(int max, Duration readTimeout, Duration idleTimeout, Duration headTimeout,
                                long bodyMinRate, Duration sendTimeout) {

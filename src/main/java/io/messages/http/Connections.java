@@ -25,23 +25,14 @@ import io.helidon.webserver.spi.ServerFeature;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The public port's open connections, within their limits ({@link ConnectionLimits}):
- * <ul>
- *     <li>at most {@code max} of them: a new one over the cap makes room by closing the oldest
- *     connections that wait for a request that has not begun (idle keep-alive connections and
- *     connections that never sent a byte: nothing of theirs is lost); with none such, the new
- *     one is closed at once. Helidon's listener accepts none beyond the cap and a few being
- *     closed ({@code max-tcp-connections}): those wait in the kernel's backlog;</li>
- *     <li>every {@value #SWEEP_MILLIS} ms one thread ends those past a deadline: silent, idle,
- *     too slow to send a request, or not reading their response ({@link ClientConnection}).</li>
- * </ul>
+ * The public port's open connections, within their limits ({@link ConnectionLimits}): at most
+ * {@code max} of them, a new one over the cap making room by closing the oldest that wait for a
+ * request that has not begun (with none such, the new one is closed at once); and every
+ * {@value #SWEEP_MILLIS} ms one thread ends those past a deadline ({@link ClientConnection}).
  *
  * <p>It also tells whether the public port still accepts connections ({@link #listening()}):
- * Helidon's listener stops for good on an error from {@code accept} (no descriptor left, for
- * one), and only liveness can then get the process restarted. It cannot learn that from Helidon:
- * the dying listener thread waits for its own end (4.1.7 to 4.5.3: {@code ServerListener.stop()}
- * joins a future only that thread completes), so the routing's {@code afterStop} never runs and
- * the thread never ends. A closed port refuses a connection, which is what it asks.
+ * Helidon's listener stops for good on an error from {@code accept}, only liveness can then get
+ * the process restarted, and it cannot learn that from Helidon (docs/design.md, "Connections").
  */
 public final class Connections implements ServerFeature {
     /**

@@ -19,27 +19,8 @@ import org.jspecify.annotations.Nullable;
  * {@code Content-Length} (a chunked body arrives de-chunked), with what its response must look
  * like ({@link Exchange}), or the status that rejects the first request that is not. After a
  * rejection nothing more is read: the connection must be closed, since where the next request
- * would start is exactly what cannot be known.
- *
- * <p>HTTP/1.0 (what nginx proxies with by default, HAProxy checks with, ApacheBench sends), which
- * Helidon refuses, is passed on as HTTP/1.1 with what 1.0 means: no {@code Host} needed (the
- * local address is given), persistent only with {@code Connection: keep-alive} (otherwise
- * {@code Connection: close} is added), {@code Expect} ignored (RFC 9110 10.1.1), and
- * {@code Transfer-Encoding} rejected as faulty framing (RFC 9112 6.1).
- *
- * <p>Rejected (400 unless said): a request line that is not {@code method SP target SP HTTP/1.1}
- * (or {@code HTTP/1.0}) with a token method and a visible-ASCII target whose every {@code %} starts a two-hex-digit
- * escape; a bare CR or LF anywhere a line ends; a header
- * name that is not a token (so whitespace before the colon too); obsolete line folding; control
- * characters in a value; not exactly one {@code Host} (at most one in HTTP/1.0); {@code Content-Length} repeated, not a
- * plain number, or together with {@code Transfer-Encoding}; a {@code Transfer-Encoding} whose
- * final coding is not {@code chunked}, or another coding before it (501); a chunk size that is
- * not hexadecimal or overflows; chunk data not followed by CRLF; a malformed trailer. Sizes: a
- * request line over its limit is 414, a header (or trailer) section over its limit 431, a body
- * over its limit 413.
- *
- * <p>One state machine over RFC 9112's grammar, so one file, longer than most here: split, the
- * rules that must be read together (where a request ends) would be scattered.
+ * would start is exactly what cannot be known. How HTTP/1.0 is passed on, what is rejected, and
+ * why this is one file: docs/design.md, "RequestFraming".
  */
 final class RequestFraming {
     private enum State { REQUEST_LINE, HEADERS, BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_CR, CHUNK_LF, TRAILERS }

@@ -10,15 +10,11 @@ import io.helidon.common.buffers.DataWriter;
 /**
  * Each response on one connection as its request needs it on the wire
  * ({@link RequestFraming.Exchange}). Helidon writes every response as HTTP/1.1 to a GET; for an
- * HTTP/1.1 GET (or any other method) the bytes pass untouched. Otherwise:
- * <ul>
- *     <li>{@code HEAD}: the head only; whatever body the handler wrote is dropped (RFC 9110 9.3.2);</li>
- *     <li>HTTP/1.0: no chunked coding, which a 1.0 client cannot read: a chunked body goes out
- *     de-chunked and ends with the connection; {@code Connection: keep-alive} when the connection
- *     stays open (a 1.0 client assumes it closes otherwise), {@code Connection: close} when not.</li>
- * </ul>
- * Helidon writes a response only for the request it was last given, so the framing guard
- * ({@link FramingGuard}) tells this writer about each request as it hands it over.
+ * HTTP/1.1 GET (or any other method) the bytes pass untouched. Otherwise a {@code HEAD} gets the
+ * head only, and HTTP/1.0 no chunked coding, which a 1.0 client cannot read, and the
+ * {@code Connection} header it needs (docs/design.md, "ResponseFraming"). Helidon writes a
+ * response only for the request it was last given, so the framing guard ({@link FramingGuard})
+ * tells this writer about each request as it hands it over.
  */
 final class ResponseFraming implements DataWriter {
     private enum Part { HEAD, BODY, DROP, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS }

@@ -10,8 +10,7 @@ import java.util.List;
  * A kept listing's bytes: pieces of {@link ListingBuffer#PIECE} bytes (the last one partly
  * filled), each sent as it is, never changed once built. Extending one by the messages that came
  * after it shares every full piece with it and copies only its last one: an insert costs what it
- * added, not what is kept (a listing of 300,000 messages is 16 MB). It carries a hash of its
- * bytes, extended the same way, for its entity tag.
+ * added, not what is kept. It carries a hash of its bytes, extended the same way, for its entity tag.
  *
  * @param pieces     the pieces; all full but the last
  * @param lastLength how many bytes of the last piece belong to the body

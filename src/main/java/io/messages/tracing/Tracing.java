@@ -24,10 +24,9 @@ import io.opentelemetry.sdk.trace.export.SpanExporter;
  * {@code OTEL_SERVICE_NAME} (default {@code messages}). Without an endpoint tracing is off: no
  * filter, no span, no cost.
  *
- * <p>Why OpenTelemetry's SDK directly and not Helidon's tracing: Helidon's OpenTelemetry provider
- * ({@code helidon-tracing-providers-opentelemetry}) is not published for the Helidon version this
- * service pins (4.5.0, see pom.xml; the newest published is 4.3.2), and without a provider
- * Helidon's tracing traces nothing.
+ * <p>OpenTelemetry's SDK directly, not Helidon's tracing: without an OpenTelemetry provider, not
+ * published for the Helidon version pinned here, Helidon's tracing traces nothing (docs/design.md,
+ * "Tracing").
  */
 public final class Tracing implements AutoCloseable {
     private static final String SCOPE = "io.messages";
