@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
-import java.util.function.Predicate;
 
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
@@ -14,11 +13,9 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
-import io.helidon.webserver.http.ServerRequest;
 import io.messages.backup.Restore;
 import io.messages.db.DatabaseLocation;
 import io.messages.db.Engine;
-import io.messages.db.TransactionFilter;
 import io.messages.http.ClientAddress;
 import io.messages.http.CloseWhenAsked;
 import io.messages.http.ConnectionLimits;
@@ -26,7 +23,6 @@ import io.messages.http.Connections;
 import io.messages.http.Cors;
 import io.messages.http.NoSniff;
 import io.messages.http.RequestId;
-import io.messages.http.ResponseMemory;
 import io.messages.http.StrictHttp1;
 import io.messages.message.MessageLimits;
 import io.messages.message.MessageService;
@@ -38,6 +34,9 @@ import io.messages.ops.RequestMetrics;
 import io.messages.ops.WarmUp;
 import io.messages.tracing.RequestTracing;
 import io.messages.tracing.Tracing;
+import io.messages.web.ErrorResponses;
+import io.messages.web.ResponseMemory;
+import io.messages.web.TransactionFilter;
 
 /**
  * The service: config, then the database engine, then routing and observability, then the web
@@ -226,22 +225,20 @@ public final class Main {
      */
     public static HttpRouting.Builder routing(HttpRouting.Builder routing, Config config, Engine engine, Tracing tracing,
                                               WarmUp warmUp, ConnectionDrain drain) {
-        Predicate<ServerRequest> rehearsal = warmUp::isRehearsal;
         routing.addFilter(warmUp)                                                     // marks its rehearsals
                 .addFilter(new NoSniff())                                              // on every answer
                 .addFilter(new RequestId());                                           // X-Request-Id, kept or made
         clientAddress(config).ifPresent(routing::addFilter);                           // who a trusted proxy says sent it
-        RequestTracing.of(tracing, MessageService.ROUTES, rehearsal).ifPresent(routing::addFilter); // a span around the rest
-        routing.addFilter(AccessLog.from(config.get("messages.access-log"), rehearsal))   // one line when sent
+        RequestTracing.of(tracing, MessageService.ROUTES).map(warmUp::passedBy).ifPresent(routing::addFilter); // a span around the rest
+        routing.addFilter(warmUp.passedBy(AccessLog.from(config.get("messages.access-log")))) // one line when sent
                 .addFilter(new CloseWhenAsked())                                       // a Connection: close closes
-                .addFilter(new RequestMetrics(MessageService.ROUTES, rehearsal));      // timed by route and status
+                .addFilter(warmUp.passedBy(new RequestMetrics(MessageService.ROUTES))); // timed by route and status
         cors(config).ifPresent(routing::addFilter);                                    // other origins, if allowed
         routing.addFilter(drain)                                                       // stopping: clients asked to leave
-                .addFilter(new TransactionFilter(engine, rehearsal))                   // one transaction, ended before the first byte
+                .addFilter(new TransactionFilter(engine, warmUp::isRehearsal))         // one transaction, ended before the first byte
                 .register("/", new MessageService(new MessageStore(), MessageLimits.from(config.get("messages")),
-                                                  engine, rehearsal, responseMemory(config),
-                                                  config.get("messages.compression")));
-        ErrorResponses.register(routing, rehearsal);
+                                                  engine, responseMemory(config), config.get("messages.compression")));
+        ErrorResponses.register(routing);
         return routing;
     }
 
@@ -294,7 +291,7 @@ public final class Main {
         LOGGER.log(System.Logger.Level.INFO,
                    "messages: serving http://localhost:{0,number,#}/ (health and metrics at http://localhost:{1,number,#}"
                            + "/observe), database {2} {3}; ready {4,number,#} ms after JVM start",
-                   server.port(), server.port(opsSocket), engine.location().kind(), engine.location().masked(),
+                   server.port(), server.port(opsSocket), engine.storage().location().kind(), engine.storage().location().masked(),
                    ManagementFactory.getRuntimeMXBean().getUptime());
     }
 }

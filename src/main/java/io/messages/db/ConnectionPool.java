@@ -9,12 +9,14 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,6 +31,10 @@ import io.helidon.config.Config;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbStatements;
 import io.helidon.dbclient.jdbc.CloseableJdbcConnectionPool;
+import io.helidon.metrics.api.FunctionalCounter;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Tag;
 import io.messages.tracing.Tracing;
 
 import org.jspecify.annotations.Nullable;
@@ -41,7 +47,7 @@ import org.jspecify.annotations.Nullable;
  * only for a few SQLSTATEs, never for SQLite's errors, and puts a connection whose rollback
  * failed back into the pool, where every later user fails on it.
  */
-final class ConnectionPool implements CloseableJdbcConnectionPool {
+public final class ConnectionPool implements CloseableJdbcConnectionPool {
     private static final System.Logger LOGGER = System.getLogger(ConnectionPool.class.getName());
     // How Helidon's provider names the database type: "jdbc:sqlite", "jdbc:postgresql".
     private static final Pattern DB_TYPE = Pattern.compile("(\\w+:\\w+):.*");
@@ -51,14 +57,17 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
     private final HikariDataSource dataSource;
     private final DatabaseBreaker breaker;
     private final String dbType;
+    // The breaker never opens on SQLite (the pod's own file, no server to lose): decided once.
+    private final boolean ownFile;
     private final LongAdder retired = new LongAdder();
     // Connections requests open for themselves while the pool is short (SQLite): at most its size.
     private final OwnConnections own;
     private volatile Consumer<SQLException> failures = failure -> { };
 
-    private ConnectionPool(HikariDataSource dataSource, WatchedDataSource connections, String dbType) {
+    private ConnectionPool(HikariDataSource dataSource, WatchedDataSource connections, String dbType, boolean ownFile) {
         this.dataSource = dataSource;
         this.dbType = dbType;
+        this.ownFile = ownFile;
         this.breaker = new DatabaseBreaker(this::connectAlone);
         this.own = new OwnConnections(dataSource.getMaximumPoolSize());
         // The pool's own connection attempts (its refill, a request's need) tell the breaker too.
@@ -100,7 +109,7 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
             return start(connection, location);
         } catch (RuntimeException e) {
             throw new EngineException("cannot open the database at " + location.masked() + ": "
-                                              + Engine.rootMessage(e), e);
+                                              + DatabaseFailure.rootMessage(e), e);
         }
     }
 
@@ -131,6 +140,8 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
             // A server database: connections made when needed, none kept idle (see the config file).
             properties.setProperty("minimumIdle", "0");
         }
+        // Meters are tagged with it: one name, not HikariCP's generated one.
+        properties.putIfAbsent("poolName", "messages");
         HikariConfig config = new HikariConfig(properties);
         String url = values.getOrDefault("url", "");
         config.setJdbcUrl(url);
@@ -141,7 +152,8 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
                 url, config.getDriverClassName(), config.getDataSourceProperties(), config.getUsername(), config.getPassword()));
         config.setDataSource(connections);
         Matcher type = DB_TYPE.matcher(url);
-        return new ConnectionPool(new HikariDataSource(config), connections, type.matches() ? type.group(1) : DEFAULT_DB_TYPE);
+        return new ConnectionPool(new HikariDataSource(config), connections, type.matches() ? type.group(1) : DEFAULT_DB_TYPE,
+                                  location.singleWriter());
     }
 
     // HikariCP's spelling of a property: environment variables reach the config in lower case
@@ -190,9 +202,8 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
             // As HikariDataSource.getConnection() says it; the pool itself would wait out the timeout.
             throw new SQLException("the connection pool " + dataSource.getPoolName() + " is closed");
         }
-        if (dbType.equals("jdbc:sqlite")) {
-            // The breaker never opens on SQLite (the pod's own file, no server to lose): one wait,
-            // unless the pool is short and none is idle.
+        if (ownFile) {
+            // One wait, unless the pool is short and none is idle.
             Connection made = ownWhileShort();
             return made != null ? made : dataSource.getConnection();
         }
@@ -225,7 +236,7 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
     }
 
     /** How many connections requests opened for themselves while the pool was short (SQLite). */
-    long madeForRequests() {
+    public long madeForRequests() {
         return own.made();
     }
 
@@ -256,23 +267,66 @@ final class ConnectionPool implements CloseableJdbcConnectionPool {
     }
 
     /** Whether the database cannot be reached now: connections are refused at once. */
-    boolean unreachable() {
+    public boolean unreachable() {
         return breaker.isOpen();
     }
 
     /** How many times the database could not be reached since start. */
-    long outages() {
+    public long outages() {
         return breaker.timesOpened();
     }
 
     /** The pool's live figures, and the soft eviction of all its connections. */
-    HikariPoolMXBean figures() {
+    public HikariPoolMXBean figures() {
         return dataSource.getHikariPoolMXBean();
     }
 
     /** How many connections were retired because they could no longer be trusted. */
-    long retired() {
+    public long retired() {
         return retired.sum();
+    }
+
+    /** The pool's name ({@code db.connection.poolName}), unique in the JVM. */
+    public String name() {
+        return dataSource.getPoolName();
+    }
+
+    /**
+     * {@code messages_db_connections_retired_total}, {@code messages_db_breaker_open} (1 while the
+     * database cannot be reached and requests are refused at once), {@code _opened_total} and
+     * {@code messages_db_pool_connections{state}}, tagged with {@code pool}.
+     */
+    void registerMeters(MeterRegistry registry, Tag pool) {
+        registry.getOrCreate(FunctionalCounter.builder("messages.db.connections.retired", this, ConnectionPool::retired)
+                                     .description("Pooled connections retired because a commit, rollback or savepoint "
+                                                          + "failed on them or their server went away")
+                                     .tags(List.of(pool)));
+        registry.getOrCreate(Gauge.builder("messages.db.breaker.open", this, p -> p.unreachable() ? 1 : 0)
+                                     .description("1 while the database cannot be reached and requests needing it are "
+                                                          + "refused at once (503), 0 otherwise")
+                                     .tags(List.of(pool)));
+        registry.getOrCreate(FunctionalCounter.builder("messages.db.breaker.opened", this, ConnectionPool::outages)
+                                     .description("Times the database could not be reached and the breaker opened")
+                                     .tags(List.of(pool)));
+        connections(registry, pool, "active", HikariPoolMXBean::getActiveConnections);
+        connections(registry, pool, "idle", HikariPoolMXBean::getIdleConnections);
+        connections(registry, pool, "pending", HikariPoolMXBean::getThreadsAwaitingConnection);
+        connections(registry, pool, "total", HikariPoolMXBean::getTotalConnections);
+    }
+
+    private void connections(MeterRegistry registry, Tag pool, String state, ToDoubleFunction<HikariPoolMXBean> figure) {
+        registry.getOrCreate(Gauge.builder("messages.db.pool.connections", this, p -> p.figure(figure))
+                                     .description("Connections of the database pool, by state")
+                                     .tags(List.of(pool, Tag.create("state", state))));
+    }
+
+    // A closed pool has no bean: no value rather than a failed scrape.
+    private double figure(ToDoubleFunction<HikariPoolMXBean> figure) {
+        try {
+            return dataSource.isClosed() ? Double.NaN : figure.applyAsDouble(figures());
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     /**

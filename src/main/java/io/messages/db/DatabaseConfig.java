@@ -8,12 +8,11 @@ import io.helidon.config.Config;
  * @param location          where the data lives ({@code db.connection.url})
  * @param migrations        how the schema is kept ({@code db.migrations})
  * @param groupCommit       whether and how SQLite writes share commits ({@code db.group-commit})
- * @param poolName          the pool's name ({@code db.connection.poolName}), unique in the JVM
  * @param busyTimeoutMillis how long a SQLite writer waits for the write turn
  *                          ({@code db.connection.dataSource.busy_timeout})
  */
 record DatabaseConfig(DatabaseLocation location, Migrations migrations, GroupCommitSettings groupCommit,
-                      String poolName, long busyTimeoutMillis) {
+                      long busyTimeoutMillis) {
 
     /**
      * Reads the {@code db} node.
@@ -36,7 +35,6 @@ record DatabaseConfig(DatabaseLocation location, Migrations migrations, GroupCom
             throw new EngineException("bad db.group-commit: " + e.getMessage(), e);
         }
         return new DatabaseConfig(location, Migrations.from(db.get("migrations")), groupCommit,
-                                  db.get("connection.poolName").asString().orElse("messages"),
                                   db.get("connection.dataSource.busy_timeout").asLong().orElse(5000L));
     }
 }

@@ -10,18 +10,11 @@ import org.sqlite.SQLiteException;
 
 /**
  * What a database failure means, decided in this one place from the failure itself (SQLSTATE,
- * SQLite result code), whatever exception class carries it and wherever in a request it happened.
- *
- * <ul>
- *     <li>{@link #unavailable(Throwable)}: the database cannot serve now but may in a moment:
- *     a lost or refused connection, a server shutting down or starting, too many connections, a
- *     serialization failure or deadlock, a read-only server (a demoted primary), SQLite busy,
- *     locked, full or failing I/O, or one of this service's own refusals. Nothing was kept;
- *     answered 503 with {@code Retry-After}. Everything else is a fault of the request's own
- *     work (a constraint, a bug): 500.</li>
- *     <li>{@link #serverGone(SQLException)}: the connection's server went away or stopped being a
- *     primary, so every pooled connection to it is suspect, not only the one that failed.</li>
- * </ul>
+ * SQLite result code), whatever exception class carries it and wherever in a request it happened:
+ * the database cannot serve now but may in a moment ({@link #unavailable(Throwable)}: 503 with
+ * {@code Retry-After}; anything else is 500), or the connection's server went away, so every
+ * pooled connection to it is suspect ({@link #serverGone(SQLException)}). Which failures are
+ * which: docs/design.md, "DatabaseFailure".
  */
 public final class DatabaseFailure {
     // PostgreSQL (and SQL standard) states, by class or exact code.
@@ -116,5 +109,15 @@ public final class DatabaseFailure {
 
     private static int primary(SQLiteException e) {
         return e.getResultCode().code & 0xff;
+    }
+
+    /** The message of the innermost cause of {@code e} (its class name if it has none), for one-line reports. */
+    static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null ? root.getClass().getSimpleName() : message;
     }
 }

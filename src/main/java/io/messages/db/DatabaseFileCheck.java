@@ -1,4 +1,4 @@
-package io.messages.ops;
+package io.messages.db;
 
 import java.util.Optional;
 import java.util.function.Function;
@@ -6,7 +6,6 @@ import java.util.function.Function;
 import io.helidon.health.HealthCheck;
 import io.helidon.health.HealthCheckResponse;
 import io.helidon.health.HealthCheckType;
-import io.messages.db.DatabaseFile;
 
 /**
  * Health of a SQLite database file (see {@link DatabaseFile}); a query alone cannot see these

@@ -16,28 +16,18 @@ import org.flywaydb.core.api.output.MigrateResult;
 
 /**
  * The schema, kept by versioned SQL migrations with Flyway ({@code db/migration/<kind>/V<n>__*.sql}
- * on the classpath), from the {@code db.migrations} config.
+ * on the classpath), from the {@code db.migrations} config. Each migration runs in a transaction:
+ * one that fails leaves the database as it was. A database whose schema is newer than this
+ * service's migrations is refused: the service does not run on a schema it does not know. Older
+ * databases and several instances starting together: docs/design.md, "Migrations".
  *
- * <ul>
- *     <li>A database made before migrations existed (the table, no history) is recorded at
- *     version 1 without running it, and later versions are applied.</li>
- *     <li>Each migration runs in a transaction (both databases roll DDL back): one that fails
- *     leaves the database as it was, and start-up stops with one line naming it.</li>
- *     <li>A database whose schema is newer than this service's migrations (the service was
- *     rolled back) is refused: the service does not run on a schema it does not know.</li>
- *     <li>Several instances starting together on one PostgreSQL apply each migration once
- *     (Flyway's advisory lock); SQLite has one process by design.</li>
- * </ul>
- *
- * @param atStart   whether the service applies pending migrations when it starts; if not, it
- *                  refuses to start until they are applied ({@code java -jar messages.jar migrate})
- * @param locations where migrations are read from ({@code db.migrations.locations}, comma-separated);
- *                  {@code {kind}} is the database kind
- * @param lockTimeout      PostgreSQL: the longest a migration's statement waits for a lock
- *                         ({@code lock_timeout}): a migration queued behind a long transaction
- *                         would hold up every write queued behind it meanwhile
- * @param statementTimeout PostgreSQL: the longest a migration's statement may run
- *                         ({@code statement_timeout}; zero: no limit)
+ * @param atStart          whether the service applies pending migrations when it starts; if not, it
+ *                         refuses to start until they are applied ({@code java -jar messages.jar migrate})
+ * @param locations        where migrations are read from ({@code db.migrations.locations}, comma-separated);
+ *                         {@code {kind}} is the database kind
+ * @param lockTimeout      PostgreSQL: longest a migration's statement waits for a lock ({@code lock_timeout})
+ * @param statementTimeout PostgreSQL: longest a migration's statement may run ({@code statement_timeout};
+ *                         zero: no limit)
  */
 record Migrations(boolean atStart, List<String> locations, Duration lockTimeout, Duration statementTimeout) {
     private static final System.Logger LOGGER = System.getLogger(Migrations.class.getName());
@@ -104,6 +94,15 @@ record Migrations(boolean atStart, List<String> locations, Duration lockTimeout,
 
     // Instances starting together on an empty PostgreSQL may both decide to baseline before
     // either takes the lock; the loser succeeds when it looks again.
+    // A version such as 2 or 2.1 as a number for the schema meter; anything else has no value.
+    static double asNumber(String version) {
+        try {
+            return Double.parseDouble(version);
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
     private static MigrateResult migrateOnce(Flyway flyway) {
         try {
             return flyway.migrate();

@@ -5,7 +5,6 @@ import java.util.Optional;
 
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbExecute;
-import io.helidon.webserver.http.ServerRequest;
 import io.messages.tracing.Tracing;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
@@ -16,7 +15,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The one database transaction of an HTTP request (the recipe's {@code cherrypy.request.db}).
- * {@link TransactionFilter} creates it for each request and ends it right before the response's
+ * The web layer's transaction filter creates it for each request and ends it right before the response's
  * first byte: a transaction that wrote commits for a 2xx or 3xx response; an exception or a
  * 4xx/5xx rolls back; one that only read just ends. It is begun lazily, on the first
  * {@link #read()} or {@link #write()}, so a request that never touches the database opens none.
@@ -31,7 +30,7 @@ public final class RequestTransaction {
     private final Writes writes;
     private final TransactionCounters counters;
     private final Tracing tracing;
-    private final boolean keepsNothing;
+    private final boolean dryRun;
     // What the request began: a transaction that only read, or its writing work.
     private @Nullable OwnTransaction reading;
     private @Nullable Work work;
@@ -39,25 +38,12 @@ public final class RequestTransaction {
     private boolean ended;
 
     RequestTransaction(DbClient client, Writes writes, TransactionCounters counters, Tracing tracing,
-                       boolean keepsNothing) {
+                       boolean dryRun) {
         this.client = client;
         this.writes = writes;
         this.counters = counters;
         this.tracing = tracing;
-        this.keepsNothing = keepsNothing;
-    }
-
-    /**
-     * The transaction of this request.
-     *
-     * @param req the current request
-     * @return its transaction
-     * @throws IllegalStateException if the routing has no {@link TransactionFilter}
-     */
-    public static RequestTransaction of(ServerRequest req) {
-        return req.context().get(RequestTransaction.class)
-                .orElseThrow(() -> new IllegalStateException(
-                        "No request transaction: add TransactionFilter to the routing"));
+        this.dryRun = dryRun;
     }
 
     /** Statements that only read; begins the transaction if this is the request's first use. */
@@ -87,13 +73,21 @@ public final class RequestTransaction {
         return Objects.requireNonNull(work).statements();
     }
 
+    /**
+     * Whether what this request does counts in the service's totals: false for a dry run, whose
+     * work is never kept (see {@link Engine#begin}).
+     */
+    public boolean counted() {
+        return !dryRun;
+    }
+
     /** Whether {@link #write()} was called: the transaction may have changed data. */
-    boolean wrote() {
+    public boolean wrote() {
         return wrote;
     }
 
     /** Whether the request has begun its transaction and it has not ended yet. */
-    boolean isActive() {
+    public boolean isActive() {
         return work != null && !ended;
     }
 
@@ -104,7 +98,7 @@ public final class RequestTransaction {
      * and the response must say so.
      */
     @SuppressWarnings("try") // the scope only makes the span current
-    void end(boolean keep) {
+    public void end(boolean keep) {
         if (ended) {
             return;
         }
@@ -113,7 +107,7 @@ public final class RequestTransaction {
         if (begun == null) {
             return;
         }
-        boolean keeps = keep && !keepsNothing;
+        boolean keeps = keep && !dryRun;
         // Traced (when tracing is on) as a span of its own, commit or rollback, whose child is the
         // wait for the group's commit; the outcome goes on the request's span.
         Optional<Tracer> tracer = tracing.tracer();

@@ -1,6 +1,13 @@
 package io.messages.db;
 
+import java.util.List;
+
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.dbclient.DbClient;
+import io.helidon.metrics.api.Gauge;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Tag;
 
 /**
  * How a request's writes take their turn and reach a commit on this kind of database, chosen
@@ -30,4 +37,11 @@ interface Writes {
 
     /** How many requests wait for the write turn now (0 where there is none). */
     int waiting();
+
+    /** {@code messages_db_writers_waiting}, tagged with {@code pool}. */
+    default void registerMeters(MeterRegistry registry, Tag pool) {
+        registry.getOrCreate(Gauge.builder("messages.db.writers.waiting", this, Writes::waiting)
+                                     .description("Requests waiting for the write turn (SQLite's single writer)")
+                                     .tags(List.of(pool)));
+    }
 }

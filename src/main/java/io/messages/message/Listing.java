@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
 
 import io.helidon.http.HeaderValues;
 import io.helidon.metrics.api.Counter;
@@ -22,7 +21,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.messages.db.CommitMark;
 import io.messages.db.Engine;
-import io.messages.http.ResponseMemory;
+import io.messages.web.ResponseMemory;
+import io.messages.web.TransactionFilter;
 
 import org.jspecify.annotations.Nullable;
 
@@ -77,7 +77,6 @@ final class Listing {
     private final MessageStore store;
     private final Engine engine;
     private final ListingCheck check;
-    private final Predicate<ServerRequest> uncounted;
     private final ResponseMemory memory;
     private final long budget;
     private final Compression compression;
@@ -90,12 +89,10 @@ final class Listing {
     private @Nullable Round open;
     private CompletableFuture<Void> lastEnded = CompletableFuture.completedFuture(null);
 
-    Listing(MessageStore store, Engine engine, Predicate<ServerRequest> uncounted, ResponseMemory memory, long budget,
-            Compression compression) {
+    Listing(MessageStore store, Engine engine, ResponseMemory memory, long budget, Compression compression) {
         this.store = store;
         this.engine = engine;
         this.check = ListingCheck.of(engine);
-        this.uncounted = uncounted;
         this.memory = memory;
         this.budget = budget;
         this.compression = compression;
@@ -229,7 +226,7 @@ final class Listing {
     }
 
     private void count(ServerRequest req, String source) {
-        if (uncounted.test(req)) {
+        if (!TransactionFilter.transactionOf(req).counted()) {
             return;
         }
         SOURCES.computeIfAbsent(source, it -> Services.get(MeterRegistry.class).getOrCreate(

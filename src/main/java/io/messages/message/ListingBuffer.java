@@ -5,17 +5,17 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.messages.http.Connections;
+import io.messages.web.ResponseMemory;
 
 /**
  * Bytes of a listing being read, in pieces of {@link #PIECE} bytes: what the connection sends as
- * it is ({@link Connections#WRITE_SLICE}, less room for the chunked encoding's framing), so that a
+ * it is ({@link ResponseMemory#SENDING}, less room for the chunked encoding's framing), so that a
  * listing is never copied to be cut, and a listing read whole becomes a {@link ListingBody}
  * without a copy. Not {@link java.io.ByteArrayOutputStream}, whose every write takes a lock: a
  * third of the service's own time in a large listing went there (JFR, one reader).
  */
 final class ListingBuffer {
-    static final int PIECE = Connections.WRITE_SLICE - 64;
+    static final int PIECE = ResponseMemory.SENDING - 64;
 
     private final List<byte[]> full = new ArrayList<>();
     private byte[] current;

@@ -64,7 +64,7 @@ enum ListingCheck {
 
     /** The check of the database behind {@code engine}. */
     static ListingCheck of(Engine engine) {
-        return engine.location().singleWriter() ? COUNTED : SNAPSHOT;
+        return engine.storage().commitsInIdOrder() ? COUNTED : SNAPSHOT;
     }
 
     /**

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
@@ -26,7 +25,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.messages.db.Engine;
 import io.messages.db.RequestTransaction;
-import io.messages.http.ResponseMemory;
+import io.messages.web.ResponseMemory;
+import io.messages.web.TransactionFilter;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonBuilderFactory;
@@ -58,7 +58,6 @@ public final class MessageService implements HttpService {
     private final Listing listing;
     private final ResponseMemory memory;
     private final Compression compression;
-    private final Predicate<ServerRequest> uncounted;
     private final Counter recorded = Services.get(MeterRegistry.class).getOrCreate(
             Counter.builder("messages.recorded").description("Messages recorded and committed"));
 
@@ -68,23 +67,21 @@ public final class MessageService implements HttpService {
      * @param store     where messages are kept
      * @param limits    what a message may be
      * @param engine    the database engine, for what the listing reads outside the request's transaction
-     * @param uncounted requests that count in none of the service's meters (the warm-up's rehearsals)
      * @param memory    what listings and pages may hold while their clients take them
      * @param compressionConfig the {@code messages.compression} node: gzip on request
      */
-    public MessageService(MessageStore store, MessageLimits limits, Engine engine, Predicate<ServerRequest> uncounted,
-                          ResponseMemory memory, Config compressionConfig) {
-        this(store, limits, engine, uncounted, memory, Compression.from(compressionConfig));
+    public MessageService(MessageStore store, MessageLimits limits, Engine engine, ResponseMemory memory,
+                          Config compressionConfig) {
+        this(store, limits, engine, memory, Compression.from(compressionConfig));
     }
 
-    private MessageService(MessageStore store, MessageLimits limits, Engine engine, Predicate<ServerRequest> uncounted,
-                           ResponseMemory memory, Compression compression) {
+    private MessageService(MessageStore store, MessageLimits limits, Engine engine, ResponseMemory memory,
+                           Compression compression) {
         this.store = store;
         this.limits = limits;
-        this.uncounted = uncounted;
         this.memory = memory;
         this.compression = compression;
-        this.listing = new Listing(store, engine, uncounted, memory, limits.keptListing(), compression);
+        this.listing = new Listing(store, engine, memory, limits.keptListing(), compression);
     }
 
     // HEAD as GET without the body (RFC 9110 9.1: every general-purpose server supports both);
@@ -108,7 +105,7 @@ public final class MessageService implements HttpService {
         if (compression.enabled()) {
             res.header(Compression.VARY);
         }
-        RequestTransaction tx = RequestTransaction.of(req);
+        RequestTransaction tx = TransactionFilter.transactionOf(req);
         if (prefersJson(req)) {
             // JSON is always paged: a whole table in one JSON document would grow without bound.
             res.headers().contentType(MediaTypes.APPLICATION_JSON);
@@ -195,7 +192,7 @@ public final class MessageService implements HttpService {
             sendHead(res, (RECORDED_PREFIX + msg).getBytes(StandardCharsets.UTF_8).length);
             return;
         }
-        RequestTransaction tx = RequestTransaction.of(req);
+        RequestTransaction tx = TransactionFilter.transactionOf(req);
         Message stored = store.add(tx, msg);
         if (prefersJson(req)) {
             res.send(json(stored));
@@ -203,8 +200,8 @@ public final class MessageService implements HttpService {
             sendText(res, RECORDED_PREFIX + msg);
         }
         // send() commits before writing; reaching here means the message is stored (unless the
-        // request was the warm-up's, which stores nothing).
-        if (!uncounted.test(req)) {
+        // request was a dry run, which stores nothing).
+        if (tx.counted()) {
             recorded.increment();
         }
     }

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.function.Predicate;
 
 import io.helidon.config.Config;
 import io.helidon.metrics.api.Counter;
@@ -37,7 +36,7 @@ import io.messages.http.RequestId;
  * {@code GET /}'s throughput at 64 connections (every record formatted with {@code String.format}
  * and flushed under the console handler's lock). If the queue is full (the log cannot keep up),
  * the line is dropped and counted in {@code messages_access_log_dropped_total}: a request is
- * never slowed down for its log line. The warm-up's rehearsals are not logged.
+ * never slowed down for its log line.
  * {@code messages.access-log.enabled: true} turns it on.
  */
 public final class AccessLog implements Filter {
@@ -51,14 +50,12 @@ public final class AccessLog implements Filter {
             Counter.builder("messages.access.log.dropped")
                     .description("Access log lines dropped because the log could not keep up"));
     private final PrintStream out;
-    private final Predicate<ServerRequest> unlogged;
     private volatile Timestamp lastTimestamp = new Timestamp(-1, "");
     private final Thread writer;
 
     // out: where the lines go (System.out as it is when the service starts).
-    private AccessLog(PrintStream out, Predicate<ServerRequest> unlogged) {
+    private AccessLog(PrintStream out) {
         this.out = out;
-        this.unlogged = unlogged;
         this.writer = Thread.ofPlatform().daemon().name("messages-access-log").start(this::write);
     }
 
@@ -66,12 +63,11 @@ public final class AccessLog implements Filter {
      * The access log as configured by the {@code messages.access-log} node, if it is enabled.
      *
      * @param accessLog the {@code messages.access-log} node
-     * @param unlogged  requests not to log (the warm-up's rehearsals)
      * @return the filter to add to the routing, or a filter that only passes requests on
      */
-    public static Filter from(Config accessLog, Predicate<ServerRequest> unlogged) {
+    public static Filter from(Config accessLog) {
         if (accessLog.get("enabled").asBoolean().orElse(false)) {
-            return new AccessLog(System.out, unlogged);
+            return new AccessLog(System.out);
         }
         return (chain, req, res) -> chain.proceed();
     }
@@ -81,9 +77,6 @@ public final class AccessLog implements Filter {
         long start = System.nanoTime();
         long received = System.currentTimeMillis() / 1000;
         res.whenSent(() -> {
-            if (unlogged.test(req)) {
-                return;
-            }
             String query = req.query().rawValue();
             String line = ClientAddress.of(req).address() + " - - [" + timestamp(received) + "] \""
                     + req.prologue().method().text() + " " + req.prologue().uriPath().rawPath()

@@ -8,20 +8,13 @@ import io.messages.db.Engine;
 
 /**
  * Readiness check {@code database}: the database answers the {@code ping} statement
- * ({@code db.statements.ping}), as Helidon's {@code DbClientHealthCheck} did before 4.5.0, which
- * no longer publishes it.
+ * ({@code db.statements.ping}), as Helidon's {@code DbClientHealthCheck} did.
  *
- * <p>What its answer means depends on whose database it is, decided once:
- * <ul>
- *     <li>SQLite, the pod's own file: DOWN when the ping fails. The pod cannot serve; another
- *     pod might.</li>
- *     <li>A server database shared by every replica (PostgreSQL): always UP, with
- *     {@code reachable} in its data. When the shared database is down, every replica is
- *     equally unable to serve; taking them all out of the Service would turn fast, clear
- *     {@code 503}s (the service refuses at once while the database cannot be reached) into
- *     refused connections and gateway errors, and a disruption budget would then block node
- *     drains.</li>
- * </ul>
+ * <p>What its answer means depends on whose database it is, decided once: SQLite, the pod's own
+ * file, is DOWN when the ping fails (the pod cannot serve; another pod might). A server database
+ * shared by every replica (PostgreSQL) is always UP, with {@code reachable} in its data: taking
+ * every replica out of the Service would turn fast, clear {@code 503}s into refused connections
+ * and gateway errors (docs/design.md, "DatabaseCheck").
  */
 final class DatabaseCheck implements HealthCheck {
     private final DbClient client;
@@ -34,7 +27,7 @@ final class DatabaseCheck implements HealthCheck {
 
     /** The check for {@code engine}'s database. */
     static DatabaseCheck of(Engine engine) {
-        return new DatabaseCheck(engine.client(), engine.location().singleWriter());
+        return new DatabaseCheck(engine.client(), engine.storage().ownsItsDatabase());
     }
 
     @Override

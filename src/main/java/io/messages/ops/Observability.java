@@ -38,12 +38,12 @@ public final class Observability {
      */
     public static ObserveFeature feature(Config observe, Engine engine, ConnectionDrain drain, Connections connections,
                                          HealthCheck... readiness) {
-        DatabaseMetrics.register(engine);
-        ConnectionMetrics.register(connections, engine.poolName());
+        engine.registerMeters();
+        ConnectionMetrics.register(connections, engine.pool().name());
         // Readiness, not liveness: a database outage must not make Kubernetes restart a healthy pod.
         List<HealthCheck> ready = new ArrayList<>();
         ready.add(DatabaseCheck.of(engine));
-        engine.file().ifPresent(file -> ready.add(DatabaseFileCheck.readiness(file)));
+        ready.addAll(engine.storage().readinessChecks());
         // A stopping service says so first, so that load balancers move clients away.
         ready.add(new NamedCheck("stopping", () -> HealthCheckResponse.builder().status(!drain.isDraining()).build()));
         ready.addAll(List.of(readiness));
@@ -51,9 +51,9 @@ public final class Observability {
                 .details(true)
                 .useSystemServices(false);
         ready.forEach(check -> health.addCheck(check, HealthCheckType.READINESS));
-        engine.file().ifPresent(file -> health.addCheck(DatabaseFileCheck.liveness(file)));
+        engine.storage().livenessChecks().forEach(health::addCheck);
         health.addCheck(new PublicListenerCheck(connections, drain));
-        ReadinessMetrics.register(engine.poolName(), ready);
+        ReadinessMetrics.register(engine.pool().name(), ready);
         return ObserveFeature.builder()
                 .config(observe)
                 .addObserver(health.build())

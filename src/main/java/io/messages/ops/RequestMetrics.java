@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Predicate;
 
 import io.helidon.http.Method;
 import io.helidon.metrics.api.MeterRegistry;
@@ -33,7 +32,6 @@ public final class RequestMetrics implements Filter {
             Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5)};
 
     private final Set<String> routes;
-    private final Predicate<ServerRequest> untimed;
     private final MeterRegistry registry = Services.get(MeterRegistry.class);
     private final Map<List<String>, Timer> timers = new ConcurrentHashMap<>();
 
@@ -41,11 +39,9 @@ public final class RequestMetrics implements Filter {
      * A filter that times requests, naming the routes in {@code routes} and no others.
      *
      * @param routes  the paths served, e.g. {@code /} and {@code /record}
-     * @param untimed requests not to count (the warm-up's rehearsals)
      */
-    public RequestMetrics(Set<String> routes, Predicate<ServerRequest> untimed) {
+    public RequestMetrics(Set<String> routes) {
         this.routes = Set.copyOf(routes);
-        this.untimed = untimed;
     }
 
     @Override
@@ -53,16 +49,11 @@ public final class RequestMetrics implements Filter {
         long start = System.nanoTime();
         Method method = req.prologue().method();
         String path = req.path().path();
-        // whenSent also fires for responses written by the error handlers. The warm-up's
-        // rehearsals are not clients' requests: not counted.
-        res.whenSent(() -> {
-            if (!untimed.test(req)) {
-                timer(METHODS.contains(method.text()) ? method.text() : "other",
-                      routes.contains(path) ? path : "unmatched",
-                      res.status().code() / 100 + "xx")
-                        .record(Duration.ofNanos(System.nanoTime() - start));
-            }
-        });
+        // whenSent also fires for responses written by the error handlers.
+        res.whenSent(() -> timer(METHODS.contains(method.text()) ? method.text() : "other",
+                                 routes.contains(path) ? path : "unmatched",
+                                 res.status().code() / 100 + "xx")
+                .record(Duration.ofNanos(System.nanoTime() - start)));
         chain.proceed();
     }
 

@@ -34,11 +34,10 @@ import io.helidon.webserver.http.ServerRequest;
  * or {@code messages.warm-up.requests}, and readiness stays DOWN ({@code warm-up}) until then.
  *
  * <p>Those requests carry a secret made for this run. This filter, the first a request meets,
- * marks each in its request context as a rehearsal ({@link #isRehearsal}), and the features that
- * keep or count something leave rehearsals out: their transactions are rolled back whatever they
- * answer, and they count in no metric of the service's own (Helidon's vendor metrics do count
- * them). Nothing of them stays in the database. A request with any other value of the header is
- * an ordinary request.
+ * marks each in its request context as a rehearsal ({@link #isRehearsal}). A rehearsal passes by
+ * the features {@link #passedBy} wraps (logs, traces, timings), and its transaction is a dry run:
+ * rolled back whatever it answers, counted nowhere (Helidon's vendor metrics do count it). A
+ * request with any other value of the header is an ordinary request.
  */
 public final class WarmUp implements Filter {
     private static final System.Logger LOGGER = System.getLogger(WarmUp.class.getName());
@@ -93,6 +92,23 @@ public final class WarmUp implements Filter {
             req.context().register(new Rehearsal());
         }
         chain.proceed();
+    }
+
+    /**
+     * {@code feature} for every request but this warm-up's rehearsals, which pass it by: a
+     * feature that records what clients do (a log line, a span, a timing).
+     *
+     * @param feature a filter
+     * @return the filter that skips rehearsals
+     */
+    public Filter passedBy(Filter feature) {
+        return (chain, req, res) -> {
+            if (isRehearsal(req)) {
+                chain.proceed();
+            } else {
+                feature.filter(chain, req, res);
+            }
+        };
     }
 
     // The mark of a rehearsal in its request's context.

@@ -2,7 +2,6 @@ package io.messages.tracing;
 
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.Filter;
@@ -44,25 +43,22 @@ public final class RequestTracing implements Filter {
     private final Tracing tracing;
     private final Tracer tracer;
     private final Set<String> routes;
-    private final Predicate<? super RoutingRequest> untraced;
 
-    private RequestTracing(Tracing tracing, Tracer tracer, Set<String> routes, Predicate<? super RoutingRequest> untraced) {
+    private RequestTracing(Tracing tracing, Tracer tracer, Set<String> routes) {
         this.tracing = tracing;
         this.tracer = tracer;
         this.routes = Set.copyOf(routes);
-        this.untraced = untraced;
     }
 
     /**
      * The filter that traces requests into {@code tracing}, if it is on, naming the routes in
-     * {@code routes} (others are {@code unmatched}, as in the metrics) and skipping those
-     * {@code untraced} accepts (the warm-up's rehearsals). It owns {@code tracing} for the
+     * {@code routes} (others are {@code unmatched}, as in the metrics). It owns {@code tracing} for the
      * server's life: the spans still buffered are exported when the server stops.
      *
      * @return the filter to add first to the routing, or empty when tracing is off
      */
-    public static Optional<Filter> of(Tracing tracing, Set<String> routes, Predicate<? super RoutingRequest> untraced) {
-        return tracing.tracer().map(tracer -> new RequestTracing(tracing, tracer, routes, untraced));
+    public static Optional<Filter> of(Tracing tracing, Set<String> routes) {
+        return tracing.tracer().map(tracer -> new RequestTracing(tracing, tracer, routes));
     }
 
     @Override
@@ -83,10 +79,6 @@ public final class RequestTracing implements Filter {
     @Override
     @SuppressWarnings("try") // the scope only makes the span current
     public void filter(FilterChain chain, RoutingRequest req, RoutingResponse res) {
-        if (untraced.test(req)) {
-            chain.proceed();
-            return;
-        }
         String method = req.prologue().method().text();
         String path = req.path().path();
         String route = routes.contains(path) ? path : "unmatched";

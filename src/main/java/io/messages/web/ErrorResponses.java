@@ -1,7 +1,6 @@
-package io.messages.app;
+package io.messages.web;
 
 import java.nio.charset.StandardCharsets;
-import java.util.function.Predicate;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
@@ -14,6 +13,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.messages.db.DatabaseFailure;
+import io.messages.db.RequestTransaction;
 import io.messages.tracing.RequestTracing;
 
 import org.jspecify.annotations.Nullable;
@@ -25,21 +25,31 @@ import org.jspecify.annotations.Nullable;
  * with {@code Retry-After}, logged as one line; anything else is a 500, logged with its stack
  * trace. No body carries internals (stack trace, SQL).
  */
-final class ErrorResponses {
+public final class ErrorResponses {
     private static final System.Logger LOGGER = System.getLogger(ErrorResponses.class.getName());
 
     private ErrorResponses() {
     }
 
-    // uncounted: requests whose 503s are not counted (the warm-up's rehearsals).
-    static void register(HttpRouting.Builder routing, Predicate<ServerRequest> uncounted) {
+    /**
+     * Registers the error handlers on {@code routing}. A 503 counts in
+     * {@code messages_db_unavailable_total} when its request's transaction counts
+     * ({@link RequestTransaction#counted()}).
+     *
+     * @param routing the routing
+     */
+    public static void register(HttpRouting.Builder routing) {
         // The alerts' signal for "the database refuses work" (see docs/runbooks.md).
         Counter unavailable = Services.get(MeterRegistry.class).getOrCreate(
                 Counter.builder("messages.db.unavailable")
                         .description("Requests answered 503 because the database could not complete them; "
                                              + "nothing of them was stored"));
-        routing.error(HttpException.class, (req, res, e) -> httpError(req, res, e, uncounted.test(req) ? null : unavailable))
-                .error(RuntimeException.class, (req, res, e) -> failure(req, res, e, uncounted.test(req) ? null : unavailable));
+        routing.error(HttpException.class, (req, res, e) -> httpError(req, res, e, counted(req) ? unavailable : null))
+                .error(RuntimeException.class, (req, res, e) -> failure(req, res, e, counted(req) ? unavailable : null));
+    }
+
+    private static boolean counted(ServerRequest req) {
+        return req.context().get(RequestTransaction.class).map(RequestTransaction::counted).orElse(true);
     }
 
     private static void httpError(ServerRequest req, ServerResponse res, HttpException e, @Nullable Counter unavailable) {

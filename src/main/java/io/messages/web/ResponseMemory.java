@@ -1,4 +1,4 @@
-package io.messages.http;
+package io.messages.web;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,6 +16,7 @@ import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.service.registry.Services;
 import io.helidon.webserver.ServerConnectionException;
 import io.helidon.webserver.http.ServerResponse;
+import io.messages.http.Connections;
 
 /**
  * Heap that responses hold while they wait for their clients, within one budget

@@ -1,4 +1,4 @@
-package io.messages.db;
+package io.messages.web;
 
 import java.util.function.Predicate;
 
@@ -8,6 +8,8 @@ import io.helidon.webserver.http.FilterChain;
 import io.helidon.webserver.http.RoutingRequest;
 import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerRequest;
+import io.messages.db.Engine;
+import io.messages.db.RequestTransaction;
 
 /**
  * A transaction per request (the recipe's session tool), installed once in the routing.
@@ -20,8 +22,8 @@ import io.helidon.webserver.http.ServerRequest;
  * a read snapshot) is held while a client takes its time reading the response. An exception from
  * a handler rolls back; a handler that sent nothing has its transaction ended after it.
  *
- * <p>A dry run (the warm-up's rehearsals, as {@code dryRuns} tells) is served like any request,
- * but its work is rolled back whatever it answers, and it counts in no transaction total.
+ * <p>A dry run (as {@code dryRuns} tells) is served like any request, but its work is rolled
+ * back whatever it answers, and it counts nowhere ({@link RequestTransaction#counted()}).
  */
 public final class TransactionFilter implements Filter {
     private static final System.Logger LOGGER = System.getLogger(TransactionFilter.class.getName());
@@ -38,6 +40,19 @@ public final class TransactionFilter implements Filter {
     public TransactionFilter(Engine engine, Predicate<ServerRequest> dryRuns) {
         this.engine = engine;
         this.dryRuns = dryRuns;
+    }
+
+    /**
+     * The transaction of the request {@code req} (the recipe's {@code cherrypy.request.db}).
+     *
+     * @param req the current request
+     * @return its transaction
+     * @throws IllegalStateException if the routing has no {@code TransactionFilter}
+     */
+    public static RequestTransaction transactionOf(ServerRequest req) {
+        return req.context().get(RequestTransaction.class)
+                .orElseThrow(() -> new IllegalStateException(
+                        "No request transaction: add TransactionFilter to the routing"));
     }
 
     @Override

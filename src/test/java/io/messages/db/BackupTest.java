@@ -48,7 +48,7 @@ class BackupTest {
         List<Path> kept;
         Service service = Main.start(config);
         try (Writers writers = Writers.start(service.port(), 8, Duration.ofMillis(1), (w, i) -> "w" + w + "-" + i)) {
-            Backups backups = service.engine().backups().orElseThrow();
+            Backups backups = service.engine().storage().backups().orElseThrow();
             assertThat("the first backup is taken at start",
                        Writers.await(() -> !backups.kept().isEmpty(), Duration.ofSeconds(10)), is(true));
             Writers.await(() -> writers.acknowledged().size() > 200, Duration.ofSeconds(10));
@@ -94,7 +94,7 @@ class BackupTest {
                                                          "db.backup.interval", "PT1H"));
             Service service = Main.start(config);
             try {
-                Backups backups = service.engine().backups().orElseThrow();
+                Backups backups = service.engine().storage().backups().orElseThrow();
                 assertThat(Writers.await(() -> backups.lastSuccess() > 0, Duration.ofSeconds(10)), is(true));
                 volume.fillLeaving(4096);
                 String big = "x".repeat(4000);
@@ -130,7 +130,7 @@ class BackupTest {
         Service first = Main.start(config);
         long taken;
         try {
-            Backups backups = first.engine().backups().orElseThrow();
+            Backups backups = first.engine().storage().backups().orElseThrow();
             assertThat(Writers.await(() -> backups.lastSuccess() > 0, Duration.ofSeconds(10)), is(true));
             taken = backups.lastSuccess();
         } finally {
@@ -138,7 +138,7 @@ class BackupTest {
         }
         Service again = Main.start(config);
         try {
-            Backups backups = again.engine().backups().orElseThrow();
+            Backups backups = again.engine().storage().backups().orElseThrow();
             Thread.sleep(500);
             assertThat(backups.kept(), hasSize(1));
             assertThat("the newest backup's time, from its file", backups.lastSuccess(),

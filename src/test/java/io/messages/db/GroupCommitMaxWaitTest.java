@@ -55,7 +55,7 @@ class GroupCommitMaxWaitTest extends GroupCommitSuite {
             passedOn.countDown();
             gate.leave();
         });
-        while (engine.writersWaiting() == 0) {
+        while (engine.writes().waiting() == 0) {
             Thread.sleep(5);
         }
 

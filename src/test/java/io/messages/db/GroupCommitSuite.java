@@ -17,6 +17,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
+import io.messages.web.TransactionFilter;
 import io.messages.message.MessageStore;
 import io.messages.testing.CommitFailure;
 import io.messages.testing.Rows;
@@ -70,7 +71,7 @@ abstract class GroupCommitSuite {
         routing.get("/test/hold", (req, res) -> {
                     String msg = req.query().get("msg");
                     Hold hold = HOLDS.get(msg);
-                    STORE.add(RequestTransaction.of(req), msg);
+                    STORE.add(TransactionFilter.transactionOf(req), msg);
                     hold.wrote().countDown();
                     if (!hold.release().await(PATIENCE.toSeconds(), TimeUnit.SECONDS)) {
                         throw new IllegalStateException("never released");
@@ -78,17 +79,17 @@ abstract class GroupCommitSuite {
                     res.send("held " + msg);
                 })
                 .get("/test/reject", (req, res) -> {
-                    STORE.add(RequestTransaction.of(req), req.query().get("msg"));
+                    STORE.add(TransactionFilter.transactionOf(req), req.query().get("msg"));
                     res.status(Status.CONFLICT_409).send("rejected after writing");
                 })
                 .get("/test/read-then-write", (req, res) -> {
-                    RequestTransaction tx = RequestTransaction.of(req);
+                    RequestTransaction tx = TransactionFilter.transactionOf(req);
                     int seen = STORE.list(tx).size();
                     STORE.add(tx, req.query().get("msg"));
                     res.send("wrote after seeing " + seen);
                 })
                 .get("/test/commit-fails", (req, res) -> {
-                    RequestTransaction tx = RequestTransaction.of(req);
+                    RequestTransaction tx = TransactionFilter.transactionOf(req);
                     STORE.add(tx, req.query().get("msg"));
                     CommitFailure.plant(tx); // fails the whole batch
                     res.send("claimed success");
@@ -110,10 +111,10 @@ abstract class GroupCommitSuite {
     List<CompletableFuture<HttpResponse<String>>> queue(String... paths) throws InterruptedException {
         List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
         for (String path : paths) {
-            int waiting = engine.writersWaiting();
+            int waiting = engine.writes().waiting();
             sent.add(get(path));
             long deadline = System.nanoTime() + PATIENCE.toNanos();
-            while (engine.writersWaiting() <= waiting) {
+            while (engine.writes().waiting() <= waiting) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError(path + " never queued for the write turn");
                 }

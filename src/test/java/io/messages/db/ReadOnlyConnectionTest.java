@@ -39,7 +39,7 @@ class ReadOnlyConnectionTest {
             List<Path> readOnly = List.of(dir, db, dir.resolve("m.db-wal"));
             assumeTrue(readOnly.stream().allMatch(path -> SqliteFile.chattr("+i", path)),
                        "chattr +i is not supported here");
-            HikariPoolMXBean figures = engine.pool();
+            HikariPoolMXBean figures = engine.pool().figures();
             try {
                 // What a storage fault can leave: a pool refilled while nothing could be opened for writing.
                 figures.softEvictConnections();

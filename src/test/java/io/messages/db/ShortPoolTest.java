@@ -26,7 +26,7 @@ class ShortPoolTest {
                                           "db.connection.connectionTimeout", "60000");
         try (Engine engine = Engine.open(TestConfig.sqlite(TestConfig.tempDir().resolve("m.db"), pool).get("db"))) {
             engine.client().execute().namedGet("insert-message", "before");
-            HikariPoolMXBean figures = engine.pool();
+            HikariPoolMXBean figures = engine.pool().figures();
             // What a storage fault leaves: no connection in the pool, and none coming soon.
             figures.softEvictConnections();
             figures.suspendPool();
@@ -37,7 +37,7 @@ class ShortPoolTest {
                 engine.client().execute().namedGet("insert-message", "while-short");
 
                 assertThat("not from the pool", figures.getTotalConnections(), is(0));
-                assertThat(engine.connectionsMadeWhilePoolShort(), is(1L));
+                assertThat(engine.pool().madeForRequests(), is(1L));
             } finally {
                 figures.resumePool();
             }

@@ -203,7 +203,7 @@ abstract class KeptListingTest {
 
     // count messages "prefix0" .. "prefix<count-1>", in one transaction of a connection of its own.
     private void insert(int count, String prefix) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(engine.location().url())) {
+        try (Connection connection = DriverManager.getConnection(engine.storage().location().url())) {
             connection.setAutoCommit(false);
             try (PreparedStatement insert = connection.prepareStatement("INSERT INTO messages (value) VALUES (?)")) {
                 for (int i = 0; i < count; i++) {

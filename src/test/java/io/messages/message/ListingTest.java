@@ -9,6 +9,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
+import io.messages.web.TransactionFilter;
 import io.messages.db.Engine;
 import io.messages.db.RequestTransaction;
 import io.messages.testing.ReadYourWrites;
@@ -50,7 +51,7 @@ abstract class ListingTest {
     static void routing(TestService service, HttpRouting.Builder routing) {
         service.routing(routing);
         routing.get("/test/rename", (req, res) -> {
-            RequestTransaction.of(req).write().dml("UPDATE messages SET value = ? WHERE value = ?",
+            TransactionFilter.transactionOf(req).write().dml("UPDATE messages SET value = ? WHERE value = ?",
                                                    req.query().get("to"), req.query().get("from"));
             res.send("renamed");
         });

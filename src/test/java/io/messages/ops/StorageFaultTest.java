@@ -62,7 +62,7 @@ class StorageFaultTest {
                            Writers.await(() -> writers.refused().size() > 20, Duration.ofSeconds(10)), is(true));
                 // The pool refilled while nothing can be opened for writing (as HikariCP does after
                 // a fault, sooner or later): its connections open read-only, and stay so.
-                service.engine().pool().softEvictConnections();
+                service.engine().pool().figures().softEvictConnections();
                 int refused = writers.refused().size();
                 assertThat("writes on the refilled pool refused", Writers.await(
                         () -> writers.refused().size() > refused + 50, Duration.ofSeconds(10)), is(true));

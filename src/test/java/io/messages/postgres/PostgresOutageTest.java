@@ -7,6 +7,7 @@ import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
+import io.messages.web.TransactionFilter;
 import io.messages.db.Engine;
 import io.messages.db.RequestTransaction;
 import io.messages.message.MessageStore;
@@ -55,7 +56,7 @@ class PostgresOutageTest {
     static void routing(TestService service, HttpRouting.Builder routing) {
         service.routing(routing);
         routing.get("/test/terminated", (req, res) -> {
-            RequestTransaction tx = RequestTransaction.of(req);
+            RequestTransaction tx = TransactionFilter.transactionOf(req);
             String at = req.query().get("at");
             switch (at) {
                 case "read" -> {
@@ -98,7 +99,7 @@ class PostgresOutageTest {
     }
 
     private void assertAnswered503AndRecovers(String at) {
-        long retired = engine.retiredConnections();
+        long retired = engine.pool().retired();
 
         ClientResponseTyped<String> res = client.get("/test/terminated").queryParam("at", at)
                 .request(String.class);
@@ -106,7 +107,7 @@ class PostgresOutageTest {
         assertThat(res.status(), is(Status.SERVICE_UNAVAILABLE_503));
         assertThat(res.headers().first(HeaderNames.RETRY_AFTER).orElse(""), is("1"));
         assertThat(res.entity(), is("The database could not complete the request; nothing was stored. Try again later."));
-        assertThat("the dead connection was retired", engine.retiredConnections(), greaterThan(retired));
+        assertThat("the dead connection was retired", engine.pool().retired(), greaterThan(retired));
         assertThat(client.get("/record").queryParam("msg", "after").request(String.class).status(),
                    is(Status.OK_200));
         assertThat(Rows.values(engine), hasItem("after"));

@@ -19,6 +19,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
+import io.messages.web.TransactionFilter;
 import io.messages.app.Main;
 import io.messages.app.Service;
 import io.messages.db.RequestTransaction;
@@ -179,7 +180,7 @@ class PostgresTest {
     // Locks two rows in the order asked, with a pause between: two requests in opposite orders deadlock.
     private static void lockingRoutes(HttpRouting.Builder routing) {
         routing.get("/test/lock", (req, res) -> {
-            RequestTransaction tx = RequestTransaction.of(req);
+            RequestTransaction tx = TransactionFilter.transactionOf(req);
             tx.write().dml("UPDATE locks SET n = n + 1 WHERE k = ?", req.query().get("first"));
             try {
                 Thread.sleep(300);

@@ -20,7 +20,7 @@ public final class Outside {
 
     /** Runs {@code sql} (one statement) on the database behind {@code engine}, committed at once. */
     public static void execute(Engine engine, String sql) {
-        execute(engine.location().url(), engine.location().singleWriter(), sql);
+        execute(engine.storage().location().url(), engine.storage().location().singleWriter(), sql);
     }
 
     /**
@@ -32,7 +32,7 @@ public final class Outside {
         Process process = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
                                              "--enable-native-access=ALL-UNNAMED",
                                              "-cp", System.getProperty("java.class.path"), Outside.class.getName(),
-                                             engine.location().url(), String.valueOf(engine.location().singleWriter()),
+                                             engine.storage().location().url(), String.valueOf(engine.storage().location().singleWriter()),
                                              sql)
                 .redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

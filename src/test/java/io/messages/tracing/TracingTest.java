@@ -15,6 +15,7 @@ import java.util.logging.Logger;
 
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
+import io.messages.web.TransactionFilter;
 import io.messages.app.Main;
 import io.messages.http.Connections;
 import io.messages.app.Service;
@@ -108,10 +109,10 @@ class TracingTest {
         Connections connections = Main.connections(config);
         WebServer server = Main.webServer(config.get("server"), connections)
                 .routing(routing -> {
-                    RequestTracing.of(tracing, Set.of("/test/commit-fails"), req -> false).ifPresent(routing::addFilter);
+                    RequestTracing.of(tracing, Set.of("/test/commit-fails")).ifPresent(routing::addFilter);
                     Main.routing(routing, config, engine)
                             .get("/test/commit-fails", (req, res) -> {
-                                RequestTransaction tx = RequestTransaction.of(req);
+                                RequestTransaction tx = TransactionFilter.transactionOf(req);
                                 new MessageStore().add(tx, "written, then the commit failed");
                                 CommitFailure.plant(tx);
                                 res.send("claimed success");
@@ -121,7 +122,7 @@ class TracingTest {
                 .start();
         stops.add(server::stop);
         List<String> logged = new CopyOnWriteArrayList<>();
-        Logger errors = Logger.getLogger("io.messages.app.ErrorResponses");
+        Logger errors = Logger.getLogger("io.messages.web.ErrorResponses");
         Handler capture = new Handler() {
             @Override
             public void publish(LogRecord record) {
@@ -164,7 +165,7 @@ class TracingTest {
                 Map.of("exporter.otlp.endpoint", endpoint))));
 
         assertThat(tracing.tracer(), is(Optional.empty()));
-        assertThat(RequestTracing.of(tracing, Set.of("/"), req -> false), is(Optional.empty()));
+        assertThat(RequestTracing.of(tracing, Set.of("/")), is(Optional.empty()));
     }
 
     private static Config config(boolean groupCommit) {

@@ -1,4 +1,4 @@
-package io.messages.http;
+package io.messages.web;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,4 +1,4 @@
-package io.messages.db;
+package io.messages.web;
 
 import io.messages.testing.OnDatabase;
 

@@ -1,4 +1,4 @@
-package io.messages.db;
+package io.messages.web;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
@@ -8,6 +8,9 @@ import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.RoutingTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
+import io.messages.db.Engine;
+import io.messages.db.RequestTransaction;
+import io.messages.db.TransactionCounts;
 import io.messages.message.MessageStore;
 import io.messages.testing.CommitFailure;
 import io.messages.testing.Rows;
@@ -57,34 +60,34 @@ abstract class TransactionFilterTest {
 
     private static void testRoutes(HttpRouting.Builder routing) {
         routing.get("/test/throw", (req, res) -> {
-                        STORE.add(RequestTransaction.of(req), "written, then the handler threw");
+                        STORE.add(TransactionFilter.transactionOf(req), "written, then the handler threw");
                         throw new IllegalStateException("handler failed with internal detail 42");
                     })
                     .get("/test/reject", (req, res) -> {
-                        STORE.add(RequestTransaction.of(req), "written, then answered 4xx");
+                        STORE.add(TransactionFilter.transactionOf(req), "written, then answered 4xx");
                         res.status(Status.CONFLICT_409).send("rejected after writing");
                     })
                     .get("/test/no-db", (req, res) -> res.send("no database here"))
                     .get("/test/bad-statement", (req, res) -> {
-                        RequestTransaction.of(req).write().dml("INSERT INTO no_such_table VALUES (1)");
+                        TransactionFilter.transactionOf(req).write().dml("INSERT INTO no_such_table VALUES (1)");
                         res.send("claimed success");
                     })
                     .get("/test/write-after-send", (req, res) -> {
                         res.send("sent");
                         try {
-                            STORE.add(RequestTransaction.of(req), "too late");
+                            STORE.add(TransactionFilter.transactionOf(req), "too late");
                         } catch (IllegalStateException expected) {
                             // the transaction ended with the response
                         }
                     })
                     .get("/test/commit-fails", (req, res) -> {
-                        RequestTransaction tx = RequestTransaction.of(req);
+                        RequestTransaction tx = TransactionFilter.transactionOf(req);
                         STORE.add(tx, "written, then the commit failed");
                         CommitFailure.plant(tx);
                         res.send("claimed success");
                     })
                     .get("/test/rollback-fails", (req, res) -> {
-                        RequestTransaction tx = RequestTransaction.of(req);
+                        RequestTransaction tx = TransactionFilter.transactionOf(req);
                         STORE.add(tx, "written, then rolled back by hand");
                         // Ends the transaction behind the filter's back, so that (on SQLite) its
                         // rollback fails; PostgreSQL only warns.
@@ -135,7 +138,7 @@ abstract class TransactionFilterTest {
 
     @Test
     void statementThatFailsOnItsOwnAnswers500AndLeavesItsConnectionInThePool() {
-        long retired = engine.retiredConnections();
+        long retired = engine.pool().retired();
 
         ClientResponseTyped<String> res = client.get("/test/bad-statement").request(String.class);
 
@@ -143,7 +146,7 @@ abstract class TransactionFilterTest {
         assertThat(res.headers().contains(HeaderNames.RETRY_AFTER), is(false));
         assertThat(res.entity(), not(containsString("no_such_table")));
         assertThat(Rows.count(engine), is(0L));
-        assertThat("a failed statement leaves a usable connection", engine.retiredConnections(), is(retired));
+        assertThat("a failed statement leaves a usable connection", engine.pool().retired(), is(retired));
     }
 
     @Test
@@ -159,7 +162,7 @@ abstract class TransactionFilterTest {
 
     @Test
     void failedRollbackReportsTheFirstFailureAndRetiresItsConnection() {
-        long retired = engine.retiredConnections();
+        long retired = engine.pool().retired();
 
         ClientResponseTyped<String> res = client.get("/test/rollback-fails").request(String.class);
 
@@ -168,7 +171,7 @@ abstract class TransactionFilterTest {
         assertThat(Rows.count(engine), is(0L));
         // SQLite refuses the rollback (no transaction is active): that connection is not trusted
         // again. PostgreSQL only warns, so nothing failed there.
-        assertThat(engine.retiredConnections(), is(retired + (database == TestDatabase.SQLITE ? 1 : 0)));
+        assertThat(engine.pool().retired(), is(retired + (database == TestDatabase.SQLITE ? 1 : 0)));
         assertThat(client.get("/record").queryParam("msg", "next").request(String.class).status(), is(Status.OK_200));
     }
 

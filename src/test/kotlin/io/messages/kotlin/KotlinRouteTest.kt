@@ -4,6 +4,7 @@ import io.helidon.http.Status
 import io.helidon.webserver.WebServer
 import io.helidon.webserver.http.Handler
 import io.helidon.webserver.http.HttpRouting
+import io.messages.web.TransactionFilter;
 import io.messages.app.Main
 import io.messages.db.Engine
 import io.messages.db.RequestTransaction
@@ -35,18 +36,18 @@ class KotlinRouteTest {
     private fun HttpRouting.Builder.kotlinRoutes() {
         get("/kotlin/shout", Handler { req, res ->
             val msg = req.query().first("msg").orElse("nothing")
-            store.add(RequestTransaction.of(req), msg.uppercase())
+            store.add(TransactionFilter.transactionOf(req), msg.uppercase())
             res.send("Shouted: ${msg.uppercase()}")
         })
         get("/kotlin/count", Handler { req, res ->
-            res.send("${store.list(RequestTransaction.of(req)).size} messages")
+            res.send("${store.list(TransactionFilter.transactionOf(req)).size} messages")
         })
         get("/kotlin/regret", Handler { req, res ->
-            store.add(RequestTransaction.of(req), "regretted")
+            store.add(TransactionFilter.transactionOf(req), "regretted")
             res.status(Status.CONFLICT_409).send("changed my mind") // 4xx: rolled back
         })
         get("/kotlin/fail", Handler { req, _ ->
-            store.add(RequestTransaction.of(req), "never kept")
+            store.add(TransactionFilter.transactionOf(req), "never kept")
             error("a Kotlin handler failed") // exception: rolled back, 500
         })
     }

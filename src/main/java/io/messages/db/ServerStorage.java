@@ -1,0 +1,91 @@
+package io.messages.db;
+
+import java.sql.Connection;
+import java.util.List;
+import java.util.Optional;
+
+import io.helidon.config.Config;
+import io.helidon.health.HealthCheck;
+import io.helidon.metrics.api.MeterRegistry;
+import io.helidon.metrics.api.Tag;
+
+/**
+ * A database server (PostgreSQL), shared by every instance: it orders concurrent writers itself,
+ * is backed up by its own operator, and proves nothing about commits without a query.
+ */
+final class ServerStorage extends Storage {
+    private static final System.Logger LOGGER = System.getLogger(ServerStorage.class.getName());
+
+    private final Writes writes = new ConcurrentWrites();
+
+    ServerStorage(DatabaseLocation location) {
+        super(location);
+    }
+
+    @Override
+    public boolean ownsItsDatabase() {
+        return false;
+    }
+
+    @Override
+    public boolean commitsInIdOrder() {
+        return false;
+    }
+
+    @Override
+    public Optional<Backups> backups() {
+        return Optional.empty();
+    }
+
+    @Override
+    public List<HealthCheck> readinessChecks() {
+        return List.of();
+    }
+
+    @Override
+    public List<HealthCheck> livenessChecks() {
+        return List.of();
+    }
+
+    @Override
+    Writes writes() {
+        return writes;
+    }
+
+    // Read committed, the server's default, takes a new snapshot for every statement.
+    @Override
+    int snapshotIsolation() {
+        return Connection.TRANSACTION_REPEATABLE_READ;
+    }
+
+    @Override
+    CommitMark commitMark() {
+        return CommitMark.UNKNOWN;
+    }
+
+    @Override
+    boolean unchangedSince(CommitMark mark) {
+        return false;
+    }
+
+    @Override
+    void migrated() {
+    }
+
+    // CloudNativePG backs the cluster up (k8s/components/postgres-backup).
+    @Override
+    void startBackups(Config backup) {
+        if (!backup.get("directory").asString().orElse("").isBlank()) {
+            LOGGER.log(System.Logger.Level.INFO, "db.backup is ignored: {0} is backed up by its own server",
+                       location().kind());
+        }
+    }
+
+    @Override
+    void registerMeters(MeterRegistry registry, Tag pool) {
+    }
+
+    @Override
+    public void close() {
+    }
+}
