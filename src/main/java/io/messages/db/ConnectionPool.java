@@ -1,22 +1,17 @@
 package io.messages.db;
 
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
-import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,8 +26,6 @@ import io.helidon.config.Config;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbStatements;
 import io.helidon.dbclient.jdbc.CloseableJdbcConnectionPool;
-import io.helidon.metrics.api.FunctionalCounter;
-import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 import io.messages.tracing.Tracing;
@@ -51,7 +44,6 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     private static final System.Logger LOGGER = System.getLogger(ConnectionPool.class.getName());
     // How Helidon's provider names the database type: "jdbc:sqlite", "jdbc:postgresql".
     private static final Pattern DB_TYPE = Pattern.compile("(\\w+:\\w+):.*");
-    private static final Map<String, String> HIKARI_NAMES = hikariNames();
     private static final long WAIT_SLICE_MILLIS = 100;
 
     private final HikariDataSource dataSource;
@@ -125,28 +117,8 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
 
     private static ConnectionPool start(Config connection, DatabaseLocation location) {
         Map<String, String> values = connection.detach().asMap().orElseGet(Map::of);
-        Properties properties = new Properties();
-        values.forEach((key, value) -> {
-            if (!key.equals("url") && !key.equals("username") && !key.equals("password") && !key.startsWith("helidon.")) {
-                String name = hikariName(key);
-                // Spelled differently from HikariCP's name, it came from an environment variable,
-                // which overrides the file.
-                if (!properties.containsKey(name) || !key.equals(name)) {
-                    properties.setProperty(name, value);
-                }
-            }
-        });
-        if (!location.singleWriter() && !properties.containsKey("minimumIdle")) {
-            // A server database: connections made when needed, none kept idle (see the config file).
-            properties.setProperty("minimumIdle", "0");
-        }
-        // Meters are tagged with it: one name, not HikariCP's generated one.
-        properties.putIfAbsent("poolName", "messages");
-        HikariConfig config = new HikariConfig(properties);
-        String url = values.getOrDefault("url", "");
-        config.setJdbcUrl(url);
-        config.setUsername(values.get("username"));
-        config.setPassword(values.get("password"));
+        HikariConfig config = PoolSettings.of(values, location);
+        String url = config.getJdbcUrl();
         // What HikariCP would connect through by itself (the URL, the driver's properties), watched.
         WatchedDataSource connections = new WatchedDataSource(new DriverDataSource(
                 url, config.getDriverClassName(), config.getDataSourceProperties(), config.getUsername(), config.getPassword()));
@@ -154,28 +126,6 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
         Matcher type = DB_TYPE.matcher(url);
         return new ConnectionPool(new HikariDataSource(config), connections, type.matches() ? type.group(1) : DEFAULT_DB_TYPE,
                                   location.singleWriter());
-    }
-
-    // HikariCP's spelling of a property: environment variables reach the config in lower case
-    // (DB_CONNECTION_MAXIMUMPOOLSIZE is db.connection.maximumpoolsize), and HikariCP would refuse
-    // them. Driver properties (dataSource.*) keep their own spelling.
-    private static String hikariName(String key) {
-        String lower = key.toLowerCase(Locale.ROOT);
-        if (lower.startsWith("datasource.")) {
-            return "dataSource." + key.substring("datasource.".length());
-        }
-        return HIKARI_NAMES.getOrDefault(lower, key);
-    }
-
-    private static Map<String, String> hikariNames() {
-        Map<String, String> names = new HashMap<>();
-        for (Method method : HikariConfig.class.getMethods()) {
-            if (method.getName().startsWith("set") && method.getParameterCount() == 1) {
-                String name = Character.toLowerCase(method.getName().charAt(3)) + method.getName().substring(4);
-                names.put(name.toLowerCase(Locale.ROOT), name);
-            }
-        }
-        return Map.copyOf(names);
     }
 
     /**
@@ -291,42 +241,14 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
         return dataSource.getPoolName();
     }
 
-    /**
-     * {@code messages_db_connections_retired_total}, {@code messages_db_breaker_open} (1 while the
-     * database cannot be reached and requests are refused at once), {@code _opened_total} and
-     * {@code messages_db_pool_connections{state}}, tagged with {@code pool}.
-     */
+    /** Registers the pool's meters ({@link PoolMeters}), tagged with {@code pool}. */
     void registerMeters(MeterRegistry registry, Tag pool) {
-        registry.getOrCreate(FunctionalCounter.builder("messages.db.connections.retired", this, ConnectionPool::retired)
-                                     .description("Pooled connections retired because a commit, rollback or savepoint "
-                                                          + "failed on them or their server went away")
-                                     .tags(List.of(pool)));
-        registry.getOrCreate(Gauge.builder("messages.db.breaker.open", this, p -> p.unreachable() ? 1 : 0)
-                                     .description("1 while the database cannot be reached and requests needing it are "
-                                                          + "refused at once (503), 0 otherwise")
-                                     .tags(List.of(pool)));
-        registry.getOrCreate(FunctionalCounter.builder("messages.db.breaker.opened", this, ConnectionPool::outages)
-                                     .description("Times the database could not be reached and the breaker opened")
-                                     .tags(List.of(pool)));
-        connections(registry, pool, "active", HikariPoolMXBean::getActiveConnections);
-        connections(registry, pool, "idle", HikariPoolMXBean::getIdleConnections);
-        connections(registry, pool, "pending", HikariPoolMXBean::getThreadsAwaitingConnection);
-        connections(registry, pool, "total", HikariPoolMXBean::getTotalConnections);
+        PoolMeters.register(this, registry, pool);
     }
 
-    private void connections(MeterRegistry registry, Tag pool, String state, ToDoubleFunction<HikariPoolMXBean> figure) {
-        registry.getOrCreate(Gauge.builder("messages.db.pool.connections", this, p -> p.figure(figure))
-                                     .description("Connections of the database pool, by state")
-                                     .tags(List.of(pool, Tag.create("state", state))));
-    }
-
-    // A closed pool has no bean: no value rather than a failed scrape.
-    private double figure(ToDoubleFunction<HikariPoolMXBean> figure) {
-        try {
-            return dataSource.isClosed() ? Double.NaN : figure.applyAsDouble(figures());
-        } catch (RuntimeException e) {
-            return Double.NaN;
-        }
+    /** Whether the pool was closed. */
+    boolean isClosed() {
+        return dataSource.isClosed();
     }
 
     /**
