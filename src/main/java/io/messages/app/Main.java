@@ -10,7 +10,6 @@ import java.util.concurrent.FutureTask;
 import io.helidon.config.Config;
 import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
-import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
 import io.messages.backup.Restore;
@@ -144,7 +143,7 @@ public final class Main {
             // static HashMap without a lock (KeyPerformanceIndicatorMetricsImpls), and servers built
             // at once (tests, an application running several) can fail on it.
             synchronized (Main.class) {
-                built = webServer(config.get("server"), connections)
+                built = StrictHttp1.server(config.get("server"), connections)
                         .addFeature(Observability.feature(config.get("server.features.observe"), engine, drain,
                                                           connections, warmUp.readiness()))
                         .routing(routing -> routing(routing, config, engine, tracing, warmUp, drain))
@@ -195,18 +194,6 @@ public final class Main {
         } catch (IllegalArgumentException e) {
             throw new StartupException(e.getMessage(), e);
         }
-    }
-
-    /**
-     * The web server as configured by {@code server}, its public socket speaking strict HTTP/1.1
-     * ({@link StrictHttp1}) with its connections within {@code connections}' limits.
-     *
-     * @param server      the {@code server} config node
-     * @param connections the public port's connections
-     * @return the builder, for routing and features to be added
-     */
-    public static WebServerConfig.Builder webServer(Config server, Connections connections) {
-        return StrictHttp1.server(server, connections);
     }
 
     /**

@@ -30,7 +30,6 @@ final class GroupCommit implements Writes {
     private static final Batch.Control RELEASE = new Batch.Control("group-commit-release", "RELEASE request");
     private static final Batch.Control ROLLBACK_TO = new Batch.Control("group-commit-rollback-to", "ROLLBACK TO request");
 
-    private final DbClient client;
     private final WriteGate gate;
     private final Optional<DatabaseFile> file;
     private final TransactionCounters counters;
@@ -39,9 +38,8 @@ final class GroupCommit implements Writes {
     // Guarded by the write turn.
     private @Nullable Batch open;
 
-    GroupCommit(DbClient client, WriteGate gate, Optional<DatabaseFile> file, TransactionCounters counters,
+    GroupCommit(WriteGate gate, Optional<DatabaseFile> file, TransactionCounters counters,
                 Tracing tracing, GroupCommitSettings settings) {
-        this.client = client;
         this.gate = gate;
         this.file = file;
         this.counters = counters;
@@ -58,7 +56,7 @@ final class GroupCommit implements Writes {
      *                           savepoint cannot be set (the batch then fails as a whole)
      */
     @Override
-    public Work join(DbClient requestClient, TransactionCounters requestCounters) {
+    public Work join(DbClient client, TransactionCounters requestCounters) {
         gate.enter();
         try {
             Batch batch = open;

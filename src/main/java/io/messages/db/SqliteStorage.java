@@ -38,7 +38,7 @@ final class SqliteStorage extends Storage {
         }));
         WriteGate gate = new WriteGate(settings.busyTimeoutMillis());
         this.writes = settings.groupCommit().enabled()
-                ? new GroupCommit(client, gate, file, counters, tracing, settings.groupCommit())
+                ? new GroupCommit(gate, file, counters, tracing, settings.groupCommit())
                 : new SerialWrites(gate, file);
     }
 

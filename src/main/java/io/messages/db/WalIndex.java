@@ -20,7 +20,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * transaction: from the header of the file's WAL index (the {@code -shm} file), which every
  * SQLite connection, in any process, rewrites when it commits, before the commit returns. Equal
  * headers therefore mean no commit in between, by the service or by an operator's {@code sqlite3}:
- * what lets a kept listing be served without a check while nobody writes (message/Listing). A
+ * what lets a kept listing be served without a check while nobody writes (listing/Listing). A
  * connection of its own stays open and the descriptor of the mapping is never closed
  * ({@link #NEVER_CLOSED}), so that the mapped header stays the one SQLite uses (docs/design.md,
  * "WalIndex"). A file not in WAL mode, or a WAL index SQLite keeps in memory, gives no index:

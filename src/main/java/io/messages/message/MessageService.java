@@ -25,6 +25,9 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.messages.db.Engine;
 import io.messages.db.RequestTransaction;
+import io.messages.listing.Listing;
+import io.messages.web.Compression;
+import io.messages.web.EntityTag;
 import io.messages.web.ResponseMemory;
 import io.messages.web.TransactionFilter;
 import jakarta.json.Json;
@@ -81,7 +84,7 @@ public final class MessageService implements HttpService {
         this.limits = limits;
         this.memory = memory;
         this.compression = compression;
-        this.listing = new Listing(store, engine, memory, limits.keptListing(), compression);
+        this.listing = new Listing(engine, memory, limits.keptListing(), compression);
     }
 
     // HEAD as GET without the body (RFC 9110 9.1: every general-purpose server supports both);
@@ -129,8 +132,7 @@ public final class MessageService implements HttpService {
     private void sendPage(ServerRequest req, ServerResponse res, byte[] page) {
         // The Link header too: two pages of the same text with other ids point to other next pages.
         byte[] next = res.headers().first(HeaderNames.LINK).orElse("").getBytes(StandardCharsets.UTF_8);
-        String etag = EntityTag.of(ListingBody.hash(ListingBody.hash(ListingBody.EMPTY.hash(), page, 0, page.length),
-                                                    next, 0, next.length));
+        String etag = EntityTag.ofBytes(page, next);
         boolean gzip = compression.applies(req, page.length);
         if (EntityTag.notModified(req, res, gzip ? EntityTag.gzip(etag) : etag)) {
             return;
@@ -222,7 +224,7 @@ public final class MessageService implements HttpService {
     }
 
     // GET's head for a body of length bytes, sent without it.
-    static void sendHead(ServerResponse res, long length) {
+    private static void sendHead(ServerResponse res, long length) {
         res.header(HeaderValues.create(HeaderNames.CONTENT_LENGTH, length));
         res.send();
     }

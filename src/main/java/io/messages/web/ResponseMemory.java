@@ -33,6 +33,8 @@ import io.messages.http.Connections;
 public final class ResponseMemory {
     /** Bytes a response holds at most of a body it shares (Helidon's copy of its first write). */
     public static final int SENDING = Connections.WRITE_SLICE;
+    /** What a chunked body is written in: a slice, less room for the chunk's framing, so each is one write. */
+    public static final int PIECE = SENDING - 64;
 
     private final long budget;
     private final AtomicLong reserved = new AtomicLong();

@@ -1,4 +1,4 @@
--- One text for the listing's statements, the same name on every database (message/Listing,
+-- One text for the listing's statements, the same name on every database (listing/Listing,
 -- docs/design.md): "changes:snapshot", the change counter of V2 and the snapshot the querying
 -- statement reads in. Evaluated in that statement, so in its snapshot.
 CREATE VIEW listing_version AS

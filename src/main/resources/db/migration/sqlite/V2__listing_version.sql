@@ -1,4 +1,4 @@
--- Where the messages stand, for the listing kept in memory (message/Listing, docs/design.md):
+-- Where the messages stand, for the listing kept in memory (listing/Listing, docs/design.md):
 -- triggers count every insert, and every update or delete, whoever makes them (the service, or
 -- sqlite3 run by an operator on the same file: triggers are part of the schema). A kept listing
 -- is served only if the counts read in the reader's own snapshot prove that the database holds

@@ -9,6 +9,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
+import io.messages.listing.Listing;
 import io.messages.web.TransactionFilter;
 import io.messages.db.Engine;
 import io.messages.db.RequestTransaction;

@@ -14,6 +14,7 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
+import io.messages.listing.Listing;
 import io.messages.db.Engine;
 import io.messages.testing.Outside;
 import io.messages.testing.ReadYourWrites;

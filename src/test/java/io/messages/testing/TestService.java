@@ -55,7 +55,7 @@ public final class TestService implements AutoCloseable {
     }
 
     /**
-     * Configures Helidon's server builder as {@link Main#webServer(Config, Connections)} does, but
+     * Configures Helidon's server builder as {@link io.messages.http.StrictHttp1#server(Config, Connections)} does, but
      * for the public socket's connection handling, which {@link #socket} sets on the socket's
      * builder ({@link StrictHttp1#serverWide} says why).
      */

@@ -18,6 +18,7 @@ import io.helidon.webserver.WebServer;
 import io.messages.web.TransactionFilter;
 import io.messages.app.Main;
 import io.messages.http.Connections;
+import io.messages.http.StrictHttp1;
 import io.messages.app.Service;
 import io.messages.db.Engine;
 import io.messages.db.RequestTransaction;
@@ -107,7 +108,7 @@ class TracingTest {
         Engine engine = Engine.open(config.get("db"), tracing);
         CommitFailure.prepare(engine);
         Connections connections = Main.connections(config);
-        WebServer server = Main.webServer(config.get("server"), connections)
+        WebServer server = StrictHttp1.server(config.get("server"), connections)
                 .routing(routing -> {
                     RequestTracing.of(tracing, Set.of("/test/commit-fails")).ifPresent(routing::addFilter);
                     Main.routing(routing, config, engine)

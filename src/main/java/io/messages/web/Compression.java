@@ -1,4 +1,4 @@
-package io.messages.message;
+package io.messages.web;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -18,25 +18,27 @@ import io.helidon.webserver.http.ServerResponse;
  * gzip on request ({@code messages.compression}): a listing or page of at least
  * {@code min-bytes} goes out gzip-compressed to a client whose {@code Accept-Encoding} takes
  * gzip, and every answer of {@code GET /} says {@code Vary: Accept-Encoding}, so that caches keep
- * the two apart. A kept listing has its gzip form made once per version ({@link ListingGzip});
+ * the two apart. A kept listing has its gzip form made once per version ((listing/ListingGzip));
  * a page is compressed as it is built, a streamed listing as it streams.
  *
  * @param enabled  whether to compress at all
  * @param minBytes the smallest body compressed: smaller ones gain less than the encoding costs
  */
-record Compression(boolean enabled, int minBytes) {
-    static final Header VARY = HeaderValues.create(HeaderNames.VARY, "Accept-Encoding");
-    static final Header GZIP = HeaderValues.create(HeaderNames.CONTENT_ENCODING, "gzip");
+public record Compression(boolean enabled, int minBytes) {
+    /** {@code Vary: Accept-Encoding}, on every answer that may be compressed. */
+    public static final Header VARY = HeaderValues.create(HeaderNames.VARY, "Accept-Encoding");
+    /** {@code Content-Encoding: gzip}. */
+    public static final Header GZIP = HeaderValues.create(HeaderNames.CONTENT_ENCODING, "gzip");
     /** Heap a compressing stream holds: the deflater's state (~256 KiB) and its output buffer. */
-    static final int STREAM_BYTES = 256 * 1024 + ListingBuffer.PIECE;
+    public static final int STREAM_BYTES = 256 * 1024 + ResponseMemory.PIECE;
 
-    static Compression from(Config compression) {
+    public static Compression from(Config compression) {
         return new Compression(compression.get("enabled").asBoolean().orElse(true),
                                compression.get("min-bytes").asInt().orElse(1024));
     }
 
     /** Whether {@code req}'s client takes gzip (a q of 0 refuses it; {@code *} takes it). */
-    boolean accepted(ServerRequest req) {
+    public boolean accepted(ServerRequest req) {
         if (!enabled) {
             return false;
         }
@@ -53,12 +55,12 @@ record Compression(boolean enabled, int minBytes) {
     }
 
     /** Whether a body of {@code length} bytes is worth compressing for {@code req}. */
-    boolean applies(ServerRequest req, long length) {
+    public boolean applies(ServerRequest req, long length) {
         return length >= minBytes && accepted(req);
     }
 
     /** {@code body} gzip-compressed (a page, at most a few MB). */
-    static byte[] gzip(byte[] body) {
+    public static byte[] gzip(byte[] body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(body.length / 4 + 64);
         try (GZIPOutputStream gzip = new GZIPOutputStream(out, 8192)) {
             gzip.write(body);
@@ -69,12 +71,16 @@ record Compression(boolean enabled, int minBytes) {
     }
 
     /** {@code out} compressing what is written, in writes the connection sends as they are. */
-    static OutputStream gzip(OutputStream out) throws IOException {
-        return new GZIPOutputStream(out, ListingBuffer.PIECE);
+    public static OutputStream gzip(OutputStream out) {
+        try {
+            return new GZIPOutputStream(out, ResponseMemory.PIECE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // writing the gzip header: the client is gone
+        }
     }
 
     /** Marks {@code res} as gzip-encoded. */
-    static void encoded(ServerResponse res) {
+    public static void encoded(ServerResponse res) {
         res.header(GZIP);
     }
 

@@ -1,4 +1,4 @@
-package io.messages.message;
+package io.messages.listing;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -7,6 +7,7 @@ import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
 import org.jspecify.annotations.Nullable;
+import io.messages.web.EntityTag;
 
 /**
  * The kept listing's gzip form (RFC 1952), made once per version and extended with it: a gzip

@@ -1,4 +1,4 @@
-package io.messages.message;
+package io.messages.web;
 
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -11,17 +11,39 @@ import io.helidon.webserver.http.ServerResponse;
  * representation (the gzip form has its own); {@code If-None-Match} naming it is answered 304
  * before any body is built or sent.
  */
-final class EntityTag {
+public final class EntityTag {
+    /** The hash of nothing: where {@link #hash} starts. */
+    public static final long EMPTY_HASH = 0xcbf29ce484222325L;
+    private static final long FNV_PRIME = 0x100000001b3L;
+
     private EntityTag() {
     }
 
+    /** {@code h} extended by {@code n} bytes of {@code bytes} from {@code from}: FNV-1a, 64 bits. */
+    public static long hash(long h, byte[] bytes, int from, int n) {
+        long x = h;
+        for (int i = from; i < from + n; i++) {
+            x = (x ^ (bytes[i] & 0xff)) * FNV_PRIME;
+        }
+        return x;
+    }
+
+    /** The tag of {@code parts}' bytes, one after another. */
+    public static String ofBytes(byte[]... parts) {
+        long h = EMPTY_HASH;
+        for (byte[] part : parts) {
+            h = hash(h, part, 0, part.length);
+        }
+        return of(h);
+    }
+
     /** The tag of a content whose proof hashes to {@code hash}. */
-    static String of(long hash) {
+    public static String of(long hash) {
         return "\"" + Long.toHexString(hash) + "\"";
     }
 
     /** {@code etag}'s gzip representation's own tag. */
-    static String gzip(String etag) {
+    public static String gzip(String etag) {
         return etag.substring(0, etag.length() - 1) + "-gzip\"";
     }
 
@@ -31,7 +53,7 @@ final class EntityTag {
      *
      * @return whether the 304 was sent (nothing more is to be sent)
      */
-    static boolean notModified(ServerRequest req, ServerResponse res, String etag) {
+    public static boolean notModified(ServerRequest req, ServerResponse res, String etag) {
         res.header(HeaderNames.ETAG, etag);
         if (req.headers().first(HeaderNames.IF_NONE_MATCH).map(tags -> matches(tags, etag)).orElse(false)) {
             res.status(Status.NOT_MODIFIED_304);

@@ -1,7 +1,8 @@
-package io.messages.message;
+package io.messages.listing;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.MeterRegistry;
@@ -21,6 +23,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.messages.db.CommitMark;
 import io.messages.db.Engine;
+import io.messages.web.Compression;
+import io.messages.web.EntityTag;
 import io.messages.web.ResponseMemory;
 import io.messages.web.TransactionFilter;
 
@@ -60,8 +64,9 @@ import org.jspecify.annotations.Nullable;
  * (nothing committed since it was proven), {@code kept} (proven by a check), {@code extended},
  * {@code read} (whole), {@code streamed} (too large to keep), {@code shared} (another reader's check).
  */
-final class Listing {
-    static final String PREFIX = "Here are your list of messages: ";
+public final class Listing {
+    /** What every listing begins with (the recipe's text). */
+    public static final String PREFIX = "Here are your list of messages: ";
     /** What a listing too large to keep is read and written at a time. */
     static final int CHUNK = 1 << 20;
 
@@ -74,7 +79,6 @@ final class Listing {
                          CompletableFuture<Void> ended) {
     }
 
-    private final MessageStore store;
     private final Engine engine;
     private final ListingCheck check;
     private final ResponseMemory memory;
@@ -89,8 +93,11 @@ final class Listing {
     private @Nullable Round open;
     private CompletableFuture<Void> lastEnded = CompletableFuture.completedFuture(null);
 
-    Listing(MessageStore store, Engine engine, ResponseMemory memory, long budget, Compression compression) {
-        this.store = store;
+    /**
+     * The listing of {@code engine}'s messages, kept within {@code budget} bytes, its answers
+     * within {@code memory}, compressed as {@code compression} says.
+     */
+    public Listing(Engine engine, ResponseMemory memory, long budget, Compression compression) {
         this.engine = engine;
         this.check = ListingCheck.of(engine);
         this.memory = memory;
@@ -103,7 +110,7 @@ final class Listing {
      * (a {@code HEAD}), only what its head says: the kept listing's length, or for a listing too
      * large to keep, that it streams (and none of it is read beyond what showed that).
      */
-    void send(ServerRequest req, ServerResponse res, boolean headOnly) {
+    public void send(ServerRequest req, ServerResponse res, boolean headOnly) {
         // Nothing committed since the kept listing was proven current: no check to wait for.
         KeptListing known = kept.get();
         if (known != null && engine.unchangedSince(known.mark())) {
@@ -158,7 +165,7 @@ final class Listing {
         CommitMark mark = engine.commitMark();
         KeptListing before = kept.get();
         if (before != null) {
-            KeptListing now = check.check(engine, store, before, budget, mark);
+            KeptListing now = check.check(engine, before, budget, mark);
             if (now != null) {
                 count(req, now.body() == before.body() ? "kept" : "extended");
                 kept.compareAndSet(before, now);
@@ -177,7 +184,7 @@ final class Listing {
         buffer.add(PREFIX_BYTES);
         // A HEAD reads no more than a chunk: what does not fit in one is not kept by it either.
         long first = tooLarge || headOnly ? CHUNK : budget;
-        MessageStore.Appended chunk = store.appendListing(engine, true, buffer, first);
+        ListingRows.Appended chunk = ListingRows.appendListing(engine, true, buffer, first);
         if (chunk.complete()) {
             KeptListing whole = KeptListing.of(buffer.body(), chunk.lastId(), Objects.requireNonNull(chunk.version()), mark);
             kept.compareAndSet(replaced, whole);
@@ -210,11 +217,11 @@ final class Listing {
             buffer.writeInPieces(out);
             while (!chunk.complete()) {
                 buffer.reset();
-                chunk = store.appendAfter(engine, chunk.lastId(), false, buffer, CHUNK);
+                chunk = ListingRows.appendAfter(engine, chunk.lastId(), false, buffer, CHUNK);
                 total += buffer.size();
                 buffer.writeInPieces(out);
             }
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new ServerConnectionException("the client did not take the listing", e);
         } finally {
             reservation.close();
@@ -252,7 +259,7 @@ final class Listing {
             return;
         }
         if (headOnly) {
-            MessageService.sendHead(res, length);
+            sendHead(res, length);
         } else if (form != null) {
             memory.sendShared(res, length, form::writeTo);
         } else if (body.pieces().length == 1) {
@@ -261,6 +268,11 @@ final class Listing {
         } else {
             memory.sendShared(res, length, body::writeTo);
         }
+    }
+
+    private static void sendHead(ServerResponse res, long length) {
+        res.header(HeaderValues.create(HeaderNames.CONTENT_LENGTH, length));
+        res.send();
     }
 
     // The round's listing, or its check's failure as this reader's own.

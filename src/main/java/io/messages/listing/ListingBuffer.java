@@ -1,4 +1,4 @@
-package io.messages.message;
+package io.messages.listing;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,7 +15,7 @@ import io.messages.web.ResponseMemory;
  * third of the service's own time in a large listing went there (JFR, one reader).
  */
 final class ListingBuffer {
-    static final int PIECE = ResponseMemory.SENDING - 64;
+    static final int PIECE = ResponseMemory.PIECE;
 
     private final List<byte[]> full = new ArrayList<>();
     private byte[] current;

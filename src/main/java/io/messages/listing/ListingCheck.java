@@ -1,4 +1,4 @@
-package io.messages.message;
+package io.messages.listing;
 
 import java.util.Objects;
 
@@ -30,8 +30,8 @@ enum ListingCheck {
         }
 
         @Override
-        boolean exact(KeptListing kept, MessageStore.Appended now) {
-            MessageStore.Version version = now.version();
+        boolean exact(KeptListing kept, ListingRows.Appended now) {
+            ListingRows.Version version = now.version();
             return version != null && version.changes() == kept.version().changes()
                     && Long.parseLong(version.rest()) - Long.parseLong(kept.version().rest()) == now.count();
         }
@@ -49,8 +49,8 @@ enum ListingCheck {
         }
 
         @Override
-        boolean exact(KeptListing kept, MessageStore.Appended now) {
-            MessageStore.Version version = now.version();
+        boolean exact(KeptListing kept, ListingRows.Appended now) {
+            ListingRows.Version version = now.version();
             return version != null && version.changes() == kept.version().changes()
                     && (now.count() == 0 || now.firstId() > kept.lastId());
         }
@@ -72,9 +72,9 @@ enum ListingCheck {
      * marked with {@code mark} (taken before this check began); null if it cannot be proven (read
      * the listing again) or would outgrow {@code limit}.
      */
-    @Nullable KeptListing check(Engine engine, MessageStore store, KeptListing kept, long limit, CommitMark mark) {
+    @Nullable KeptListing check(Engine engine, KeptListing kept, long limit, CommitMark mark) {
         ListingBuffer added = new ListingBuffer(256);
-        MessageStore.Appended now = store.checkListing(engine, statement, kept.lastId() == 0, added,
+        ListingRows.Appended now = ListingRows.checkListing(engine, statement, kept.lastId() == 0, added,
                                                        limit - kept.body().length(), parameters(kept));
         if (!now.complete() || !exact(kept, now)) {
             return null;
@@ -88,5 +88,5 @@ enum ListingCheck {
 
     abstract Object[] parameters(KeptListing kept);
 
-    abstract boolean exact(KeptListing kept, MessageStore.Appended now);
+    abstract boolean exact(KeptListing kept, ListingRows.Appended now);
 }

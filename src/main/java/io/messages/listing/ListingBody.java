@@ -1,10 +1,12 @@
-package io.messages.message;
+package io.messages.listing;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.List;
+
+import io.messages.web.EntityTag;
 
 /**
  * A kept listing's bytes: pieces of {@link ListingBuffer#PIECE} bytes (the last one partly
@@ -18,9 +20,7 @@ import java.util.List;
  * @param hash       FNV-1a (64 bits) of the body's bytes
  */
 record ListingBody(byte[][] pieces, int lastLength, long length, long hash) {
-    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
-    private static final long FNV_PRIME = 0x100000001b3L;
-    static final ListingBody EMPTY = new ListingBody(new byte[0][], 0, 0, FNV_OFFSET);
+    static final ListingBody EMPTY = new ListingBody(new byte[0][], 0, 0, EntityTag.EMPTY_HASH);
 
     /** This body, then what {@code added} holds (the buffer is not used again). */
     ListingBody extendedBy(ListingBuffer added) {
@@ -29,11 +29,11 @@ record ListingBody(byte[][] pieces, int lastLength, long length, long hash) {
             // A body of its own: the buffer's pieces, as they are.
             byte[][] all = more.toArray(new byte[more.size() + 1][]);
             all[more.size()] = added.lastPiece();
-            long h = FNV_OFFSET;
+            long h = EntityTag.EMPTY_HASH;
             for (byte[] piece : more) {
-                h = hash(h, piece, 0, piece.length);
+                h = EntityTag.hash(h, piece, 0, piece.length);
             }
-            h = hash(h, added.lastPiece(), 0, added.lastFill());
+            h = EntityTag.hash(h, added.lastPiece(), 0, added.lastFill());
             return new ListingBody(all, added.lastFill(), added.size(), h);
         }
         Builder builder = new Builder(this);
@@ -107,14 +107,6 @@ record ListingBody(byte[][] pieces, int lastLength, long length, long hash) {
         return all;
     }
 
-    static long hash(long h, byte[] bytes, int from, int n) {
-        long x = h;
-        for (int i = from; i < from + n; i++) {
-            x = (x ^ (bytes[i] & 0xff)) * FNV_PRIME;
-        }
-        return x;
-    }
-
     // A new body: the old one's full pieces shared, its last one copied into a piece of full size.
     private static final class Builder {
         private byte[][] pieces;
@@ -134,7 +126,7 @@ record ListingBody(byte[][] pieces, int lastLength, long length, long hash) {
         }
 
         void add(byte[] bytes, int n) {
-            hash = hash(hash, bytes, 0, n);
+            hash = EntityTag.hash(hash, bytes, 0, n);
             length += n;
             int at = 0;
             while (at < n) {
