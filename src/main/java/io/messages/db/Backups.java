@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -25,6 +26,10 @@ import java.util.stream.Stream;
 import io.helidon.config.Config;
 import io.messages.backup.BackupName;
 import io.messages.backup.OffsiteCopies;
+
+import org.jspecify.annotations.Nullable;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
  * Online backups of the SQLite file ({@code db.backup}): every {@code interval}, a consistent copy
@@ -48,6 +53,9 @@ public final class Backups implements AutoCloseable {
     private final ScheduledExecutorService schedule;
     private final AtomicLong lastSuccess = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    // The copy in progress, cancelled by close(); closing: no copy begins any more.
+    private volatile @Nullable Statement running;
+    private volatile boolean closing;
 
     private Backups(Path database, Path directory, Duration interval, int keep, Optional<OffsiteCopies> offSite) {
         this.database = database;
@@ -102,6 +110,9 @@ public final class Backups implements AutoCloseable {
      * @throws EngineException if it could not be taken
      */
     public synchronized Path takeNow() {
+        if (closing) {
+            throw new EngineException("the backup was not taken: the service is stopping");
+        }
         Instant began = Instant.now();
         Path whole = directory.resolve(BackupName.of(began));
         Path partial = whole.resolveSibling(whole.getFileName() + PARTIAL);
@@ -112,6 +123,10 @@ public final class Backups implements AutoCloseable {
              PreparedStatement vacuum = connection.prepareStatement("VACUUM INTO ?")) {
             Files.deleteIfExists(partial);
             vacuum.setString(1, partial.toString());
+            running = vacuum;
+            if (closing) {
+                throw new SQLException("the service is stopping");
+            }
             vacuum.execute();
             // VACUUM INTO does not sync what it wrote: the copy reaches the disk before its name does.
             try (FileChannel file = FileChannel.open(partial, StandardOpenOption.WRITE)) {
@@ -122,10 +137,19 @@ public final class Backups implements AutoCloseable {
                 dir.force(true);
             }
         } catch (SQLException | IOException e) {
+            if (closing) {
+                // Cancelled by close(): the partial copy goes; the newest complete backup stays the newest.
+                delete(partial);
+                boolean cancelled = e instanceof SQLiteException s && s.getResultCode() == SQLiteErrorCode.SQLITE_INTERRUPT;
+                throw new EngineException("the backup into " + whole + (cancelled ? " was cancelled" : " was stopped")
+                                                  + " when the service stopped; its partial copy is deleted", e);
+            }
             failures.incrementAndGet();
             // A failed copy must not keep the space it took: on a full volume every later try would fail too.
             delete(partial);
             throw new EngineException("the backup into " + whole + " failed: " + e.getMessage(), e);
+        } finally {
+            running = null;
         }
         lastSuccess.set(began.getEpochSecond());
         prune();
@@ -164,11 +188,26 @@ public final class Backups implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the backups. One in progress is cancelled rather than waited for: a large database's
+     * copy can take longer than the pod's grace period has left after the drain, and a process
+     * killed in the middle would leave its copy to the next start anyway; its partial copy is
+     * deleted, and the newest complete backup stays the newest.
+     */
     @Override
     public void close() {
+        closing = true;
         schedule.shutdownNow();
+        Statement statement = running;
+        if (statement != null) {
+            try {
+                statement.cancel(); // sqlite3_interrupt: VACUUM stops at its next step
+            } catch (SQLException e) {
+                LOGGER.log(System.Logger.Level.DEBUG, "cancelling the backup: {0}", e.getMessage());
+            }
+        }
         try {
-            schedule.awaitTermination(30, TimeUnit.SECONDS);
+            schedule.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -181,7 +220,7 @@ public final class Backups implements AutoCloseable {
         try {
             takeNow();
         } catch (RuntimeException e) {
-            LOGGER.log(System.Logger.Level.WARNING, "messages: " + e.getMessage());
+            LOGGER.log(closing ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "messages: " + e.getMessage());
         }
     }
 

@@ -3,11 +3,17 @@ package io.messages.db;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 import io.helidon.config.Config;
@@ -22,9 +28,11 @@ import io.messages.testing.Writers;
 import org.junit.jupiter.api.Test;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.isIn;
@@ -115,6 +123,15 @@ class BackupTest {
         }
     }
 
+    // The directory's file names now (none while it does not exist yet).
+    private static List<String> names(Path dir) {
+        try {
+            return Files.isDirectory(dir) ? fileNames(dir) : List.of();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static List<String> fileNames(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(file -> file.getFileName().toString()).toList();
@@ -147,5 +164,56 @@ class BackupTest {
         } finally {
             again.stop();
         }
+    }
+
+    @Test
+    void stoppingDuringABackupCancelsItInsteadOfWaitingForItAndLeavesNoPartialCopy() throws Exception {
+        Path dir = TestConfig.tempDir();
+        Path database = dir.resolve("messages.db");
+        Path backupDir = dir.resolve("backup");
+        // A database whose copy takes a while: 300 MB of messages, written before backups are on.
+        Service seeding = Main.start(TestConfig.sqlite(database, Map.of()));
+        try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + database);
+             Statement insert = connection.createStatement()) {
+            insert.execute("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) "
+                                   + "INSERT INTO messages (value) SELECT printf('%.1000c', 'x') FROM n");
+        } finally {
+            seeding.stop();
+        }
+        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Logger log = Logger.getLogger(Backups.class.getName());
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                logged.add(record.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        log.addHandler(handler);
+        Service service = Main.start(TestConfig.sqlite(database, Map.of(
+                "db.backup.directory", backupDir.toString(),
+                "db.backup.interval", "PT1H")));
+        boolean copying;
+        try {
+            // The first backup begins at once (none yet): stop while its copy is being written.
+            copying = Writers.await(() -> names(backupDir).stream().anyMatch(name -> name.endsWith(".partial")),
+                                    Duration.ofSeconds(30));
+        } finally {
+            service.stop();
+            log.removeHandler(handler);
+        }
+
+        assertThat("the backup had begun when the service stopped", copying, is(true));
+        assertThat("the copy was cancelled in SQLite, not left to finish", logged,
+                   hasItem(containsString("was cancelled when the service stopped")));
+        assertThat("no backup completed, and its partial copy is gone",
+                   names(backupDir), is(empty()));
     }
 }
