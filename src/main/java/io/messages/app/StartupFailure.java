@@ -1,5 +1,7 @@
 package io.messages.app;
 
+import io.messages.db.Causes;
+
 /**
  * Turns the exception that stopped start-up into one line for the operator: what failed (the
  * outermost message) and why (the root cause's message), without the layers in between and
@@ -10,10 +12,7 @@ final class StartupFailure {
     }
 
     static String describe(Throwable failure) {
-        Throwable root = failure;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Causes.root(failure);
         String what = messageOf(failure);
         // Helidon's config mapping message names its internal mapper lambda; the root says why.
         int mapper = what.indexOf(": Invocation of mapper");

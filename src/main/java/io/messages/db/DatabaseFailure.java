@@ -5,7 +5,6 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.Set;
 
-import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteException;
 
 /**
@@ -51,17 +50,13 @@ public final class DatabaseFailure {
      * @return true to answer 503 with {@code Retry-After}
      */
     public static boolean unavailable(Throwable failure) {
-        return find(failure, 0);
+        return Causes.of(failure).stream()
+                .anyMatch(t -> t instanceof DatabaseUnavailableException || t instanceof SQLException sql && unavailable(sql));
     }
 
     /** Whether the disk holding the SQLite database is full, as {@code failure} says. */
     public static boolean diskFull(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLiteException sqlite && primary(sqlite) == SQLITE_FULL) {
-                return true;
-            }
-        }
-        return false;
+        return Causes.of(failure).stream().anyMatch(t -> t instanceof SQLiteException sqlite && primary(sqlite) == SQLITE_FULL);
     }
 
     /**
@@ -83,18 +78,6 @@ public final class DatabaseFailure {
         return failure instanceof SQLiteException sqlite && primary(sqlite) == SQLITE_READONLY;
     }
 
-    private static boolean find(@Nullable Throwable t, int depth) {
-        // Depth-bounded: cause chains are short, but may be cyclic. Suppressed failures (a rollback
-        // that failed after the real failure) do not decide.
-        if (t == null || depth > 16) {
-            return false;
-        }
-        if (t instanceof DatabaseUnavailableException || t instanceof SQLException sql && unavailable(sql)) {
-            return true;
-        }
-        return t.getCause() != t && find(t.getCause(), depth + 1);
-    }
-
     private static boolean unavailable(SQLException e) {
         if (e instanceof SQLiteException sqlite) {
             return SQLITE_UNAVAILABLE.contains(primary(sqlite));
@@ -113,10 +96,7 @@ public final class DatabaseFailure {
 
     /** The message of the innermost cause of {@code e} (its class name if it has none), for one-line reports. */
     static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
+        Throwable root = Causes.root(e);
         String message = root.getMessage();
         return message == null ? root.getClass().getSimpleName() : message;
     }

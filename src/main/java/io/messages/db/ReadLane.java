@@ -2,17 +2,17 @@ package io.messages.db;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbStatements;
+import io.messages.tracing.StatementTracing;
 import io.messages.tracing.Tracing;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 
 import org.jspecify.annotations.Nullable;
@@ -50,27 +50,12 @@ final class ReadLane implements AutoCloseable {
     synchronized boolean read(String statementName, RowVisitor visitor, Object... parameters) {
         breaker.check();
         String sql = statements.statement(statementName);
-        Optional<Span> span = tracing.tracer().map(tracer -> tracer.spanBuilder(statementName)
-                .setSpanKind(SpanKind.CLIENT)
-                .setAttribute("db.system", databaseKind)
-                .setAttribute("db.operation.name", "QUERY")
-                .setAttribute("db.query.text", sql)
-                .startSpan());
+        Optional<Span> span = tracing.tracer().map(tracer -> StatementTracing.span(tracer, statementName, databaseKind,
+                                                                                  "QUERY", sql));
         try {
-            PreparedStatement statement = prepared(statementName, sql);
-            for (int i = 0; i < parameters.length; i++) {
-                statement.setObject(i + 1, parameters[i]);
-            }
-            boolean all = true;
-            int read = 0;
-            try (ResultSet rows = statement.executeQuery()) {
-                while (all && rows.next()) {
-                    all = visitor.row(rows.getLong(1), rows.getBytes(2));
-                    read++;
-                }
-            }
+            long taken = RowLoop.run(prepared(statementName, sql), Arrays.asList(parameters), visitor);
             // As many as the cap: there may have been more.
-            return all && read < MAX_ROWS;
+            return taken >= 0 && taken < MAX_ROWS;
         } catch (SQLException e) {
             breaker.failed(e);
             close();

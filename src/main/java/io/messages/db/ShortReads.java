@@ -2,7 +2,6 @@ package io.messages.db;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -15,9 +14,9 @@ import java.util.stream.Collectors;
 
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbStatements;
+import io.messages.tracing.StatementTracing;
 import io.messages.tracing.Tracing;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 
 /**
@@ -58,12 +57,8 @@ final class ShortReads implements AutoCloseable {
         String names = queries.stream().map(Query::statement).collect(Collectors.joining(", "));
         List<String> sql = queries.stream().map(query -> statements.statement(query.statement())).toList();
         // A CLIENT span like the database client's own statement spans (tracing/StatementTracing).
-        Optional<Span> span = tracing.tracer().map(tracer -> tracer.spanBuilder(names)
-                .setSpanKind(SpanKind.CLIENT)
-                .setAttribute("db.system", databaseKind)
-                .setAttribute("db.operation.name", "QUERY")
-                .setAttribute("db.query.text", String.join(";\n", sql))
-                .startSpan());
+        Optional<Span> span = tracing.tracer().map(tracer -> StatementTracing.span(tracer, names, databaseKind, "QUERY",
+                                                                                  String.join(";\n", sql)));
         try {
             return readers.submit(() -> readNow(names, sql, queries, visitor)).get();
         } catch (ExecutionException e) {
@@ -117,16 +112,7 @@ final class ShortReads implements AutoCloseable {
             throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setFetchSize(FETCH_ROWS);
-            for (int i = 0; i < parameters.size(); i++) {
-                statement.setObject(i + 1, parameters.get(i));
-            }
-            boolean all = true;
-            try (ResultSet rows = statement.executeQuery()) {
-                while (all && rows.next()) {
-                    all = visitor.row(rows.getLong(1), rows.getBytes(2));
-                }
-            }
-            return all;
+            return RowLoop.run(statement, parameters, visitor) >= 0;
         }
     }
 }

@@ -12,6 +12,7 @@ import io.helidon.service.registry.Services;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.messages.db.Causes;
 import io.messages.db.DatabaseFailure;
 import io.messages.db.RequestTransaction;
 import io.messages.tracing.RequestTracing;
@@ -87,7 +88,10 @@ public final class ErrorResponses {
     // "what failed: why: root cause", each distinct message once.
     private static String causes(Throwable e) {
         StringBuilder text = new StringBuilder();
-        for (Throwable t = e; t != null && text.length() < 500; t = t.getCause() == t ? null : t.getCause()) {
+        for (Throwable t : Causes.of(e)) {
+            if (text.length() >= 500) {
+                break;
+            }
             String message = t.getMessage();
             if (message != null && !text.toString().contains(message)) {
                 text.append(text.isEmpty() ? "" : ": ").append(message.strip());
