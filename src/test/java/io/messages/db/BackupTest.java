@@ -11,15 +11,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 import io.helidon.config.Config;
 import io.messages.app.Main;
 import io.messages.app.Service;
 import io.messages.testing.Http;
+import io.messages.testing.LogLines;
 import io.messages.testing.SmallVolume;
 import io.messages.testing.SqliteFile;
 import io.messages.testing.TestConfig;
@@ -180,23 +178,7 @@ class BackupTest {
         } finally {
             seeding.stop();
         }
-        List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Logger log = Logger.getLogger(Backups.class.getName());
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                logged.add(record.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        log.addHandler(handler);
+        LogLines log = LogLines.of(Backups.class.getName());
         Service service = Main.start(TestConfig.sqlite(database, Map.of(
                 "db.backup.directory", backupDir.toString(),
                 "db.backup.interval", "PT1H")));
@@ -207,11 +189,11 @@ class BackupTest {
                                     Duration.ofSeconds(30));
         } finally {
             service.stop();
-            log.removeHandler(handler);
+            log.close();
         }
 
         assertThat("the backup had begun when the service stopped", copying, is(true));
-        assertThat("the copy was cancelled in SQLite, not left to finish", logged,
+        assertThat("the copy was cancelled in SQLite, not left to finish", log.lines(),
                    hasItem(containsString("was cancelled when the service stopped")));
         assertThat("no backup completed, and its partial copy is gone",
                    names(backupDir), is(empty()));

@@ -28,7 +28,8 @@
  *     <li>{@link io.messages.testing.Rows}, {@link io.messages.testing.Outside},
  *     {@link io.messages.testing.SqliteFile}, {@link io.messages.testing.CommitFailure},
  *     {@link io.messages.testing.Scrape}, {@link io.messages.testing.SmallVolume}: reading and
- *     breaking the real database and disk, and reading metrics, outside any request.</li>
+ *     breaking the real database and disk, and reading metrics, outside any request;
+ *     {@link io.messages.testing.LogLines}: what a class logged.</li>
  * </ul>
  * Services started whole ({@code Main.start}, with health, metrics, warm-up and drain) stay so
  * where the test is about them.

@@ -9,9 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import io.helidon.config.Config;
 import io.helidon.webserver.WebServer;
@@ -24,6 +21,7 @@ import io.messages.db.Engine;
 import io.messages.db.RequestTransaction;
 import io.messages.message.MessageStore;
 import io.messages.testing.CommitFailure;
+import io.messages.testing.LogLines;
 import io.messages.testing.TestConfig;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
@@ -122,23 +120,7 @@ class TracingTest {
                 .build()
                 .start();
         stops.add(server::stop);
-        List<String> logged = new CopyOnWriteArrayList<>();
-        Logger errors = Logger.getLogger("io.messages.web.ErrorResponses");
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                logged.add(record.getMessage());
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        errors.addHandler(capture);
+        LogLines errors = LogLines.of("io.messages.web.ErrorResponses");
         try {
             HttpResponse<String> res = http.send(
                     HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + "/test/commit-fails")).build(),
@@ -152,10 +134,10 @@ class TracingTest {
             SpanData commit = only("commit");
             assertThat(commit.getParentSpanId(), is(request.getSpanId()));
             assertThat(commit.getStatus().getStatusCode(), is(StatusCode.ERROR));
-            assertThat(logged.toString(), logged.stream().anyMatch(line -> line.contains("(trace " + request.getTraceId() + ")")),
-                       is(true));
+            assertThat(errors.lines().toString(),
+                       errors.lines().stream().anyMatch(line -> line.contains("(trace " + request.getTraceId() + ")")), is(true));
         } finally {
-            errors.removeHandler(capture);
+            errors.close();
         }
     }
 
