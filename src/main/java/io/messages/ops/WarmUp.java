@@ -83,7 +83,7 @@ public final class WarmUp implements Filter {
      * @return true if it is a rehearsal
      */
     public boolean isRehearsal(ServerRequest req) {
-        return req.context().get(Rehearsal.class).isPresent();
+        return enabled && req.context().get(Rehearsal.class).isPresent();
     }
 
     @Override
@@ -102,6 +102,9 @@ public final class WarmUp implements Filter {
      * @return the filter that skips rehearsals
      */
     public Filter passedBy(Filter feature) {
+        if (!enabled) {
+            return feature; // no rehearsals: nothing to ask per request
+        }
         return (chain, req, res) -> {
             if (isRehearsal(req)) {
                 chain.proceed();
