@@ -8,19 +8,22 @@ package io.messages.db;
  */
 public final class CommitMark {
     /** A mark that proves nothing: the database cannot tell (PostgreSQL, or a SQLite file not in WAL mode). */
-    static final CommitMark UNKNOWN = new CommitMark(new long[0]);
+    public static final CommitMark UNKNOWN = new CommitMark(new long[0]);
 
     private final long[] words;
 
-    CommitMark(long[] words) {
+    /** A mark of these words (a WAL index header). */
+    public CommitMark(long[] words) {
         this.words = words;
     }
 
-    boolean known() {
+    /** Whether it proves anything. */
+    public boolean known() {
         return words.length > 0;
     }
 
-    long word(int index) {
+    /** One of its words. */
+    public long word(int index) {
         return words[index];
     }
 }

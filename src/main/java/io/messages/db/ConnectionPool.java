@@ -206,7 +206,7 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     }
 
     /** Tells {@code listener} of every failure a statement or transaction call meets on any connection. */
-    void onFailure(Consumer<SQLException> listener) {
+    public void onFailure(Consumer<SQLException> listener) {
         this.failures = listener;
     }
 

@@ -1,6 +1,7 @@
 package io.messages.db;
 
 import io.helidon.config.Config;
+import io.messages.db.sqlite.GroupCommitSettings;
 
 /**
  * The engine's settings, from the {@code db} config, checked before anything is opened.
@@ -11,7 +12,7 @@ import io.helidon.config.Config;
  * @param busyTimeoutMillis how long a SQLite writer waits for the write turn
  *                          ({@code db.connection.dataSource.busy_timeout})
  */
-record DatabaseConfig(DatabaseLocation location, Migrations migrations, GroupCommitSettings groupCommit,
+public record DatabaseConfig(DatabaseLocation location, Migrations migrations, GroupCommitSettings groupCommit,
                       long busyTimeoutMillis) {
 
     /**

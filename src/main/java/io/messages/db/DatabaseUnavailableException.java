@@ -10,11 +10,11 @@ import io.helidon.dbclient.DbClientException;
 public final class DatabaseUnavailableException extends DbClientException {
     private static final long serialVersionUID = 1L;
 
-    DatabaseUnavailableException(String message) {
+    public DatabaseUnavailableException(String message) {
         super(message);
     }
 
-    DatabaseUnavailableException(String message, Throwable cause) {
+    public DatabaseUnavailableException(String message, Throwable cause) {
         super(message, cause);
     }
 }

@@ -11,6 +11,7 @@ import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 import io.helidon.service.registry.Services;
+import io.messages.db.sqlite.SqliteStorage;
 import io.messages.tracing.StatementTracing;
 import io.messages.tracing.Tracing;
 
@@ -29,7 +30,7 @@ public final class Engine implements AutoCloseable {
     private final Migrations migrations;
     private final ShortReads shortReads;
     private final ReadLane lane;
-    private final TransactionCounters counters = new TransactionCounters();
+    private final TransactionCounters counters = new TransactionCounters(true);
     private final Tracing tracing;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile String schemaVersion = "0";

@@ -7,11 +7,11 @@ package io.messages.db;
 public final class EngineException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    EngineException(String message) {
+    public EngineException(String message) {
         super(message);
     }
 
-    EngineException(String message, Throwable cause) {
+    public EngineException(String message, Throwable cause) {
         super(message, cause);
     }
 }

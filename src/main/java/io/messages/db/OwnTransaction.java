@@ -15,19 +15,19 @@ import io.helidon.dbclient.DbTransaction;
  * @param written     called after a commit of written work (the SQLite file's disk-full latch)
  * @param release     called once it ended, whatever the outcome (gives the write turn back)
  */
-record OwnTransaction(DbTransaction transaction, TransactionCounters counters, boolean writing, Runnable written,
+public record OwnTransaction(DbTransaction transaction, TransactionCounters counters, boolean writing, Runnable written,
                       Runnable release) implements Work {
     private static final System.Logger LOGGER = System.getLogger(OwnTransaction.class.getName());
     private static final Runnable NOTHING = () -> { };
 
     /** A new transaction that has only read so far. */
-    static OwnTransaction reading(DbTransaction transaction, TransactionCounters counters) {
+    public static OwnTransaction reading(DbTransaction transaction, TransactionCounters counters) {
         counters.begun();
         return new OwnTransaction(transaction, counters, false, NOTHING, NOTHING);
     }
 
     /** This transaction, writing from now on; {@code release} runs once it ended. */
-    OwnTransaction writing(Runnable written, Runnable release) {
+    public OwnTransaction writing(Runnable written, Runnable release) {
         return new OwnTransaction(transaction, counters, true, written, release);
     }
 
@@ -62,7 +62,7 @@ record OwnTransaction(DbTransaction transaction, TransactionCounters counters, b
     }
 
     /** Logs an end that failed without breaking a promise: nothing written was kept. */
-    static void logQuietEnd(boolean keep, RuntimeException e) {
+    public static void logQuietEnd(boolean keep, RuntimeException e) {
         LOGGER.log(System.Logger.Level.WARNING, (keep ? "Ending a read-only" : "Rolling back a")
                 + " request transaction failed; nothing written was kept: " + e.getMessage());
     }

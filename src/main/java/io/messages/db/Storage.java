@@ -1,13 +1,19 @@
 package io.messages.db;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
 
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbClientException;
 import io.helidon.health.HealthCheck;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
+import io.messages.db.server.ServerStorage;
+import io.messages.db.sqlite.Backups;
+import io.messages.db.sqlite.SqliteStorage;
 import io.messages.tracing.Tracing;
 
 /**
@@ -17,70 +23,70 @@ import io.messages.tracing.Tracing;
  * storage itself. Everything else gets the right implementation and asks it questions named for
  * what they mean; no request asks which database it runs on.
  */
-public abstract sealed class Storage implements AutoCloseable permits SqliteStorage, ServerStorage {
-    private final DatabaseLocation location;
-
-    Storage(DatabaseLocation location) {
-        this.location = location;
-    }
-
+public interface Storage extends AutoCloseable {
     // The storage for the database at settings.location(), over pool.
     static Storage of(DatabaseConfig settings, ConnectionPool pool, DbClient client, TransactionCounters counters,
                       Tracing tracing) {
         return settings.location().singleWriter()
-                ? new SqliteStorage(settings, pool, client, counters, tracing)
+                ? new SqliteStorage(settings, pool, () -> connectAlone(pool), client, counters, tracing)
                 : new ServerStorage(settings.location());
     }
 
-    /** Where the data lives, as configured. */
-    public DatabaseLocation location() {
-        return location;
+    private static Connection connectAlone(ConnectionPool pool) {
+        try {
+            return pool.connectAlone();
+        } catch (SQLException e) {
+            throw new DbClientException("cannot open a connection: " + e.getMessage(), e);
+        }
     }
+
+    /** Where the data lives, as configured. */
+    DatabaseLocation location();
 
     /**
      * Whether the database is this instance's own (a SQLite file on its volume): when it fails,
      * this instance cannot serve. A server shared by every instance failing is no instance's
      * fault, and none of them is made unready for it.
      */
-    public abstract boolean ownsItsDatabase();
+    boolean ownsItsDatabase();
 
     /**
      * Whether messages become visible in the order of their ids (one writer at a time): then
      * what is new since a listing is what comes after its last id. On a server, transactions
      * commit in any order.
      */
-    public abstract boolean commitsInIdOrder();
+    boolean commitsInIdOrder();
 
     /** The backups of the database taken by this service (SQLite's, when configured). */
-    public abstract Optional<Backups> backups();
+    Optional<Backups> backups();
 
     /** Readiness checks of the storage beyond the database's answer to a query (none on a server). */
-    public abstract List<HealthCheck> readinessChecks();
+    List<HealthCheck> readinessChecks();
 
     /** Liveness checks of the storage: faults only a restart recovers from (none on a server). */
-    public abstract List<HealthCheck> livenessChecks();
+    List<HealthCheck> livenessChecks();
 
     /** How a request's writes take their turn. */
-    abstract Writes writes();
+    Writes writes();
 
     /** The isolation at which one transaction reading several statements sees one snapshot. */
-    abstract int snapshotIsolation();
+    int snapshotIsolation();
 
     /** A mark of where commits stand now, read without a transaction (see {@link Engine#commitMark}). */
-    abstract CommitMark commitMark();
+    CommitMark commitMark();
 
     /** Whether nothing was committed since {@code mark}, by any connection of any process. */
-    abstract boolean unchangedSince(CommitMark mark);
+    boolean unchangedSince(CommitMark mark);
 
     /** The schema is in place: what needs it can start. */
-    abstract void migrated();
+    void migrated();
 
     /** Starts the backups {@code backup} (the {@code db.backup} node) configures. */
-    abstract void startBackups(Config backup);
+    void startBackups(Config backup);
 
     /** Registers the storage's own meters, tagged with {@code pool}. */
-    abstract void registerMeters(MeterRegistry registry, Tag pool);
+    void registerMeters(MeterRegistry registry, Tag pool);
 
     @Override
-    public abstract void close();
+    void close();
 }

@@ -12,29 +12,26 @@ import io.helidon.metrics.api.Tag;
  * Where request transactions count themselves ({@link TransactionCounts}). A request that is not
  * to be counted (a dry run: {@link Engine#begin}) counts into {@link #NONE}.
  */
-class TransactionCounters {
+public final class TransactionCounters {
     /** Counts nothing. */
-    static final TransactionCounters NONE = new TransactionCounters() {
-        @Override
-        void begun() {
-        }
+    public static final TransactionCounters NONE = new TransactionCounters(false);
 
-        @Override
-        void ended(boolean committed, boolean durable) {
-        }
-
-        @Override
-        void groupCommitted(int kept) {
-        }
-    };
-
+    private final boolean counting;
     private final LongAdder begun = new LongAdder();
     private final LongAdder committed = new LongAdder();
     private final LongAdder rolledBack = new LongAdder();
     private final LongAdder databaseCommits = new LongAdder();
 
+    /** Where request transactions count themselves; with {@code counting} false, nothing is counted. */
+    TransactionCounters(boolean counting) {
+        this.counting = counting;
+    }
+
     /** A request transaction began. */
-    void begun() {
+    public void begun() {
+        if (!counting) {
+            return;
+        }
         begun.increment();
     }
 
@@ -42,7 +39,10 @@ class TransactionCounters {
      * A request transaction ended; {@code durable}: its commit made written work durable (one
      * database commit).
      */
-    void ended(boolean committed, boolean durable) {
+    public void ended(boolean committed, boolean durable) {
+        if (!counting) {
+            return;
+        }
         (committed ? this.committed : rolledBack).increment();
         if (committed && durable) {
             databaseCommits.increment();
@@ -50,7 +50,10 @@ class TransactionCounters {
     }
 
     /** One database commit made {@code kept} request transactions durable (group commit). */
-    void groupCommitted(int kept) {
+    public void groupCommitted(int kept) {
+        if (!counting) {
+            return;
+        }
         committed.add(kept);
         databaseCommits.increment();
     }

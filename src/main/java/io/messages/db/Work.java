@@ -6,7 +6,7 @@ import io.helidon.dbclient.DbExecute;
  * What a request began in the database: its own transaction, or its seat in a group commit.
  * Ended exactly once.
  */
-interface Work {
+public interface Work {
     /** Where the request's statements run. */
     DbExecute statements();
 

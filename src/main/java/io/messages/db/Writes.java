@@ -2,8 +2,6 @@ package io.messages.db;
 
 import java.util.List;
 
-import io.helidon.metrics.api.Gauge;
-import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.dbclient.DbClient;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
@@ -15,7 +13,7 @@ import io.helidon.metrics.api.Tag;
  * side by side), {@link SerialWrites} (SQLite: one writer at a time, in arrival order) or
  * {@link GroupCommit} (SQLite: one at a time, several sharing a commit).
  */
-interface Writes {
+public interface Writes {
     /**
      * A request that has begun nothing writes now.
      *

@@ -6,8 +6,9 @@ import java.io.UncheckedIOException;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
-import org.jspecify.annotations.Nullable;
 import io.messages.web.EntityTag;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * The kept listing's gzip form (RFC 1952), made once per version and extended with it: a gzip

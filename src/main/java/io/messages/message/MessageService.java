@@ -9,9 +9,9 @@ import java.util.Set;
 
 import io.helidon.common.media.type.MediaTypes;
 import io.helidon.config.Config;
+import io.helidon.http.Header;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
-import io.helidon.http.Header;
 import io.helidon.http.HttpException;
 import io.helidon.http.HttpMediaTypes;
 import io.helidon.http.Method;

@@ -87,7 +87,7 @@ class DocsTest {
 
     @Test
     void everyClassAndTestTheDocsNameExists() throws IOException {
-        Pattern classRef = Pattern.compile("\\b(app|backup|db|http|message|ops|tracing|web)/([A-Z][A-Za-z0-9]+)\\b");
+        Pattern classRef = Pattern.compile("\\b((?:app|backup|db|http|listing|message|ops|tracing|web)(?:/[a-z]+)?)/([A-Z][A-Za-z0-9]+)\\b");
         // A test class (not Helidon's @ServerTest or @RoutingTest), and maybe one of its methods.
         Pattern testRef = Pattern.compile("(?<![@A-Za-z])([A-Z][a-z][A-Za-z0-9]*(?:Test|IT))(?:\\.([a-z][A-Za-z0-9]+))?\\b");
         List<String> missing = new ArrayList<>();
@@ -119,10 +119,11 @@ class DocsTest {
         String layout = read(Path.of("docs", "design.md"));
         layout = layout.substring(layout.indexOf("## Layout"));
         List<String> wrong = new ArrayList<>();
-        try (Stream<Path> packages = Files.list(MAIN)) {
-            for (Path dir : packages.filter(Files::isDirectory).sorted().toList()) {
+        try (Stream<Path> packages = Files.walk(MAIN)) {
+            for (Path dir : packages.filter(Files::isDirectory).filter(dir -> !dir.equals(MAIN)).sorted().toList()) {
                 Set<String> files = classes(dir);
-                Matcher entry = Pattern.compile("(?m)^  " + dir.getFileName() + "/ +((?:.*\\n)(?: {12}.*\\n)*)").matcher(layout);
+                String name = MAIN.relativize(dir).toString().replace('\\', '/');
+                Matcher entry = Pattern.compile("(?m)^  " + Pattern.quote(name) + "/ +((?:.*\\n)(?: {12}.*\\n)*)").matcher(layout);
                 Set<String> listed = new TreeSet<>();
                 if (entry.find()) {
                     Matcher names = Pattern.compile("\\b[A-Z][a-z][A-Za-z0-9]*\\b").matcher(entry.group(1));
@@ -135,7 +136,7 @@ class DocsTest {
                 Set<String> gone = new TreeSet<>(listed);
                 gone.removeAll(files);
                 if (!absent.isEmpty() || !gone.isEmpty()) {
-                    wrong.add(dir.getFileName() + "/: not listed " + absent + ", listed but not there " + gone);
+                    wrong.add(name + "/: not listed " + absent + ", listed but not there " + gone);
                 }
             }
         }

@@ -15,13 +15,15 @@ import java.util.Set;
 import io.helidon.config.Config;
 import io.messages.app.Main;
 import io.messages.app.Service;
-import io.messages.db.Backups;
+import io.messages.db.sqlite.Backups;
 import io.messages.testing.ChildJvm;
 import io.messages.testing.Http;
 import io.messages.testing.Scrape;
 import io.messages.testing.SqliteFile;
 import io.messages.testing.TestConfig;
 import io.messages.testing.Writers;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
@@ -31,8 +33,6 @@ import org.gaul.s3proxy.blobstore.Constants;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;

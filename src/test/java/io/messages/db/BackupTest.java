@@ -16,6 +16,7 @@ import java.util.stream.Stream;
 import io.helidon.config.Config;
 import io.messages.app.Main;
 import io.messages.app.Service;
+import io.messages.db.sqlite.Backups;
 import io.messages.testing.Http;
 import io.messages.testing.LogLines;
 import io.messages.testing.SmallVolume;

@@ -5,6 +5,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import io.messages.db.sqlite.GroupCommit;
+import io.messages.db.sqlite.WriteGate;
 import io.messages.testing.OnDatabase;
 import io.messages.testing.Rows;
 

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import io.messages.db.sqlite.GroupCommit;
 import io.messages.testing.OnDatabase;
 
 import org.junit.jupiter.api.Test;

@@ -17,11 +17,11 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
-import io.messages.web.TransactionFilter;
 import io.messages.message.MessageStore;
 import io.messages.testing.CommitFailure;
 import io.messages.testing.Rows;
 import io.messages.testing.TestService;
+import io.messages.web.TransactionFilter;
 
 import org.junit.jupiter.api.BeforeEach;
 

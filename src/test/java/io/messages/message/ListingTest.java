@@ -9,13 +9,13 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
-import io.messages.listing.Listing;
-import io.messages.web.TransactionFilter;
 import io.messages.db.Engine;
 import io.messages.db.RequestTransaction;
+import io.messages.listing.Listing;
 import io.messages.testing.ReadYourWrites;
 import io.messages.testing.Rows;
 import io.messages.testing.TestService;
+import io.messages.web.TransactionFilter;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -14,17 +14,17 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
-import io.messages.listing.Listing;
 import io.messages.db.Engine;
+import io.messages.listing.Listing;
 import io.messages.testing.Outside;
 import io.messages.testing.ReadYourWrites;
 import io.messages.testing.Rows;
 import io.messages.testing.TestDatabase;
 import io.messages.testing.TestService;
-
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
+
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -7,13 +7,13 @@ import io.helidon.webclient.http1.Http1Client;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
-import io.messages.web.TransactionFilter;
 import io.messages.db.Engine;
 import io.messages.db.RequestTransaction;
 import io.messages.message.MessageStore;
 import io.messages.testing.OnDatabase;
 import io.messages.testing.Rows;
 import io.messages.testing.TestService;
+import io.messages.web.TransactionFilter;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -19,7 +19,6 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.testing.junit5.ServerTest;
 import io.helidon.webserver.testing.junit5.SetUpRoute;
-import io.messages.web.TransactionFilter;
 import io.messages.app.Main;
 import io.messages.app.Service;
 import io.messages.db.RequestTransaction;
@@ -29,6 +28,7 @@ import io.messages.testing.OnDatabase;
 import io.messages.testing.Outside;
 import io.messages.testing.TestConfig;
 import io.messages.testing.TestService;
+import io.messages.web.TransactionFilter;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.messages.db;
+package io.messages.db.server;
 
 import java.sql.Connection;
 import java.util.List;
@@ -8,18 +8,30 @@ import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
+import io.messages.db.CommitMark;
+import io.messages.db.DatabaseLocation;
+import io.messages.db.Storage;
+import io.messages.db.Writes;
+import io.messages.db.sqlite.Backups;
 
 /**
  * A database server (PostgreSQL), shared by every instance: it orders concurrent writers itself,
  * is backed up by its own operator, and proves nothing about commits without a query.
  */
-final class ServerStorage extends Storage {
+public final class ServerStorage implements Storage {
     private static final System.Logger LOGGER = System.getLogger(ServerStorage.class.getName());
 
+    private final DatabaseLocation location;
     private final Writes writes = new ConcurrentWrites();
 
-    ServerStorage(DatabaseLocation location) {
-        super(location);
+    /** The storage of the server database at {@code location}. */
+    public ServerStorage(DatabaseLocation location) {
+        this.location = location;
+    }
+
+    @Override
+    public DatabaseLocation location() {
+        return location;
     }
 
     @Override
@@ -48,41 +60,41 @@ final class ServerStorage extends Storage {
     }
 
     @Override
-    Writes writes() {
+    public Writes writes() {
         return writes;
     }
 
     // Read committed, the server's default, takes a new snapshot for every statement.
     @Override
-    int snapshotIsolation() {
+    public int snapshotIsolation() {
         return Connection.TRANSACTION_REPEATABLE_READ;
     }
 
     @Override
-    CommitMark commitMark() {
+    public CommitMark commitMark() {
         return CommitMark.UNKNOWN;
     }
 
     @Override
-    boolean unchangedSince(CommitMark mark) {
+    public boolean unchangedSince(CommitMark mark) {
         return false;
     }
 
     @Override
-    void migrated() {
+    public void migrated() {
     }
 
     // CloudNativePG backs the cluster up (k8s/components/postgres-backup).
     @Override
-    void startBackups(Config backup) {
+    public void startBackups(Config backup) {
         if (!backup.get("directory").asString().orElse("").isBlank()) {
             LOGGER.log(System.Logger.Level.INFO, "db.backup is ignored: {0} is backed up by its own server",
-                       location().kind());
+                       location.kind());
         }
     }
 
     @Override
-    void registerMeters(MeterRegistry registry, Tag pool) {
+    public void registerMeters(MeterRegistry registry, Tag pool) {
     }
 
     @Override

@@ -1,4 +1,4 @@
-package io.messages.db;
+package io.messages.db.sqlite;
 
 import java.io.IOException;
 import java.nio.file.FileStore;

@@ -1,9 +1,10 @@
-package io.messages.db;
+package io.messages.db.sqlite;
 
 import java.util.stream.Stream;
 
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbRow;
+import io.messages.db.DatabaseLocation;
 
 /** What secures committed writes when SQLite's write-ahead log is lost (see {@link DatabaseFile}). */
 final class WriteAheadLog {

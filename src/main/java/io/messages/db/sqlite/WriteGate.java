@@ -1,14 +1,16 @@
-package io.messages.db;
+package io.messages.db.sqlite;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+
+import io.messages.db.DatabaseUnavailableException;
 
 /**
  * Who may write now, on SQLite. SQLite allows one writer at a time and makes the others
  * busy-wait with sleeps (seconds-long tails, then SQLITE_BUSY); here writers queue in arrival
  * order instead, and each enters as soon as the previous one ends.
  */
-final class WriteGate {
+public final class WriteGate {
     private final Semaphore turn = new Semaphore(1, true);
     private final long timeoutMillis;
 
@@ -22,7 +24,7 @@ final class WriteGate {
      *
      * @throws DatabaseUnavailableException if the turn did not come within the timeout (answered as 503)
      */
-    void enter() {
+    public void enter() {
         try {
             if (!turn.tryAcquire(timeoutMillis, TimeUnit.MILLISECONDS)) {
                 throw new DatabaseUnavailableException("database busy: no write turn within " + timeoutMillis + " ms");
@@ -38,7 +40,7 @@ final class WriteGate {
         return turn.tryAcquire();
     }
 
-    void leave() {
+    public void leave() {
         turn.release();
     }
 

@@ -1,4 +1,4 @@
-package io.messages.db;
+package io.messages.db.sqlite;
 
 import java.io.IOException;
 import java.lang.invoke.VarHandle;
@@ -14,6 +14,9 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+import io.messages.db.CommitMark;
 
 /**
  * Whether anything was committed to a SQLite file since a {@link CommitMark}, known without a
@@ -40,11 +43,11 @@ final class WalIndex implements AutoCloseable {
         this.header = header;
     }
 
-    /** The WAL index of the SQLite file at {@code file}, opened through {@code pool}; empty if it has none. */
-    static Optional<WalIndex> open(ConnectionPool pool, Path file) {
+    /** The WAL index of the SQLite file at {@code file}, held open by a connection of {@code connections}; empty if it has none. */
+    static Optional<WalIndex> open(Supplier<Connection> connections, Path file) {
         Connection holder = null;
         try {
-            holder = pool.connectAlone();
+            holder = connections.get();
             try (Statement statement = holder.createStatement();
                  ResultSet mode = statement.executeQuery("PRAGMA journal_mode")) {
                 if (!mode.next() || !"wal".equalsIgnoreCase(mode.getString(1))) {

@@ -1,4 +1,4 @@
-package io.messages.db;
+package io.messages.db.sqlite;
 
 import java.util.Objects;
 import java.util.Optional;
@@ -8,6 +8,11 @@ import java.util.concurrent.TimeoutException;
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbExecute;
+import io.messages.db.DatabaseUnavailableException;
+import io.messages.db.OwnTransaction;
+import io.messages.db.TransactionCounters;
+import io.messages.db.Work;
+import io.messages.db.Writes;
 import io.messages.tracing.Tracing;
 import io.opentelemetry.api.trace.Span;
 
@@ -23,7 +28,7 @@ import org.jspecify.annotations.Nullable;
  * batch's commit; a failed commit fails every request in the batch and keeps none of them. How a
  * batch opens, commits and hands the turn on: docs/design.md, "GroupCommit".
  */
-final class GroupCommit implements Writes {
+public final class GroupCommit implements Writes {
 
     // Named, so that the database client does not derive a name from each statement's text.
     private static final Batch.Control SAVEPOINT = new Batch.Control("group-commit-savepoint", "SAVEPOINT request");
@@ -96,7 +101,7 @@ final class GroupCommit implements Writes {
     }
 
     /** The write turn the writers take (for tests in this package). */
-    WriteGate gate() {
+    public WriteGate gate() {
         return gate;
     }
 

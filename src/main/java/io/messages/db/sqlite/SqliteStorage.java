@@ -1,8 +1,9 @@
-package io.messages.db;
+package io.messages.db.sqlite;
 
 import java.sql.Connection;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
@@ -10,6 +11,15 @@ import io.helidon.health.HealthCheck;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 import io.messages.backup.OffsiteCopies;
+import io.messages.db.CommitMark;
+import io.messages.db.ConnectionPool;
+import io.messages.db.DatabaseConfig;
+import io.messages.db.DatabaseFailure;
+import io.messages.db.DatabaseLocation;
+import io.messages.db.EngineException;
+import io.messages.db.Storage;
+import io.messages.db.TransactionCounters;
+import io.messages.db.Writes;
 import io.messages.tracing.Tracing;
 
 /**
@@ -18,19 +28,24 @@ import io.messages.tracing.Tracing;
  * and the file's own faults checked (see {@link DatabaseFile}). An in-memory database has
  * none of the file's parts.
  */
-final class SqliteStorage extends Storage {
-    private final ConnectionPool pool;
+public final class SqliteStorage implements Storage {
+    private final DatabaseLocation location;
+    private final Supplier<Connection> ownConnections;
     private final Optional<DatabaseFile> file;
     private final Writes writes;
     // Once the schema is there (a new file is written, so in WAL mode, by then).
     private volatile Optional<WalIndex> walIndex = Optional.empty();
     private volatile Optional<Backups> backups = Optional.empty();
 
-    SqliteStorage(DatabaseConfig settings, ConnectionPool pool, DbClient client, TransactionCounters counters,
-                  Tracing tracing) {
-        super(settings.location());
-        this.pool = pool;
-        this.file = location().file().map(path -> DatabaseFile.opened(path, () -> WriteAheadLog.secure(client, location())));
+    /**
+     * The storage of the SQLite database {@code settings} locates, over {@code pool};
+     * {@code ownConnections} opens connections outside it (the WAL index's holder).
+     */
+    public SqliteStorage(DatabaseConfig settings, ConnectionPool pool, Supplier<Connection> ownConnections, DbClient client,
+                         TransactionCounters counters, Tracing tracing) {
+        this.location = settings.location();
+        this.ownConnections = ownConnections;
+        this.file = location.file().map(path -> DatabaseFile.opened(path, () -> WriteAheadLog.secure(client, location)));
         file.ifPresent(f -> pool.onFailure(failure -> {
             if (DatabaseFailure.diskFull(failure)) {
                 f.writeFailedForSpace();
@@ -46,8 +61,13 @@ final class SqliteStorage extends Storage {
      * Refuses to start on a missing file while object storage holds backups of it (a lost volume
      * started empty would back up nothing and prune the good copies): before the pool makes the file.
      */
-    static void beforeOpening(Config db, DatabaseLocation location) {
+    public static void beforeOpening(Config db, DatabaseLocation location) {
         location.file().ifPresent(path -> OffsiteCopies.refuseEmptyStart(db.get("backup"), path));
+    }
+
+    @Override
+    public DatabaseLocation location() {
+        return location;
     }
 
     @Override
@@ -76,37 +96,37 @@ final class SqliteStorage extends Storage {
     }
 
     @Override
-    Writes writes() {
+    public Writes writes() {
         return writes;
     }
 
     // A SQLite transaction is one snapshot: its first read fixes what it sees.
     @Override
-    int snapshotIsolation() {
+    public int snapshotIsolation() {
         return Connection.TRANSACTION_SERIALIZABLE;
     }
 
     @Override
-    CommitMark commitMark() {
+    public CommitMark commitMark() {
         return walIndex.map(WalIndex::mark).orElse(CommitMark.UNKNOWN);
     }
 
     @Override
-    boolean unchangedSince(CommitMark mark) {
+    public boolean unchangedSince(CommitMark mark) {
         Optional<WalIndex> index = walIndex;
         return index.isPresent() && index.get().unchangedSince(mark);
     }
 
     @Override
-    void migrated() {
+    public void migrated() {
         if (walIndex.isEmpty()) {
-            walIndex = location().file().flatMap(path -> WalIndex.open(pool, path));
+            walIndex = location.file().flatMap(path -> WalIndex.open(ownConnections, path));
         }
         file.ifPresent(DatabaseFile::noteLog);
     }
 
     @Override
-    void startBackups(Config backup) {
+    public void startBackups(Config backup) {
         if (file.isEmpty()) {
             return;
         }
@@ -118,7 +138,7 @@ final class SqliteStorage extends Storage {
     }
 
     @Override
-    void registerMeters(MeterRegistry registry, Tag pool) {
+    public void registerMeters(MeterRegistry registry, Tag pool) {
         file.ifPresent(f -> SqliteMeters.register(registry, pool, f.path(), this::backups));
     }
 

@@ -1,4 +1,4 @@
-package io.messages.db;
+package io.messages.db.sqlite;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,6 +7,8 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+
+import io.messages.db.DatabaseUnavailableException;
 
 import org.jspecify.annotations.Nullable;
 

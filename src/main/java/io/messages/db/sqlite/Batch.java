@@ -1,4 +1,4 @@
-package io.messages.db;
+package io.messages.db.sqlite;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import io.helidon.dbclient.DbTransaction;
+import io.messages.db.TransactionCounters;
 
 import org.jspecify.annotations.Nullable;
 

@@ -1,8 +1,9 @@
-package io.messages.db;
+package io.messages.db.sqlite;
 
 import java.time.Duration;
 
 import io.helidon.config.Config;
+import io.messages.db.EngineException;
 
 /**
  * Group commit, from the {@code db.group-commit} config: whether several requests' writes share
@@ -13,11 +14,11 @@ import io.helidon.config.Config;
  * @param maxBatch most request transactions in one commit
  * @param maxWait  how long a batch may collect requests before the next one to leave commits it
  */
-record GroupCommitSettings(boolean enabled, int maxBatch, Duration maxWait) {
+public record GroupCommitSettings(boolean enabled, int maxBatch, Duration maxWait) {
     /** Defaults, mirroring {@code config/application.yaml}. */
     static final GroupCommitSettings DEFAULT = new GroupCommitSettings(true, 64, Duration.ofMillis(10));
 
-    GroupCommitSettings {
+    public GroupCommitSettings {
         if (maxBatch < 1) {
             throw new EngineException("db.group-commit.max-batch must be at least 1, not " + maxBatch);
         }
@@ -32,7 +33,7 @@ record GroupCommitSettings(boolean enabled, int maxBatch, Duration maxWait) {
      * @param groupCommit the {@code db.group-commit} node
      * @return the settings
      */
-    static GroupCommitSettings from(Config groupCommit) {
+    public static GroupCommitSettings from(Config groupCommit) {
         return new GroupCommitSettings(groupCommit.get("enabled").asBoolean().orElse(DEFAULT.enabled()),
                                        groupCommit.get("max-batch").asInt().orElse(DEFAULT.maxBatch()),
                                        groupCommit.get("max-wait").as(Duration.class).orElse(DEFAULT.maxWait()));

@@ -1,6 +1,10 @@
-package io.messages.db;
+package io.messages.db.server;
 
 import io.helidon.dbclient.DbClient;
+import io.messages.db.OwnTransaction;
+import io.messages.db.TransactionCounters;
+import io.messages.db.Work;
+import io.messages.db.Writes;
 
 /**
  * Writes on a server database (PostgreSQL): each request in its own transaction, side by side;

@@ -1,4 +1,4 @@
-package io.messages.db;
+package io.messages.db.sqlite;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 import io.helidon.config.Config;
 import io.messages.backup.BackupName;
 import io.messages.backup.OffsiteCopies;
+import io.messages.db.EngineException;
 
 import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteErrorCode;

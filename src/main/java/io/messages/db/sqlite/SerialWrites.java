@@ -1,8 +1,12 @@
-package io.messages.db;
+package io.messages.db.sqlite;
 
 import java.util.Optional;
 
 import io.helidon.dbclient.DbClient;
+import io.messages.db.OwnTransaction;
+import io.messages.db.TransactionCounters;
+import io.messages.db.Work;
+import io.messages.db.Writes;
 
 /**
  * Writes on SQLite without group commit: one request at a time holds the write turn, in arrival
