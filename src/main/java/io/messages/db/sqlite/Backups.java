@@ -138,16 +138,15 @@ public final class Backups implements AutoCloseable {
                 dir.force(true);
             }
         } catch (SQLException | IOException e) {
+            // A failed or cancelled copy must not keep the space it took: on a full volume every
+            // later try would fail too; the newest complete backup stays the newest.
+            delete(partial);
             if (closing) {
-                // Cancelled by close(): the partial copy goes; the newest complete backup stays the newest.
-                delete(partial);
                 boolean cancelled = e instanceof SQLiteException s && s.getResultCode() == SQLiteErrorCode.SQLITE_INTERRUPT;
                 throw new EngineException("the backup into " + whole + (cancelled ? " was cancelled" : " was stopped")
                                                   + " when the service stopped; its partial copy is deleted", e);
             }
             failures.incrementAndGet();
-            // A failed copy must not keep the space it took: on a full volume every later try would fail too.
-            delete(partial);
             throw new EngineException("the backup into " + whole + " failed: " + e.getMessage(), e);
         } finally {
             running = null;
