@@ -217,8 +217,8 @@ public final class Main {
                 .addFilter(new RequestId());                                           // X-Request-Id, kept or made
         clientAddress(config).ifPresent(routing::addFilter);                           // who a trusted proxy says sent it
         RequestTracing.of(tracing, MessageService.ROUTES).map(warmUp::passedBy).ifPresent(routing::addFilter); // a span around the rest
-        routing.addFilter(warmUp.passedBy(AccessLog.from(config.get("messages.access-log")))) // one line when sent
-                .addFilter(new CloseWhenAsked())                                       // a Connection: close closes
+        AccessLog.from(config.get("messages.access-log")).map(warmUp::passedBy).ifPresent(routing::addFilter); // one line when sent
+        routing.addFilter(new CloseWhenAsked())                                        // a Connection: close closes
                 .addFilter(warmUp.passedBy(new RequestMetrics(MessageService.ROUTES))); // timed by route and status
         cors(config).ifPresent(routing::addFilter);                                    // other origins, if allowed
         routing.addFilter(drain)                                                       // stopping: clients asked to leave

@@ -7,6 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -63,13 +64,10 @@ public final class AccessLog implements Filter {
      * The access log as configured by the {@code messages.access-log} node, if it is enabled.
      *
      * @param accessLog the {@code messages.access-log} node
-     * @return the filter to add to the routing, or a filter that only passes requests on
+     * @return the filter to add to the routing, or empty when it is off (nothing on a request's path)
      */
-    public static Filter from(Config accessLog) {
-        if (accessLog.get("enabled").asBoolean().orElse(false)) {
-            return new AccessLog(System.out);
-        }
-        return (chain, req, res) -> chain.proceed();
+    public static Optional<Filter> from(Config accessLog) {
+        return accessLog.get("enabled").asBoolean().orElse(false) ? Optional.of(new AccessLog(System.out)) : Optional.empty();
     }
 
     @Override
