@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 
 import io.helidon.config.Config;
 import io.messages.app.Main;
+import io.messages.backup.BackupName;
 import io.messages.app.Service;
 import io.messages.db.sqlite.Backups;
 import io.messages.testing.Http;
@@ -198,5 +199,29 @@ class BackupTest {
                    hasItem(containsString("was cancelled when the service stopped")));
         assertThat("no backup completed, and its partial copy is gone",
                    names(backupDir), is(empty()));
+    }
+
+    @Test
+    void aCopyAKilledProcessLeftIsDeletedAtStartWithItsJournalAndNothingElseIs() throws Exception {
+        Path dir = TestConfig.tempDir();
+        Path backupDir = Files.createDirectories(dir.resolve("backup"));
+        // What a process killed in the middle of VACUUM INTO leaves (SIGKILL, or SIGTERM before it was up).
+        String left = BackupName.of(java.time.Instant.parse("2026-01-01T00:00:00Z")) + ".partial";
+        Files.writeString(backupDir.resolve(left), "half a copy");
+        Files.writeString(backupDir.resolve(left + "-journal"), "its journal");
+        Files.writeString(backupDir.resolve("notes.partial"), "not ours");
+        Service service = Main.start(TestConfig.sqlite(dir.resolve("messages.db"), Map.of(
+                "db.backup.directory", backupDir.toString(),
+                "db.backup.interval", "PT1H")));
+        try {
+            Backups backups = service.engine().storage().backups().orElseThrow();
+            assertThat(Writers.await(() -> backups.lastSuccess() > 0, Duration.ofSeconds(10)), is(true));
+        } finally {
+            service.stop();
+        }
+
+        List<String> names = names(backupDir);
+        assertThat(names.stream().filter(name -> name.startsWith(left)).toList(), is(empty()));
+        assertThat(names, hasItem("notes.partial"));
     }
 }

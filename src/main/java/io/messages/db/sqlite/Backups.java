@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -250,10 +251,12 @@ public final class Backups implements AutoCloseable {
         return kept.isEmpty() ? Optional.empty() : Optional.of(kept.getLast());
     }
 
-    // A backup's name and .partial: what takeNow writes first (nothing else in the directory).
+    // A backup's name and .partial (or its -journal): what takeNow writes first (nothing else in the directory).
     private static boolean isPartial(Path file) {
         String name = file.getFileName().toString();
-        return name.endsWith(PARTIAL) && BackupName.is(name.substring(0, name.length() - PARTIAL.length()));
+        int at = name.lastIndexOf(PARTIAL);
+        // The copy, or the rollback journal SQLite writes beside it while it is being made.
+        return at > 0 && BackupName.is(name.substring(0, at)) && Set.of("", "-journal").contains(name.substring(at + PARTIAL.length()));
     }
 
     private static boolean isBackup(Path file) {
