@@ -12,9 +12,9 @@ import io.helidon.logging.common.LogConfig;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.Filter;
 import io.helidon.webserver.http.HttpRouting;
-import io.messages.backup.Restore;
 import io.messages.db.DatabaseLocation;
 import io.messages.db.Engine;
+import io.messages.db.StorageKind;
 import io.messages.http.ClientAddress;
 import io.messages.http.CloseWhenAsked;
 import io.messages.http.ConnectionLimits;
@@ -91,18 +91,16 @@ public final class Main {
     }
 
     /**
-     * Restores the SQLite database {@code config} names from its backups ({@link Restore}).
+     * Restores the database {@code config} names from its backups, if this service takes them
+     * (SQLite's: {@link StorageKind#restore}).
      *
      * @param config the whole config
      * @param name   the backup to restore; empty: the newest good one
      * @return what was done, one line
      */
     public static String restore(Config config, Optional<String> name) {
-        String url = config.get("db.connection.url").asString().orElse("");
-        Path database = DatabaseLocation.of(url).file().orElseThrow(() -> new IllegalStateException(
-                "restore brings a SQLite file back; " + DatabaseLocation.of(url).masked()
-                        + " is a server, restored by its operator (docs/postgresql.md)"));
-        return Restore.run(config.get("db.backup"), database, name);
+        DatabaseLocation location = DatabaseLocation.of(config.get("db.connection.url").asString().orElse(""));
+        return StorageKind.of(location).restore(config.get("db"), location, name);
     }
 
     /**
@@ -150,7 +148,7 @@ public final class Main {
                         .build();
             }
             await(migrations);
-            engine.startBackups(config.get("db.backup"));
+            engine.storage().startBackups(config.get("db.backup"));
             WebServer server = built.start();
             connections.listeningOn(config.get("server.host").asString().orElse("0.0.0.0"), server.port());
             logStarted(server, config, engine);

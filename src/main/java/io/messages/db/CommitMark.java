@@ -1,9 +1,9 @@
 package io.messages.db;
 
 /**
- * Where a database's commits stood at one moment, read without a transaction ({@link Engine#commitMark}).
+ * Where a database's commits stood at one moment, read without a transaction ({@link Storage#commitMark}).
  * A mark proves only one thing, and only where the database can tell
- * ({@link Engine#unchangedSince}): that nothing was committed after it, by anyone. Opaque
+ * ({@link Storage#unchangedSince}): that nothing was committed after it, by anyone. Opaque
  * otherwise: two marks are never ordered.
  */
 public final class CommitMark {

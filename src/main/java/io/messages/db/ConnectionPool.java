@@ -1,8 +1,5 @@
 package io.messages.db;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -12,6 +9,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -24,11 +22,9 @@ import com.zaxxer.hikari.pool.HikariPool;
 import com.zaxxer.hikari.util.DriverDataSource;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClientException;
-import io.helidon.dbclient.DbStatements;
 import io.helidon.dbclient.jdbc.CloseableJdbcConnectionPool;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
-import io.messages.tracing.Tracing;
 
 import org.jspecify.annotations.Nullable;
 
@@ -49,21 +45,34 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     private final HikariDataSource dataSource;
     private final DatabaseBreaker breaker;
     private final String dbType;
-    // The breaker never opens on SQLite (the pod's own file, no server to lose): decided once.
-    private final boolean ownFile;
+    // Whether a request opens a connection of its own while the pool is short, rather than wait
+    // for one in slices behind the breaker: the database kind says, once.
+    private final boolean opensOwnWhileShort;
     private final LongAdder retired = new LongAdder();
     // Connections requests open for themselves while the pool is short (SQLite): at most its size.
     private final OwnConnections own;
     private volatile Consumer<SQLException> failures = failure -> { };
 
-    private ConnectionPool(HikariDataSource dataSource, WatchedDataSource connections, String dbType, boolean ownFile) {
+    private ConnectionPool(HikariDataSource dataSource, WatchedDataSource connections, String dbType,
+                           boolean opensOwnWhileShort) {
         this.dataSource = dataSource;
         this.dbType = dbType;
-        this.ownFile = ownFile;
+        this.opensOwnWhileShort = opensOwnWhileShort;
         this.breaker = new DatabaseBreaker(this::connectAlone);
         this.own = new OwnConnections(dataSource.getMaximumPoolSize());
         // The pool's own connection attempts (its refill, a request's need) tell the breaker too.
         connections.onFailure(breaker::failed);
+    }
+
+    /** {@link #connectAlone()}, its failure unchecked: for the storage's own connections. */
+    Supplier<Connection> ownConnections() {
+        return () -> {
+            try {
+                return connectAlone();
+            } catch (SQLException e) {
+                throw new DbClientException("cannot open a connection: " + e.getMessage(), e);
+            }
+        };
     }
 
     /**
@@ -82,42 +91,34 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
         return DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
     }
 
-    /** A lane of its own for small frequent reads ({@link ReadLane}), behind the same breaker. */
-    ReadLane lane(DbStatements statements, Tracing tracing, String databaseKind) {
-        return new ReadLane(this::connectAlone, breaker, statements, tracing, databaseKind);
+    /**
+     * Refuses at once while the database cannot be reached, as {@link #connection()} does.
+     *
+     * @throws DatabaseUnavailableException while it cannot
+     */
+    void refuseWhileUnreachable() {
+        breaker.check();
     }
 
     /**
-     * Opens the database at {@code location} with the pool described by the {@code db.connection}
-     * node (HikariCP connects at once, so an unreachable database fails here), first creating the
-     * SQLite file's directory: SQLite creates the file but not its directory, and a fresh volume
-     * or checkout has none.
+     * Opens the database {@code settings} locates with the pool described by the
+     * {@code db.connection} node and its kind's defaults (HikariCP connects at once, so an
+     * unreachable database fails here).
      *
      * @throws EngineException with one line saying why it cannot be opened
      */
-    static ConnectionPool open(Config connection, DatabaseLocation location) {
-        location.file().ifPresent(ConnectionPool::createDirectory);
+    static ConnectionPool open(Config connection, DatabaseConfig settings) {
         try {
-            return start(connection, location);
+            return start(connection, settings.kind());
         } catch (RuntimeException e) {
-            throw new EngineException("cannot open the database at " + location.masked() + ": "
+            throw new EngineException("cannot open the database at " + settings.location().masked() + ": "
                                               + DatabaseFailure.rootMessage(e), e);
         }
     }
 
-    private static void createDirectory(Path file) {
-        Path parent = file.toAbsolutePath().getParent();
-        try {
-            Files.createDirectories(parent);
-        } catch (IOException | SecurityException e) {
-            throw new EngineException("cannot create the database directory " + parent
-                                              + " (" + e.getClass().getSimpleName() + ")", e);
-        }
-    }
-
-    private static ConnectionPool start(Config connection, DatabaseLocation location) {
+    private static ConnectionPool start(Config connection, StorageKind kind) {
         Map<String, String> values = connection.detach().asMap().orElseGet(Map::of);
-        HikariConfig config = PoolSettings.of(values, location);
+        HikariConfig config = PoolSettings.of(values, kind.poolDefaults());
         String url = config.getJdbcUrl();
         // What HikariCP would connect through by itself (the URL, the driver's properties), watched.
         WatchedDataSource connections = new WatchedDataSource(new DriverDataSource(
@@ -125,7 +126,7 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
         config.setDataSource(connections);
         Matcher type = DB_TYPE.matcher(url);
         return new ConnectionPool(new HikariDataSource(config), connections, type.matches() ? type.group(1) : DEFAULT_DB_TYPE,
-                                  location.singleWriter());
+                                  kind.opensConnectionsWhileShort());
     }
 
     /**
@@ -152,7 +153,7 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
             // As HikariDataSource.getConnection() says it; the pool itself would wait out the timeout.
             throw new SQLException("the connection pool " + dataSource.getPoolName() + " is closed");
         }
-        if (ownFile) {
+        if (opensOwnWhileShort) {
             // One wait, unless the pool is short and none is idle.
             Connection made = ownWhileShort();
             return made != null ? made : dataSource.getConnection();
@@ -176,9 +177,9 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     // A pool short of connections has lost some to a failure (a storage fault, a full disk) and
     // HikariCP refills it with backoff, half a connectionTimeout at most between tries: a request
     // would wait for the refill although the file took writes again long ago (measured on CI: up
-    // to 10 s after read-only storage recovered). Opening a SQLite connection takes about a
-    // millisecond, so while the pool is short a request opens one of its own and closes it after
-    // its transaction; at most as many at once as the pool holds. Null when the pool is not short.
+    // to 10 s after read-only storage recovered). Where opening a connection takes about a
+    // millisecond (SQLite), while the pool is short a request opens one of its own and closes it
+    // after its transaction; at most as many at once as the pool holds. Null when not short.
     private @Nullable Connection ownWhileShort() throws SQLException {
         HikariPoolMXBean figures = dataSource.getHikariPoolMXBean();
         boolean isShort = figures != null && figures.getIdleConnections() == 0 && figures.getTotalConnections() < size();

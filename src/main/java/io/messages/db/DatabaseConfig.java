@@ -7,12 +7,13 @@ import io.messages.db.sqlite.GroupCommitSettings;
  * The engine's settings, from the {@code db} config, checked before anything is opened.
  *
  * @param location          where the data lives ({@code db.connection.url})
+ * @param kind              what kind of database that is, decided once from there
  * @param migrations        how the schema is kept ({@code db.migrations})
  * @param groupCommit       whether and how SQLite writes share commits ({@code db.group-commit})
  * @param busyTimeoutMillis how long a SQLite writer waits for the write turn
  *                          ({@code db.connection.dataSource.busy_timeout})
  */
-public record DatabaseConfig(DatabaseLocation location, Migrations migrations, GroupCommitSettings groupCommit,
+public record DatabaseConfig(DatabaseLocation location, StorageKind kind, Migrations migrations, GroupCommitSettings groupCommit,
                       long busyTimeoutMillis) {
 
     /**
@@ -35,7 +36,7 @@ public record DatabaseConfig(DatabaseLocation location, Migrations migrations, G
         } catch (RuntimeException e) {
             throw new EngineException("bad db.group-commit: " + e.getMessage(), e);
         }
-        return new DatabaseConfig(location, Migrations.from(db.get("migrations")), groupCommit,
+        return new DatabaseConfig(location, StorageKind.of(location), Migrations.from(db.get("migrations")), groupCommit,
                                   db.get("connection.dataSource.busy_timeout").asLong().orElse(5000L));
     }
 }

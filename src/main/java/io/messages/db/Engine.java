@@ -11,7 +11,6 @@ import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 import io.helidon.service.registry.Services;
-import io.messages.db.sqlite.SqliteStorage;
 import io.messages.tracing.StatementTracing;
 import io.messages.tracing.Tracing;
 
@@ -19,7 +18,8 @@ import io.messages.tracing.Tracing;
  * The database engine (the recipe's engine plugin): a Helidon {@link DbClient} over the
  * service's connection pool, built from the {@code db} config when the service starts, with the
  * schema migrated, and closed when it stops. It begins request transactions and runs reads
- * outside them; what differs by database is its {@link Storage}, chosen once here.
+ * outside them ({@link Reads}); what differs by database is its {@link Storage}, made by the
+ * {@link StorageKind} its URL names.
  */
 public final class Engine implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(Engine.class.getName());
@@ -27,9 +27,8 @@ public final class Engine implements AutoCloseable {
     private final DbClient client;
     private final ConnectionPool pool;
     private final Storage storage;
-    private final Migrations migrations;
-    private final ShortReads shortReads;
-    private final ReadLane lane;
+    private final DatabaseConfig settings;
+    private final Reads reads;
     private final TransactionCounters counters = new TransactionCounters(true);
     private final Tracing tracing;
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -38,15 +37,14 @@ public final class Engine implements AutoCloseable {
     private Engine(Config db, DatabaseConfig settings, ConnectionPool pool, Tracing tracing) {
         this.pool = pool;
         this.tracing = tracing;
-        this.migrations = settings.migrations();
+        this.settings = settings;
         DbStatements statements = DbStatements.create(db.get("statements"));
         // Helidon's JDBC client over our pool; statements by name from db.statements, as DbClient.create does.
         JdbcClientBuilder builder = JdbcClientBuilder.create().connectionPool(pool).statements(statements);
         tracing.tracer().ifPresent(tracer -> builder.addService(new StatementTracing(tracer)));
         this.client = builder.build();
-        this.storage = Storage.of(settings, pool, client, counters, tracing);
-        this.shortReads = new ShortReads(pool, statements, tracing, storage.location().kind(), storage.snapshotIsolation());
-        this.lane = pool.lane(statements, tracing, storage.location().kind());
+        this.storage = settings.kind().storage(settings, pool, pool.ownConnections(), client, counters, tracing);
+        this.reads = new Reads(pool, statements, tracing, storage);
     }
 
     /** Opens the database {@code db} describes, traced into {@code tracing}, its schema migrated; or throws {@link EngineException}. */
@@ -64,8 +62,7 @@ public final class Engine implements AutoCloseable {
     /** Opens the database as {@link #open(Config, Tracing)} does, its schema left to {@link #migrateSchema()}. */
     public static Engine connect(Config db, Tracing tracing) {
         DatabaseConfig settings = DatabaseConfig.from(db);
-        SqliteStorage.beforeOpening(db, settings.location());
-        ConnectionPool pool = ConnectionPool.open(db.get("connection"), settings.location());
+        ConnectionPool pool = openPool(db, settings);
         try {
             return new Engine(db, settings, pool, tracing);
         } catch (RuntimeException e) {
@@ -77,7 +74,7 @@ public final class Engine implements AutoCloseable {
     /** Brings the schema to the newest version ({@link Migrations}); if it cannot, closes the engine and throws. */
     public void migrateSchema() {
         try {
-            schemaVersion = migrations.apply(pool.dataSource(), storage.location());
+            schemaVersion = settings.migrations().apply(pool.dataSource(), settings);
             storage.migrated();
         } catch (RuntimeException e) {
             close();
@@ -89,9 +86,14 @@ public final class Engine implements AutoCloseable {
     /** Migrates the database {@code db} describes and closes it ({@code messages.jar migrate}); the version now. */
     public static String migrate(Config db) {
         DatabaseConfig settings = DatabaseConfig.from(db);
-        try (ConnectionPool pool = ConnectionPool.open(db.get("connection"), settings.location())) {
-            return settings.migrations().applyNow(pool.dataSource(), settings.location());
+        try (ConnectionPool pool = openPool(db, settings)) {
+            return settings.migrations().applyNow(pool.dataSource(), settings);
         }
+    }
+
+    private static ConnectionPool openPool(Config db, DatabaseConfig settings) {
+        settings.kind().beforeOpening(db, settings.location());
+        return ConnectionPool.open(db.get("connection"), settings);
     }
 
     /** A new request's transaction; a {@code dryRun} keeps nothing whatever it answers and counts in no total. */
@@ -100,40 +102,12 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * Runs the named query ({@code db.statements}) in a read-only transaction of its own, outside
-     * any request's, its rows given to {@code visitor} straight from JDBC ({@link ShortReads});
-     * false if the visitor stopped early.
+     * Runs {@code read} outside any request's transaction, its rows given to {@code visitor}
+     * straight from JDBC ({@link Reads}); false if the visitor stopped early, or a small read had
+     * more rows than it takes.
      */
-    public boolean readAlone(String statementName, RowVisitor visitor, Object... parameters) {
-        return shortReads.read(visitor, List.of(Query.of(statementName, parameters)));
-    }
-
-    /** {@code queries} one after another as {@link #readAlone(String, RowVisitor, Object...)}, in one snapshot. */
-    public boolean readAlone(RowVisitor visitor, Query... queries) {
-        return shortReads.read(visitor, List.of(queries));
-    }
-
-    /**
-     * Runs the named query alone on the engine's one connection for small frequent reads
-     * ({@link ReadLane}: one statement, at most {@value ReadLane#MAX_ROWS} rows; false if it had more).
-     */
-    public boolean readInLane(String statementName, RowVisitor visitor, Object... parameters) {
-        return lane.read(statementName, visitor, parameters);
-    }
-
-    /** Where the database's commits stand now, read without a transaction, for {@link #unchangedSince}. */
-    public CommitMark commitMark() {
-        return storage.commitMark();
-    }
-
-    /** Whether the database proves that nothing was committed since {@code mark}; false whenever it cannot tell. */
-    public boolean unchangedSince(CommitMark mark) {
-        return storage.unchangedSince(mark);
-    }
-
-    /** Starts the backups the {@code db.backup} node configures (SQLite; a server is backed up by its operator). */
-    public void startBackups(Config backup) {
-        storage.startBackups(backup);
+    public boolean read(Read read, RowVisitor visitor) {
+        return reads.read(read, visitor);
     }
 
     /** Registers the meters of the engine's parts, each by its owner, tagged with the pool's name. */
@@ -164,7 +138,7 @@ public final class Engine implements AutoCloseable {
         return client;
     }
 
-    /** What differs by database: where it lives, its backups, its own checks. */
+    /** What differs by database: where it lives, how writes take their turn, commit marks, backups, its own checks. */
     public Storage storage() {
         return storage;
     }
@@ -172,11 +146,6 @@ public final class Engine implements AutoCloseable {
     /** The connection pool. */
     public ConnectionPool pool() {
         return pool;
-    }
-
-    /** How writes take their turn here (for tests in this package). */
-    Writes writes() {
-        return storage.writes();
     }
 
     /** Whether {@link #close()} ran. */
@@ -189,8 +158,7 @@ public final class Engine implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             storage.close();
-            lane.close();
-            shortReads.close();
+            reads.close();
             client.close();
             LOGGER.log(System.Logger.Level.DEBUG, "Closed the database engine for {0}", storage.location().masked());
         }

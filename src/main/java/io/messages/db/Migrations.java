@@ -26,8 +26,8 @@ import org.flywaydb.core.api.output.MigrateResult;
  *                         refuses to start until they are applied ({@code java -jar messages.jar migrate})
  * @param locations        where migrations are read from ({@code db.migrations.locations}, comma-separated);
  *                         {@code {kind}} is the database kind
- * @param lockTimeout      PostgreSQL: longest a migration's statement waits for a lock ({@code lock_timeout})
- * @param statementTimeout PostgreSQL: longest a migration's statement may run ({@code statement_timeout};
+ * @param lockTimeout      a server's: longest a migration's statement waits for a lock ({@code lock_timeout})
+ * @param statementTimeout a server's: longest a migration's statement may run ({@code statement_timeout};
  *                         zero: no limit)
  */
 record Migrations(boolean atStart, List<String> locations, Duration lockTimeout, Duration statementTimeout) {
@@ -52,16 +52,17 @@ record Migrations(boolean atStart, List<String> locations, Duration lockTimeout,
      * @throws EngineException with one line saying why, if a migration failed or the schema is
      *                         newer than the service or (not at start) older
      */
-    String apply(DataSource dataSource, DatabaseLocation location) {
-        return apply(dataSource, location, atStart);
+    String apply(DataSource dataSource, DatabaseConfig settings) {
+        return apply(dataSource, settings, atStart);
     }
 
-    /** Like {@link #apply(DataSource, DatabaseLocation)}, applying pending migrations whatever {@link #atStart} says. */
-    String applyNow(DataSource dataSource, DatabaseLocation location) {
-        return apply(dataSource, location, true);
+    /** Like {@link #apply(DataSource, DatabaseConfig)}, applying pending migrations whatever {@link #atStart} says. */
+    String applyNow(DataSource dataSource, DatabaseConfig settings) {
+        return apply(dataSource, settings, true);
     }
 
-    private String apply(DataSource dataSource, DatabaseLocation location, boolean migrate) {
+    private String apply(DataSource dataSource, DatabaseConfig settings, boolean migrate) {
+        DatabaseLocation location = settings.location();
         long started = System.nanoTime();
         Flyway flyway = Flyway.configure(Migrations.class.getClassLoader())
                 .dataSource(dataSource)
@@ -72,8 +73,7 @@ record Migrations(boolean atStart, List<String> locations, Duration lockTimeout,
                 .baselineDescription("schema before migrations")
                 // Not the default "*:future": a schema newer than the service fails, see below.
                 .ignoreMigrationPatterns("")
-                .initSql(location.singleWriter() ? null : "SET lock_timeout = " + lockTimeout.toMillis()
-                        + "; SET statement_timeout = " + statementTimeout.toMillis())
+                .initSql(settings.kind().migrationSession(lockTimeout, statementTimeout).orElse(null))
                 .load();
         try {
             refuseNewerSchema(flyway);

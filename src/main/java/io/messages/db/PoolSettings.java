@@ -19,7 +19,7 @@ final class PoolSettings {
     private PoolSettings() {
     }
 
-    static HikariConfig of(Map<String, String> values, DatabaseLocation location) {
+    static HikariConfig of(Map<String, String> values, Map<String, String> defaults) {
         Properties properties = new Properties();
         values.forEach((key, value) -> {
             if (!key.equals("url") && !key.equals("username") && !key.equals("password") && !key.startsWith("helidon.")) {
@@ -31,10 +31,8 @@ final class PoolSettings {
                 }
             }
         });
-        if (!location.singleWriter() && !properties.containsKey("minimumIdle")) {
-            // A server database: connections made when needed, none kept idle (see the config file).
-            properties.setProperty("minimumIdle", "0");
-        }
+        // The database kind's (StorageKind), under what the config says.
+        defaults.forEach(properties::putIfAbsent);
         // Meters are tagged with it: one name, not HikariCP's generated one.
         properties.putIfAbsent("poolName", "messages");
         HikariConfig config = new HikariConfig(properties);

@@ -3,7 +3,7 @@ package io.messages.db;
 import java.util.List;
 
 /**
- * A named query ({@code db.statements}) with its parameters, for {@link Engine#readAlone}.
+ * A named query ({@code db.statements}) with its parameters, for a {@link Read}.
  *
  * @param statement  the query's name in {@code db.statements}
  * @param parameters its parameters, in order

@@ -1,7 +1,7 @@
 package io.messages.db;
 
 /**
- * Takes the rows of a query read alone ({@link Engine#readAlone}), one at a time, as the database
+ * Takes the rows of a query read alone ({@link Engine#read}), one at a time, as the database
  * gives them: the first column as a number, the second as its bytes (text as stored: UTF-8), with
  * no row object made in between.
  */

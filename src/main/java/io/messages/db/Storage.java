@@ -1,45 +1,20 @@
 package io.messages.db;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
-import java.util.Optional;
 
 import io.helidon.config.Config;
-import io.helidon.dbclient.DbClient;
-import io.helidon.dbclient.DbClientException;
 import io.helidon.health.HealthCheck;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
-import io.messages.db.server.ServerStorage;
-import io.messages.db.sqlite.Backups;
-import io.messages.db.sqlite.SqliteStorage;
-import io.messages.tracing.Tracing;
 
 /**
- * What differs between a SQLite file and a database server, decided once when the engine is
- * built: how writes take their turn, the isolation of reads that span statements, whether
+ * What differs between a SQLite file and a database server once it is open, made by its
+ * {@link StorageKind} when the engine is built: how writes take their turn, the isolation of reads that span statements, whether
  * commits can be proven unchanged without a query, backups, and the checks and meters of the
  * storage itself. Everything else gets the right implementation and asks it questions named for
  * what they mean; no request asks which database it runs on.
  */
 public interface Storage extends AutoCloseable {
-    // The storage for the database at settings.location(), over pool.
-    static Storage of(DatabaseConfig settings, ConnectionPool pool, DbClient client, TransactionCounters counters,
-                      Tracing tracing) {
-        return settings.location().singleWriter()
-                ? new SqliteStorage(settings, pool, () -> connectAlone(pool), client, counters, tracing)
-                : new ServerStorage(settings.location());
-    }
-
-    private static Connection connectAlone(ConnectionPool pool) {
-        try {
-            return pool.connectAlone();
-        } catch (SQLException e) {
-            throw new DbClientException("cannot open a connection: " + e.getMessage(), e);
-        }
-    }
-
     /** Where the data lives, as configured. */
     DatabaseLocation location();
 
@@ -57,9 +32,6 @@ public interface Storage extends AutoCloseable {
      */
     boolean commitsInIdOrder();
 
-    /** The backups of the database taken by this service (SQLite's, when configured). */
-    Optional<Backups> backups();
-
     /** Readiness checks of the storage beyond the database's answer to a query (none on a server). */
     List<HealthCheck> readinessChecks();
 
@@ -72,7 +44,7 @@ public interface Storage extends AutoCloseable {
     /** The isolation at which one transaction reading several statements sees one snapshot. */
     int snapshotIsolation();
 
-    /** A mark of where commits stand now, read without a transaction (see {@link Engine#commitMark}). */
+    /** A mark of where commits stand now, read without a transaction, for {@link #unchangedSince}. */
     CommitMark commitMark();
 
     /** Whether nothing was committed since {@code mark}, by any connection of any process. */

@@ -23,6 +23,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.messages.db.CommitMark;
 import io.messages.db.Engine;
+import io.messages.db.Storage;
 import io.messages.web.Compression;
 import io.messages.web.EntityTag;
 import io.messages.web.ResponseMemory;
@@ -45,14 +46,14 @@ import org.jspecify.annotations.Nullable;
  * before its request began: the check runs after the reader arrived. Readers share checks: one
  * runs at a time, and the next serves every reader that arrived meanwhile, since it begins after
  * all of them did. Where the database can prove that nothing at all was committed since the kept
- * listing was proven ({@link Engine#unchangedSince}: SQLite's WAL index, read without a
+ * listing was proven ({@link Storage#unchangedSince}: SQLite's WAL index, read without a
  * transaction), no check is needed: while nobody writes, readers neither query nor wait. A kept
  * listing has a strong entity tag (its version and a hash of its bytes): {@code If-None-Match}
  * with it is answered {@code 304} at the cost of the check alone, as {@code HEAD} is.
  *
  * <p><b>Larger ones stream.</b> A listing over the budget is written a chunk of about
  * {@link #CHUNK} bytes at a time, each chunk read in a short transaction of its own before it is written
- * ({@link Engine#readAlone}): memory does not grow with the table, and a client that stops
+ * ({@link Engine#read}): memory does not grow with the table, and a client that stops
  * reading holds no pooled connection. Such a listing is not one snapshot: it holds every message
  * committed before the request began and not deleted before its chunk was read, each once, in
  * id order.
@@ -113,7 +114,7 @@ public final class Listing {
     public void send(ServerRequest req, ServerResponse res, boolean headOnly) {
         // Nothing committed since the kept listing was proven current: no check to wait for.
         KeptListing known = kept.get();
-        if (known != null && engine.unchangedSince(known.mark())) {
+        if (known != null && engine.storage().unchangedSince(known.mark())) {
             count(req, "unchanged");
             send(req, res, known, headOnly);
             return;
@@ -162,7 +163,7 @@ public final class Listing {
     // to keep and went to res already (tooLargeNow runs before it is streamed).
     private @Nullable KeptListing current(ServerRequest req, ServerResponse res, Runnable tooLargeNow, boolean headOnly) {
         // Taken before the check's snapshot: if nothing commits after it, what the check proves stays so.
-        CommitMark mark = engine.commitMark();
+        CommitMark mark = engine.storage().commitMark();
         KeptListing before = kept.get();
         if (before != null) {
             KeptListing now = check.check(engine, before, budget, mark);
@@ -179,7 +180,7 @@ public final class Listing {
     // was streamed to res, chunk by chunk (tooLargeNow runs first).
     private @Nullable KeptListing readWhole(ServerRequest req, ServerResponse res, @Nullable KeptListing replaced, Runnable tooLargeNow,
                                      boolean headOnly) {
-        CommitMark mark = engine.commitMark();
+        CommitMark mark = engine.storage().commitMark();
         ListingBuffer buffer = new ListingBuffer(8192);
         buffer.add(PREFIX_BYTES);
         // A HEAD reads no more than a chunk: what does not fit in one is not kept by it either.

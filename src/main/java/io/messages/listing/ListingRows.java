@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 
 import io.messages.db.Engine;
 import io.messages.db.Query;
+import io.messages.db.Read;
 import io.messages.db.RowVisitor;
 
 import org.jspecify.annotations.Nullable;
@@ -23,13 +24,13 @@ final class ListingRows {
      * {@code out} stays within {@code limit} bytes (the first message is taken whatever its size),
      * until none are left. Read by
      * {@code select-messages-after} (every message with an id above {@code after}, oldest first)
-     * in a short transaction of its own ({@link Engine#readAlone}), not the request's.
+     * in a short transaction of its own ({@link Engine#read}), not the request's.
      *
      * @return the id of the last message appended ({@code after} if none), and whether none is left
      */
     static Appended appendAfter(Engine engine, long after, boolean first, ListingBuffer out, long limit) {
         Appender appender = new Appender(out, first, limit);
-        boolean complete = engine.readAlone("select-messages-after", appender, after, Long.MAX_VALUE);
+        boolean complete = engine.read(Read.of("select-messages-after", after, Long.MAX_VALUE), appender);
         return new Appended(null, appender.count, appender.firstId, appender.lastId == 0 ? after : appender.lastId,
                             complete);
     }
@@ -45,22 +46,22 @@ final class ListingRows {
      */
     static Appended appendListing(Engine engine, boolean first, ListingBuffer out, long limit) {
         Appender appender = new Appender(out, first, limit);
-        return appender.appended(engine.readAlone(appender, Query.of("select-listing-version"),
-                                                  Query.of("select-messages-after", 0L, Long.MAX_VALUE)),
+        return appender.appended(engine.read(Read.inOneSnapshot(Query.of("select-listing-version"),
+                                                                    Query.of("select-messages-after", 0L, Long.MAX_VALUE)),
+                                                 appender),
                                  "select-listing-version");
     }
 
     /**
-     * Like {@link #appendListing}, by one of the listing's checks ({@code statement}), run in the
-     * engine's lane for small frequent reads ({@link Engine#readInLane}): it runs before every
-     * listing served from memory.
+     * Like {@link #appendListing}, by one of the listing's checks ({@code statement}), read as a
+     * small, frequent read ({@link Read#small}): it runs before every listing served from memory.
      *
      * @return what was appended, and the version
      */
     static Appended checkListing(Engine engine, String statement, boolean first, ListingBuffer out, long limit,
                           Object... parameters) {
         Appender appender = new Appender(out, first, limit);
-        return appender.appended(engine.readInLane(statement, appender, parameters), statement);
+        return appender.appended(engine.read(Read.small(statement, parameters), appender), statement);
     }
 
     /**

@@ -87,7 +87,7 @@ class DocsTest {
 
     @Test
     void everyClassAndTestTheDocsNameExists() throws IOException {
-        Pattern classRef = Pattern.compile("\\b((?:app|backup|db|http|listing|message|ops|tracing|web)(?:/[a-z]+)?)/([A-Z][A-Za-z0-9]+)\\b");
+        Pattern classRef = Pattern.compile("\\b((?:app|db|http|listing|message|ops|tracing|web)(?:/[a-z]+)*)/([A-Z][A-Za-z0-9]+)\\b");
         // A test class (not Helidon's @ServerTest or @RoutingTest), and maybe one of its methods.
         Pattern testRef = Pattern.compile("(?<![@A-Za-z])([A-Z][a-z][A-Za-z0-9]*(?:Test|IT))(?:\\.([a-z][A-Za-z0-9]+))?\\b");
         List<String> missing = new ArrayList<>();

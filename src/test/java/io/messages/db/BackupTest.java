@@ -15,9 +15,9 @@ import java.util.stream.Stream;
 
 import io.helidon.config.Config;
 import io.messages.app.Main;
-import io.messages.backup.BackupName;
 import io.messages.app.Service;
 import io.messages.db.sqlite.Backups;
+import io.messages.db.sqlite.backup.BackupName;
 import io.messages.testing.Http;
 import io.messages.testing.LogLines;
 import io.messages.testing.SmallVolume;
@@ -56,7 +56,7 @@ class BackupTest {
         List<Path> kept;
         Service service = Main.start(config);
         try (Writers writers = Writers.start(service.port(), 8, Duration.ofMillis(1), (w, i) -> "w" + w + "-" + i)) {
-            Backups backups = service.engine().storage().backups().orElseThrow();
+            Backups backups = SqliteFile.backups(service);
             assertThat("the first backup is taken at start",
                        Writers.await(() -> !backups.kept().isEmpty(), Duration.ofSeconds(10)), is(true));
             Writers.await(() -> writers.acknowledged().size() > 200, Duration.ofSeconds(10));
@@ -102,7 +102,7 @@ class BackupTest {
                                                          "db.backup.interval", "PT1H"));
             Service service = Main.start(config);
             try {
-                Backups backups = service.engine().storage().backups().orElseThrow();
+                Backups backups = SqliteFile.backups(service);
                 assertThat(Writers.await(() -> backups.lastSuccess() > 0, Duration.ofSeconds(10)), is(true));
                 volume.fillLeaving(4096);
                 String big = "x".repeat(4000);
@@ -147,7 +147,7 @@ class BackupTest {
         Service first = Main.start(config);
         long taken;
         try {
-            Backups backups = first.engine().storage().backups().orElseThrow();
+            Backups backups = SqliteFile.backups(first);
             assertThat(Writers.await(() -> backups.lastSuccess() > 0, Duration.ofSeconds(10)), is(true));
             taken = backups.lastSuccess();
         } finally {
@@ -155,7 +155,7 @@ class BackupTest {
         }
         Service again = Main.start(config);
         try {
-            Backups backups = again.engine().storage().backups().orElseThrow();
+            Backups backups = SqliteFile.backups(again);
             Thread.sleep(500);
             assertThat(backups.kept(), hasSize(1));
             assertThat("the newest backup's time, from its file", backups.lastSuccess(),
@@ -214,7 +214,7 @@ class BackupTest {
                 "db.backup.directory", backupDir.toString(),
                 "db.backup.interval", "PT1H")));
         try {
-            Backups backups = service.engine().storage().backups().orElseThrow();
+            Backups backups = SqliteFile.backups(service);
             assertThat(Writers.await(() -> backups.lastSuccess() > 0, Duration.ofSeconds(10)), is(true));
         } finally {
             service.stop();

@@ -25,28 +25,28 @@ class CommitMarkTest {
         Path db = TestConfig.tempDir().resolve("marks.db");
         try (Engine engine = Engine.open(TestConfig.sqlite(db, Map.of()).get("db"))) {
             engine.client().execute().namedGet("insert-message", "a");
-            CommitMark mark = engine.commitMark();
+            CommitMark mark = engine.storage().commitMark();
             Rows.values(engine);
             Outside.execute(engine, "SELECT count(*) FROM messages");
-            assertThat("after reads only", engine.unchangedSince(mark), is(true));
+            assertThat("after reads only", engine.storage().unchangedSince(mark), is(true));
 
             engine.client().execute().namedGet("insert-message", "b");
-            assertThat("after the service's own commit", engine.unchangedSince(mark), is(false));
+            assertThat("after the service's own commit", engine.storage().unchangedSince(mark), is(false));
 
-            CommitMark beforeOutside = engine.commitMark();
+            CommitMark beforeOutside = engine.storage().commitMark();
             Outside.execute(engine, "DELETE FROM messages WHERE value = 'a'");
-            assertThat("after another connection's delete", engine.unchangedSince(beforeOutside), is(false));
+            assertThat("after another connection's delete", engine.storage().unchangedSince(beforeOutside), is(false));
 
-            CommitMark beforeCheckpoint = engine.commitMark();
+            CommitMark beforeCheckpoint = engine.storage().commitMark();
             Outside.execute(engine, "PRAGMA wal_checkpoint(TRUNCATE)");
             Outside.execute(engine, "UPDATE messages SET value = 'B' WHERE value = 'b'");
-            assertThat("after a checkpoint restarted the WAL, then an update", engine.unchangedSince(beforeCheckpoint),
+            assertThat("after a checkpoint restarted the WAL, then an update", engine.storage().unchangedSince(beforeCheckpoint),
                        is(false));
 
-            CommitMark beforeProcess = engine.commitMark();
-            assertThat(engine.unchangedSince(beforeProcess), is(true));
+            CommitMark beforeProcess = engine.storage().commitMark();
+            assertThat(engine.storage().unchangedSince(beforeProcess), is(true));
             Outside.executeInAnotherProcess(engine, "INSERT INTO messages (value) VALUES ('from sqlite3')");
-            assertThat("after another process's insert", engine.unchangedSince(beforeProcess), is(false));
+            assertThat("after another process's insert", engine.storage().unchangedSince(beforeProcess), is(false));
         }
     }
 
@@ -54,9 +54,9 @@ class CommitMarkTest {
     void onPostgresAMarkProvesNothing() {
         try (Engine engine = Engine.open(
                 TestConfig.postgres(EmbeddedPostgresServer.newDatabase(), Map.of()).get("db"))) {
-            CommitMark mark = engine.commitMark();
+            CommitMark mark = engine.storage().commitMark();
 
-            assertThat(engine.unchangedSince(mark), is(false));
+            assertThat(engine.storage().unchangedSince(mark), is(false));
         }
     }
 }

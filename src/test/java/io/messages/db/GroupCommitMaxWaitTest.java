@@ -51,13 +51,13 @@ class GroupCommitMaxWaitTest extends GroupCommitSuite {
         // A writer that takes the turn "first" passes on, then gives it up without touching the
         // batch (as one whose wait for the turn timed out at that very moment would).
         CountDownLatch passedOn = new CountDownLatch(1);
-        WriteGate gate = ((GroupCommit) engine.writes()).gate();
+        WriteGate gate = ((GroupCommit) engine.storage().writes()).gate();
         Thread.ofVirtual().start(() -> {
             gate.enter();
             passedOn.countDown();
             gate.leave();
         });
-        while (engine.writes().waiting() == 0) {
+        while (engine.storage().writes().waiting() == 0) {
             Thread.sleep(5);
         }
 

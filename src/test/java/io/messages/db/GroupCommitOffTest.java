@@ -21,7 +21,7 @@ import static org.hamcrest.Matchers.is;
 class GroupCommitOffTest extends GroupCommitSuite {
     @Test
     void withGroupCommitOffEveryWriteIsItsOwnCommit() throws Exception {
-        assertThat((engine.writes() instanceof GroupCommit), is(false));
+        assertThat((engine.storage().writes() instanceof GroupCommit), is(false));
         TransactionCounts before = engine.counts();
         List<CompletableFuture<HttpResponse<String>>> writes = new ArrayList<>();
         for (int i = 0; i < 50; i++) {

@@ -111,10 +111,10 @@ abstract class GroupCommitSuite {
     List<CompletableFuture<HttpResponse<String>>> queue(String... paths) throws InterruptedException {
         List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
         for (String path : paths) {
-            int waiting = engine.writes().waiting();
+            int waiting = engine.storage().writes().waiting();
             sent.add(get(path));
             long deadline = System.nanoTime() + PATIENCE.toNanos();
-            while (engine.writes().waiting() <= waiting) {
+            while (engine.storage().writes().waiting() <= waiting) {
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError(path + " never queued for the write turn");
                 }

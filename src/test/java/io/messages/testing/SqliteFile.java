@@ -10,9 +10,18 @@ import java.sql.Statement;
 import java.util.HashSet;
 import java.util.Set;
 
+import io.messages.app.Service;
+import io.messages.db.sqlite.Backups;
+import io.messages.db.sqlite.SqliteStorage;
+
 /** A SQLite database file read directly, with no service in between: after the process is gone. */
 public final class SqliteFile {
     private SqliteFile() {
+    }
+
+    /** The backups {@code service} takes of its SQLite file (it must take them). */
+    public static Backups backups(Service service) {
+        return ((SqliteStorage) service.engine().storage()).backups().orElseThrow();
     }
 
     /** What {@code PRAGMA integrity_check} says of {@code db}: {@code ok} when it is sound. */

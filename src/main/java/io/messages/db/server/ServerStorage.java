@@ -2,7 +2,6 @@ package io.messages.db.server;
 
 import java.sql.Connection;
 import java.util.List;
-import java.util.Optional;
 
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
@@ -12,7 +11,6 @@ import io.messages.db.CommitMark;
 import io.messages.db.DatabaseLocation;
 import io.messages.db.Storage;
 import io.messages.db.Writes;
-import io.messages.db.sqlite.Backups;
 
 /**
  * A database server (PostgreSQL), shared by every instance: it orders concurrent writers itself,
@@ -42,11 +40,6 @@ public final class ServerStorage implements Storage {
     @Override
     public boolean commitsInIdOrder() {
         return false;
-    }
-
-    @Override
-    public Optional<Backups> backups() {
-        return Optional.empty();
     }
 
     @Override

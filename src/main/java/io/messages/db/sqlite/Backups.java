@@ -25,9 +25,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 import io.helidon.config.Config;
-import io.messages.backup.BackupName;
-import io.messages.backup.OffsiteCopies;
 import io.messages.db.EngineException;
+import io.messages.db.sqlite.backup.BackupName;
+import io.messages.db.sqlite.backup.OffsiteCopies;
 
 import org.jspecify.annotations.Nullable;
 import org.sqlite.SQLiteErrorCode;
@@ -41,7 +41,7 @@ import org.sqlite.SQLiteException;
  * a file named {@code .db} is always whole (docs/design.md, "Backups"). With {@code off-site} set,
  * each backup is also copied to object storage ({@link OffsiteCopies});
  * {@code java -jar messages.jar restore} brings the newest good one back
- * ({@link io.messages.backup.Restore}).
+ * ({@link io.messages.db.sqlite.backup.Restore}).
  */
 public final class Backups implements AutoCloseable {
     private static final System.Logger LOGGER = System.getLogger(Backups.class.getName());

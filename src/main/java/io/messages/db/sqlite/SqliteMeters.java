@@ -12,7 +12,7 @@ import io.helidon.metrics.api.FunctionalCounter;
 import io.helidon.metrics.api.Gauge;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
-import io.messages.backup.OffsiteCopies;
+import io.messages.db.sqlite.backup.OffsiteCopies;
 
 /**
  * The meters of a SQLite file: its volume ({@code messages_db_volume_available_bytes},

@@ -10,7 +10,6 @@ import io.helidon.dbclient.DbClient;
 import io.helidon.health.HealthCheck;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
-import io.messages.backup.OffsiteCopies;
 import io.messages.db.CommitMark;
 import io.messages.db.ConnectionPool;
 import io.messages.db.DatabaseConfig;
@@ -57,14 +56,6 @@ public final class SqliteStorage implements Storage {
                 : new SerialWrites(gate, file);
     }
 
-    /**
-     * Refuses to start on a missing file while object storage holds backups of it (a lost volume
-     * started empty would back up nothing and prune the good copies): before the pool makes the file.
-     */
-    public static void beforeOpening(Config db, DatabaseLocation location) {
-        location.file().ifPresent(path -> OffsiteCopies.refuseEmptyStart(db.get("backup"), path));
-    }
-
     @Override
     public DatabaseLocation location() {
         return location;
@@ -80,7 +71,7 @@ public final class SqliteStorage implements Storage {
         return true;
     }
 
-    @Override
+    /** The backups this service takes of the file, when {@code db.backup} configures them. */
     public Optional<Backups> backups() {
         return backups;
     }

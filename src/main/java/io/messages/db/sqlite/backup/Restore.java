@@ -1,4 +1,4 @@
-package io.messages.backup;
+package io.messages.db.sqlite.backup;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

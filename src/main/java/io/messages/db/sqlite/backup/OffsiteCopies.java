@@ -1,4 +1,4 @@
-package io.messages.backup;
+package io.messages.db.sqlite.backup;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.messages.backup;
+package io.messages.db.sqlite.backup;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -90,7 +90,7 @@ class OffsiteBackupTest {
                 assertThat(Http.get(service.port(), "/record?msg=m" + i).statusCode(), is(200));
                 acknowledged.add("m" + i);
             }
-            Backups backups = service.engine().storage().backups().orElseThrow();
+            Backups backups = SqliteFile.backups(service);
             taken = backups.takeNow().getFileName().toString();
             assertThat(Http.get(service.port(), "/record?msg=after-the-backup").statusCode(), is(200));
 
@@ -129,14 +129,14 @@ class OffsiteBackupTest {
         Service service = started(config);
         try {
             assertThat(Http.get(service.port(), "/record?msg=in-the-good-one").statusCode(), is(200));
-            good = service.engine().storage().backups().orElseThrow().takeNow().getFileName().toString();
+            good = SqliteFile.backups(service).takeNow().getFileName().toString();
             assertThat(Http.get(service.port(), "/record?msg=in-the-damaged-one").statusCode(), is(200));
-            String damaged = service.engine().storage().backups().orElseThrow().takeNow().getFileName().toString();
+            String damaged = SqliteFile.backups(service).takeNow().getFileName().toString();
             try (S3Client s3 = client()) {
                 s3.putObject(r -> r.bucket(bucket).key("messages/" + damaged), RequestBody.fromString("not a database"));
             }
             // The volume's copies are lost too: only object storage is left.
-            for (Path local : service.engine().storage().backups().orElseThrow().kept()) {
+            for (Path local : SqliteFile.backups(service).kept()) {
                 Files.delete(local);
             }
         } finally {
@@ -162,7 +162,7 @@ class OffsiteBackupTest {
         Service service = started(config(TestConfig.tempDir().resolve("messages.db"), bucket,
                                          Map.of("db.backup.off-site.keep", "2")));
         try {
-            Backups backups = service.engine().storage().backups().orElseThrow();
+            Backups backups = SqliteFile.backups(service);
             List<String> taken = List.of(backups.takeNow(), backups.takeNow(), backups.takeNow()).stream()
                     .map(p -> p.getFileName().toString()).toList();
             assertThat(backups.offSite().orElseThrow().stored(), is(taken.subList(1, 3)));
@@ -178,7 +178,7 @@ class OffsiteBackupTest {
         Service unreachable = started(unreachableStore);
         try {
             assertThat(Http.get(unreachable.port(), "/record?msg=local-only").statusCode(), is(200));
-            Backups backups = unreachable.engine().storage().backups().orElseThrow();
+            Backups backups = SqliteFile.backups(unreachable);
             long failed = backups.offSite().orElseThrow().failures();
             Path local = backups.takeNow();
             assertThat("the backup itself is taken", Files.exists(local), is(true));
@@ -202,7 +202,7 @@ class OffsiteBackupTest {
         Service service = started(config);
         try {
             assertThat(Http.get(service.port(), "/record?msg=kept").statusCode(), is(200));
-            local = service.engine().storage().backups().orElseThrow().takeNow();
+            local = SqliteFile.backups(service).takeNow();
         } finally {
             service.stop();
         }
@@ -228,7 +228,7 @@ class OffsiteBackupTest {
         Service service = started(config(db, bucket, Map.of()));
         try {
             assertThat(Http.get(service.port(), "/record?msg=in-the-bucket").statusCode(), is(200));
-            service.engine().storage().backups().orElseThrow().takeNow();
+            SqliteFile.backups(service).takeNow();
         } finally {
             service.stop();
         }
@@ -251,7 +251,7 @@ class OffsiteBackupTest {
         Service service = started(config(db, bucket, Map.of()));
         try {
             assertThat(Http.get(service.port(), "/record?msg=live").statusCode(), is(200));
-            service.engine().storage().backups().orElseThrow().takeNow();
+            SqliteFile.backups(service).takeNow();
 
             // The command as an operator runs it, in its own process, while the service has the file open.
             ChildJvm.Exit refused = ChildJvm.runToExit(Map.of(), List.of("restore"), "-Ddb.connection.url=jdbc:sqlite:" + db,
@@ -275,7 +275,7 @@ class OffsiteBackupTest {
     // are then the newest.
     private static Service started(Config config) throws InterruptedException {
         Service service = Main.start(config);
-        Backups backups = service.engine().storage().backups().orElseThrow();
+        Backups backups = SqliteFile.backups(service);
         if (!Writers.await(() -> backups.lastSuccess() > 0 || backups.failures() > 0, Duration.ofSeconds(30))) {
             service.stop();
             throw new AssertionError("no first backup within 30 s");

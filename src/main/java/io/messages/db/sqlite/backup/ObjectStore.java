@@ -1,4 +1,4 @@
-package io.messages.backup;
+package io.messages.db.sqlite.backup;
 
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -3,6 +3,6 @@
  * and the cluster, and the restore that brings the newest good one back.
  */
 @NullMarked
-package io.messages.backup;
+package io.messages.db.sqlite.backup;
 
 import org.jspecify.annotations.NullMarked;
