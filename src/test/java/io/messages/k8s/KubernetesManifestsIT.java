@@ -70,7 +70,15 @@ import static org.hamcrest.Matchers.startsWith;
 class KubernetesManifestsIT {
     private static final Path BASE = Path.of("k8s", "base");
     private static final Path POSTGRES = Path.of("k8s", "overlays", "postgres");
-    private static final Path RESTORE = Path.of("k8s", "overlays", "postgres-restore");
+    // A live postgres overlay with its backups and the restore swapped in, as
+    // k8s/components/postgres-restore says to use it (nothing in k8s/ is applied alone to restore).
+    private static final String RESTORE = """
+            resources:
+              - k8s/overlays/postgres
+            components:
+              - k8s/components/postgres-backup
+              - k8s/components/postgres-restore
+            """;
     private static final Path PRODUCTION = Path.of("k8s", "overlays", "production");
     private static final Path CONTAINERFILE = Path.of("k8s", "Containerfile");
 
@@ -409,7 +417,7 @@ class KubernetesManifestsIT {
     @Test
     void everyImageIsPinnedByDigestWithATagForPeopleAndForTheOperator() throws Exception {
         Pattern pinned = Pattern.compile("^[^@\\s]+:([^:@/\\s]+)@sha256:[0-9a-f]{64}$");
-        for (Path shape : List.of(BASE, POSTGRES, RESTORE)) {
+        for (Path shape : List.of(BASE, POSTGRES, userKustomization(RESTORE))) {
             List<HasMetadata> objects = Manifests.render(shape);
             List<PodSpec> pods = objects.stream()
                     .map(o -> o instanceof StatefulSet set ? set.getSpec().getTemplate().getSpec()
@@ -432,6 +440,14 @@ class KubernetesManifestsIT {
                 assertThat(image, tag.group(1), startsWith("17."));
             }
         }
+        // The image's own base images: what the build starts from is pinned too.
+        Matcher from = Pattern.compile("(?m)^FROM (\\S+)").matcher(Files.readString(CONTAINERFILE));
+        int bases = 0;
+        while (from.find()) {
+            bases++;
+            assertThat("k8s/Containerfile: " + from.group(1), pinned.matcher(from.group(1)).matches(), is(true));
+        }
+        assertThat("k8s/Containerfile's FROM lines", bases, is(2));
     }
 
     @Test
@@ -545,9 +561,9 @@ class KubernetesManifestsIT {
     }
 
     @Test
-    void restoreOverlayRecoversTheBackupsIntoANewClusterAndPointsTheServiceAtIt() throws Exception {
+    void restoreComponentRecoversTheBackupsIntoANewClusterAndPointsTheServiceAtIt() throws Exception {
         List<HasMetadata> live = Manifests.render(withComponent("k8s/overlays/postgres", "k8s/components/postgres-backup"));
-        List<HasMetadata> objects = Manifests.render(RESTORE);
+        List<HasMetadata> objects = Manifests.render(userKustomization(RESTORE));
         Map<String, Object> original = Manifests.custom(live, "Cluster", "messages-db");
         List<HasMetadata> clusters = objects.stream().filter(o -> o.getKind().equals("Cluster")).toList();
         assertThat(clusters.size(), is(1));
@@ -592,15 +608,13 @@ class KubernetesManifestsIT {
         assertThat(policies.allows(CNPG_OPERATOR, cnpgInstance(name, 1), 8000), is(true));
 
         // Migrated first (the postgres overlay's migrate-first), against the restored cluster too.
-        PodSpec pod = Manifests.find(Manifests.render(RESTORE),
+        PodSpec pod = Manifests.find(objects,
                                      Deployment.class, "messages").getSpec().getTemplate().getSpec();
         assertThat(valueFrom(pod.getInitContainers().getFirst(), "DB_CONNECTION_URL").getSecretKeyRef().getName(),
                    is(name + "-app"));
 
         // A point in time and the bucket, set by an overlay as docs/kubernetes-production.md shows.
-        List<HasMetadata> pointInTime = Manifests.render(userKustomization("""
-                resources:
-                  - k8s/overlays/postgres-restore
+        List<HasMetadata> pointInTime = Manifests.render(userKustomization(RESTORE + """
                 patches:
                   - target: {kind: Cluster, name: messages-db-restored}
                     patch: |-
@@ -613,11 +627,31 @@ class KubernetesManifestsIT {
         assertThat(field(field(restored, "recovery"), "recoveryTarget").get("targetTime"), is("2026-12-01 09:59:00+00"));
         assertThat(field(field(Manifests.custom(pointInTime, "ObjectStore", "messages-db-backup"), "spec"), "configuration")
                            .get("destinationPath"), is("s3://your-bucket/messages"));
+
+        // The restored cluster archives under its own name (the plugin's default server name); a
+        // rehearsal under a folder of its own, both reading messages-db's.
+        List<HasMetadata> rehearsal = Manifests.render(userKustomization(
+                RESTORE + "  - k8s/components/postgres-restore-rehearsal\n"));
+        Map<String, Object> rehearsed = field(Manifests.custom(rehearsal, "Cluster", name), "spec");
+        assertThat(archivedUnder(name, spec), is(name));
+        assertThat(archivedUnder(name, rehearsed), is("messages-db-rehearsal"));
+        assertThat(rehearsed.get("externalClusters"), is(spec.get("externalClusters")));
+    }
+
+    // The folder of the bucket a cluster archives its WAL and base backups into: the plugin's
+    // serverName, by default the cluster's name.
+    @SuppressWarnings("unchecked")
+    private static String archivedUnder(String cluster, Map<String, Object> clusterSpec) {
+        Map<String, Object> plugin = ((List<Map<String, Object>>) clusterSpec.get("plugins")).getFirst();
+        assertThat(plugin.get("isWALArchiver"), is(true));
+        return (String) field(plugin, "parameters").getOrDefault("serverName", cluster);
     }
 
     @Test
     void everyShapeOverlayAndComponentRendersAndEveryPodTemplateInItPassesTheRestrictedStandard() throws Exception {
-        List<Path> renders = new ArrayList<>(List.of(BASE, POSTGRES, RESTORE, Path.of("k8s", "restore-sqlite"),
+        List<Path> renders = new ArrayList<>(List.of(BASE, POSTGRES, userKustomization(RESTORE),
+                                                     userKustomization(RESTORE + "  - k8s/components/postgres-restore-rehearsal\n"),
+                                                     Path.of("k8s", "restore-sqlite"),
                                                      PRODUCTION, PRODUCTION.resolve("restore")));
         for (String component : List.of("sqlite-offsite-backup", "sqlite-single-replica", "monitoring")) {
             renders.add(withComponent("k8s/base", "k8s/components/" + component));
@@ -834,9 +868,10 @@ class KubernetesManifestsIT {
     void postgresMonitoringScrapesEveryInstanceOfTheNamespacesClustersOnTheirMetricsPortAndShipsTheirAlerts()
             throws Exception {
         String runbooks = Files.readString(Path.of("docs/runbooks.md"));
-        for (Path shape : List.of(POSTGRES, RESTORE)) {
-            List<HasMetadata> objects = Manifests.render(userKustomization("resources:\n  - " + shape
-                    + "\ncomponents:\n  - k8s/components/monitoring\n  - k8s/components/monitoring-postgres\n"));
+        String postgres = "resources:\n  - k8s/overlays/postgres\ncomponents:\n";
+        for (String shape : List.of(postgres, RESTORE)) {
+            List<HasMetadata> objects = Manifests.render(userKustomization(
+                    shape + "  - k8s/components/monitoring\n  - k8s/components/monitoring-postgres\n"));
             HasMetadata cluster = objects.stream().filter(o -> o.getKind().equals("Cluster")).findFirst().orElseThrow();
             Map<String, Object> monitor = field(Manifests.custom(objects, "PodMonitor", "messages-db"), "spec");
             LabelSelector selector = new KubernetesSerialization().convertValue(monitor.get("selector"), LabelSelector.class);
