@@ -36,7 +36,7 @@ POSTGRES_ALERTS=k8s/components/monitoring-postgres/alerts.yaml
 # out exactly these, by name, and says so.
 NOT_LIVE=(MessagesPostgresReplicationLagging MessagesPostgresSynchronousStandbysMissing MessagesPostgresWalArchivingFailing
           MessagesPostgresBackupStale MessagesPostgresBackupFailed MessagesPostgresConnectionsNearMax
-          MessagesPostgresXidAgeHigh MessagesPostgresInstanceDown)
+          MessagesPostgresXidAgeHigh MessagesPostgresInstanceDown MessagesPostgresInstancesAbsent)
 DASHBOARD=k8s/components/monitoring/dashboard.json
 PORT=${MONITORING_PORT:-18480}
 ADMIN=$((PORT + 1))

@@ -902,7 +902,8 @@ class KubernetesManifestsIT {
                        is(List.of("MessagesPostgresReplicationLagging", "MessagesPostgresSynchronousStandbysMissing",
                                   "MessagesPostgresWalArchivingFailing", "MessagesPostgresBackupStale",
                                   "MessagesPostgresBackupFailed", "MessagesPostgresConnectionsNearMax",
-                                  "MessagesPostgresXidAgeHigh", "MessagesPostgresInstanceDown")));
+                                  "MessagesPostgresXidAgeHigh", "MessagesPostgresInstanceDown",
+                                  "MessagesPostgresInstancesAbsent")));
             assertRunbooked(alerts, runbooks);
         }
     }
