@@ -651,6 +651,8 @@ class KubernetesManifestsIT {
     void everyShapeOverlayAndComponentRendersAndEveryPodTemplateInItPassesTheRestrictedStandard() throws Exception {
         List<Path> renders = new ArrayList<>(List.of(BASE, POSTGRES, userKustomization(RESTORE),
                                                      userKustomization(RESTORE + "  - k8s/components/postgres-restore-rehearsal\n"),
+                                                     userKustomization(RESTORE.replace("  - k8s/components/postgres-restore\n",
+                                                             "  - k8s/components/postgres-service-role\n  - k8s/components/postgres-restore\n")),
                                                      Path.of("k8s", "restore-sqlite"),
                                                      PRODUCTION, PRODUCTION.resolve("restore")));
         for (String component : List.of("sqlite-offsite-backup", "sqlite-single-replica", "monitoring")) {
@@ -762,6 +764,36 @@ class KubernetesManifestsIT {
         assertThat(role.get("name"), is("messages_service"));
         assertThat(role.get("inRoles"), is(List.of("messages_writer")));
         assertThat(field(role, "passwordSecret").get("name"), is("messages-db-service"));
+    }
+
+    @Test
+    void restoreWithTheServiceRoleKeepsTheRoleAndItsVerifiedTlsAgainstTheRestoredCluster() throws Exception {
+        List<HasMetadata> objects = Manifests.render(userKustomization("""
+                resources:
+                  - k8s/overlays/postgres
+                components:
+                  - k8s/components/postgres-backup
+                  - k8s/components/postgres-service-role
+                  - k8s/components/postgres-restore
+                """));
+        PodSpec pod = Manifests.find(objects, Deployment.class, "messages").getSpec().getTemplate().getSpec();
+        Container service = pod.getContainers().getFirst();
+        EnvVar url = service.getEnv().stream().filter(e -> e.getName().equals("DB_CONNECTION_URL")).findFirst().orElseThrow();
+
+        assertThat(url.getValue(), startsWith("jdbc:postgresql://messages-db-restored-rw:5432/messages?sslmode=verify-full&"));
+        assertThat("a value or a Secret, never both (the API server refuses both)", url.getValueFrom(), is(nullValue()));
+        assertThat(pod.getVolumes().stream().filter(v -> v.getName().equals("db-ca")).findFirst().orElseThrow()
+                           .getSecret().getSecretName(), is("messages-db-restored-ca"));
+        for (String key : List.of("USERNAME", "PASSWORD")) {
+            assertThat(valueFrom(service, "DB_CONNECTION_" + key).getSecretKeyRef().getName(), is("messages-db-service"));
+        }
+        assertThat("migrations as the restored cluster's owner",
+                   valueFrom(pod.getInitContainers().getFirst(), "DB_CONNECTION_URL").getSecretKeyRef().getName(),
+                   is("messages-db-restored-app"));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> role = ((List<Map<String, Object>>) field(field(
+                Manifests.custom(objects, "Cluster", "messages-db-restored"), "spec"), "managed").get("roles")).getFirst();
+        assertThat(role.get("name"), is("messages_service"));
     }
 
     @Test
