@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -80,6 +81,7 @@ class KubernetesManifestsIT {
               - k8s/components/postgres-restore
             """;
     private static final Path PRODUCTION = Path.of("k8s", "overlays", "production");
+    private static final Path PRODUCTION_POSTGRES = Path.of("k8s", "overlays", "production-postgres");
     private static final Path CONTAINERFILE = Path.of("k8s", "Containerfile");
 
     @Test
@@ -654,7 +656,8 @@ class KubernetesManifestsIT {
                                                      userKustomization(RESTORE.replace("  - k8s/components/postgres-restore\n",
                                                              "  - k8s/components/postgres-service-role\n  - k8s/components/postgres-restore\n")),
                                                      Path.of("k8s", "restore-sqlite"),
-                                                     PRODUCTION, PRODUCTION.resolve("restore")));
+                                                     PRODUCTION, PRODUCTION.resolve("restore"), PRODUCTION_POSTGRES,
+                                                     productionPostgresWithTheRestore()));
         for (String component : List.of("sqlite-offsite-backup", "sqlite-single-replica", "monitoring")) {
             renders.add(withComponent("k8s/base", "k8s/components/" + component));
         }
@@ -687,33 +690,12 @@ class KubernetesManifestsIT {
     void productionOverlayPutsEverythingInARestrictedNamespaceAndSharesItsImageAndBucketWithItsRestore()
             throws Exception {
         List<HasMetadata> objects = Manifests.render(PRODUCTION);
-        io.fabric8.kubernetes.api.model.Namespace namespace =
-                Manifests.find(objects, io.fabric8.kubernetes.api.model.Namespace.class, "messages");
-        for (String mode : List.of("enforce", "audit", "warn")) {
-            assertThat(mode, namespace.getMetadata().getLabels().get("pod-security.kubernetes.io/" + mode), is("restricted"));
-        }
-        for (HasMetadata object : objects) {
-            boolean clusterScoped = object.getKind().equals("Namespace") || object.getKind().startsWith("ValidatingAdmission");
-            if (!clusterScoped) {
-                assertThat(object.getKind() + " " + object.getMetadata().getName(), object.getMetadata().getNamespace(),
-                           is("messages"));
-            }
-        }
+        assertTheProductionSite(objects);
         ValidatingAdmissionPolicyBinding binding =
                 Manifests.find(objects, ValidatingAdmissionPolicyBinding.class, "messages-sqlite-single-replica");
         assertThat("bound to the app's namespace only",
                    binding.getSpec().getMatchResources().getNamespaceSelector().getMatchLabels(),
                    is(Map.of("kubernetes.io/metadata.name", "messages")));
-        for (HasMetadata object : objects) {
-            boolean monitoring = "monitoring".equals(object.getMetadata().getLabels().get("app.kubernetes.io/component"));
-            assertThat(object.getKind() + " " + object.getMetadata().getName() + " labelled for Prometheus",
-                       object.getMetadata().getLabels().containsKey("release"), is(monitoring));
-        }
-        assertRunbooked(alerts(objects), Files.readString(Path.of("docs", "runbooks.md")));
-        for (Map<String, Object> alert : alerts(objects)) {
-            assertThat(field(alert, "annotations").get("runbook_url").toString(),
-                       startsWith("https://git.example.com/team/messages/-/blob/v0.1.0/docs/runbooks.md#"));
-        }
 
         Container service = Manifests.find(objects, StatefulSet.class, "messages").getSpec().getTemplate().getSpec()
                 .getContainers().getFirst();
@@ -726,6 +708,78 @@ class KubernetesManifestsIT {
         assertThat(restoring.getImage(), startsWith("registry.example/messages:0.1.0@sha256:"));
         assertThat(env(restoring, "DB_BACKUP_OFF_DASH_SITE_BUCKET"), is(env(service, "DB_BACKUP_OFF_DASH_SITE_BUCKET")));
         assertThat(env(service, "DB_BACKUP_OFF_DASH_SITE_BUCKET"), not(is("CHANGE-ME")));
+    }
+
+    @Test
+    void productionPostgresOverlayIsTheSameSiteWithBackupsVerifiedTlsAndMonitoringAndTakesTheRestoreAsItsCommentSays()
+            throws Exception {
+        List<HasMetadata> objects = Manifests.render(PRODUCTION_POSTGRES);
+        assertTheProductionSite(objects);
+        Container service = Manifests.find(objects, Deployment.class, "messages").getSpec().getTemplate().getSpec()
+                .getContainers().getFirst();
+        Container sqlite = Manifests.find(Manifests.render(PRODUCTION), StatefulSet.class, "messages").getSpec()
+                .getTemplate().getSpec().getContainers().getFirst();
+        assertThat("the release's one image", service.getImage(), is(sqlite.getImage()));
+        assertThat(env(service, "DB_CONNECTION_URL"),
+                   startsWith("jdbc:postgresql://messages-db-rw:5432/messages?sslmode=verify-full&"));
+        String bucket = field(field(Manifests.custom(objects, "ObjectStore", "messages-db-backup"), "spec"),
+                              "configuration").get("destinationPath").toString();
+        assertThat("the release's bucket, failing closed until set", bucket, startsWith("s3://messages-backups-CHANGE-ME/"));
+        for (String kind : List.of("PodMonitor", "PrometheusRule")) {
+            assertThat(kind + " of the database", Manifests.custom(objects, kind, "messages-db"), is(notNullValue()));
+        }
+
+        List<HasMetadata> restored = Manifests.render(productionPostgresWithTheRestore());
+        assertTheProductionSite(restored);
+        Container restoredService = Manifests.find(restored, Deployment.class, "messages").getSpec().getTemplate()
+                .getSpec().getContainers().getFirst();
+        assertThat(env(restoredService, "DB_CONNECTION_URL"),
+                   startsWith("jdbc:postgresql://messages-db-restored-rw:5432/messages?sslmode=verify-full&"));
+        assertThat(restored.stream().filter(o -> o.getKind().equals("Cluster")).map(o -> o.getMetadata().getName()).toList(),
+                   is(List.of("messages-db-restored")));
+        assertThat("restored from, and archiving into, the live cluster's store",
+                   field(field(Manifests.custom(restored, "ObjectStore", "messages-db-backup"), "spec"), "configuration")
+                           .get("destinationPath"), is(bucket));
+    }
+
+    // What both production overlays share (k8s/overlays/production/site): everything namespaced in
+    // a namespace under the restricted Pod Security Standard, Prometheus' label on exactly the
+    // monitoring objects, and every alert's runbook under the site's base.
+    private static void assertTheProductionSite(List<HasMetadata> objects) throws IOException {
+        io.fabric8.kubernetes.api.model.Namespace namespace =
+                Manifests.find(objects, io.fabric8.kubernetes.api.model.Namespace.class, "messages");
+        for (String mode : List.of("enforce", "audit", "warn")) {
+            assertThat(mode, namespace.getMetadata().getLabels().get("pod-security.kubernetes.io/" + mode), is("restricted"));
+        }
+        for (HasMetadata object : objects) {
+            boolean clusterScoped = Set.of("Namespace", "PriorityClass").contains(object.getKind())
+                    || object.getKind().startsWith("ValidatingAdmission");
+            if (!clusterScoped) {
+                assertThat(object.getKind() + " " + object.getMetadata().getName(), object.getMetadata().getNamespace(),
+                           is("messages"));
+            }
+        }
+        for (HasMetadata object : objects) {
+            boolean monitoring = "monitoring".equals(object.getMetadata().getLabels().get("app.kubernetes.io/component"));
+            assertThat(object.getKind() + " " + object.getMetadata().getName() + " labelled for Prometheus",
+                       object.getMetadata().getLabels().containsKey("release"), is(monitoring));
+        }
+        assertRunbooked(alerts(objects), Files.readString(Path.of("docs", "runbooks.md")));
+        for (Map<String, Object> alert : alerts(objects)) {
+            assertThat(field(alert, "annotations").get("runbook_url").toString(),
+                       startsWith("https://git.example.com/team/messages/-/blob/v0.1.0/docs/runbooks.md#"));
+        }
+    }
+
+    // A copy of k8s/overlays/production-postgres with its restore line uncommented, as it says.
+    private static Path productionPostgresWithTheRestore() throws IOException {
+        Path overlay = userKustomization("resources: []\n").resolve(PRODUCTION_POSTGRES);
+        Path kustomization = overlay.resolve("kustomization.yaml");
+        String text = Files.readString(kustomization);
+        String restore = "  # - ../../components/postgres-restore\n";
+        assertThat("the overlay's restore line", text, containsString(restore));
+        Files.writeString(kustomization, text.replace(restore, "  - ../../components/postgres-restore\n"));
+        return overlay;
     }
 
     @Test
