@@ -26,17 +26,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Reads outside any request's transaction ({@link Engine#read}), each row handed to a
- * {@link RowVisitor} straight from JDBC, traced as the database client's own statements are.
- *
- * <p>A read takes a pooled connection in a transaction of its own, {@value #FETCH_ROWS} rows at a
- * time (on PostgreSQL a cursor: the driver never holds the whole result), on a few platform
- * threads of its own: at most all but two of the pool's connections and one a processor. A
- * virtual thread is not preempted; these threads are, so the carriers stay free for requests.
- *
- * <p>A {@linkplain Read#small small} read takes the lane instead: one connection of its own
- * outside the pool, each statement prepared once and run in auto-commit, one read at a time. It
- * saves the checkout, the parsing and planning, the begin and the commit; a lane connection that
- * fails is closed and made again at the next read. Why both: docs/design.md, "Reads".
+ * {@link RowVisitor} straight from JDBC, traced as the database client's own statements are. A
+ * read takes a pooled connection in a transaction of its own, {@value #FETCH_ROWS} rows a fetch,
+ * on a few platform threads (preempted, unlike a request's virtual thread, so the carriers stay
+ * free). A {@linkplain Read#small small} read takes the lane: one connection outside the pool,
+ * each statement prepared once, run in auto-commit, one read at a time; a lane connection that
+ * fails is made again at the next read. Why both: docs/design.md, "Reads".
  */
 final class Reads implements AutoCloseable {
     /** Most rows a small read takes: without a cursor the driver may hold them all. */
