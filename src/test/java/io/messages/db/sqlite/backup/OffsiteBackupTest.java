@@ -15,6 +15,7 @@ import java.util.Set;
 import io.helidon.config.Config;
 import io.messages.app.Main;
 import io.messages.app.Service;
+import io.messages.db.Engine;
 import io.messages.db.sqlite.Backups;
 import io.messages.testing.ChildJvm;
 import io.messages.testing.Http;
@@ -222,7 +223,8 @@ class OffsiteBackupTest {
     }
 
     @Test
-    void aServiceOnALostVolumeRefusesToStartWhileTheBucketHoldsItsBackupsUnlessToldToStartEmpty() throws Exception {
+    void aServiceOnALostVolumeRefusesToStartOrMigrateWhileTheBucketHoldsItsBackupsUnlessToldToStartEmpty()
+            throws Exception {
         String bucket = newBucket();
         Path db = TestConfig.tempDir().resolve("data").resolve("messages.db");
         Service service = started(config(db, bucket, Map.of()));
@@ -238,6 +240,11 @@ class OffsiteBackupTest {
         RuntimeException refused = assertThrows(RuntimeException.class, () -> Main.start(config(again, bucket, Map.of())));
         assertThat(refused.getMessage(), containsString("restore it first"));
         assertThat("no empty database made", Files.exists(again), is(false));
+        // Nor by the migrate command (an init container's), which would leave start-up a file to accept.
+        RuntimeException notMigrated = assertThrows(RuntimeException.class,
+                                                    () -> Engine.migrate(config(again, bucket, Map.of()).get("db")));
+        assertThat(notMigrated.getMessage(), containsString("restore it first"));
+        assertThat("no empty database made by migrate", Files.exists(again), is(false));
 
         Service empty = Main.start(config(again, bucket, Map.of("db.backup.off-site.start-empty", "true")));
         empty.stop();
