@@ -12,7 +12,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
-import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
 import io.helidon.metrics.api.Counter;
 import io.helidon.metrics.api.MeterRegistry;
@@ -260,7 +259,7 @@ public final class Listing {
             return;
         }
         if (headOnly) {
-            sendHead(res, length);
+            ResponseMemory.sendHead(res, length);
         } else if (form != null) {
             memory.sendShared(res, length, form::writeTo);
         } else if (body.pieces().length == 1) {
@@ -269,11 +268,6 @@ public final class Listing {
         } else {
             memory.sendShared(res, length, body::writeTo);
         }
-    }
-
-    private static void sendHead(ServerResponse res, long length) {
-        res.header(HeaderValues.create(HeaderNames.CONTENT_LENGTH, length));
-        res.send();
     }
 
     // The round's listing, or its check's failure as this reader's own.

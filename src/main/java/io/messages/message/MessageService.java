@@ -191,7 +191,7 @@ public final class MessageService implements HttpService {
         if (isHead(req)) {
             // GET's head, and nothing stored: HEAD is safe (RFC 9110 9.2.1), so it records nothing.
             textHeaders(res);
-            sendHead(res, (RECORDED_PREFIX + msg).getBytes(StandardCharsets.UTF_8).length);
+            ResponseMemory.sendHead(res, (RECORDED_PREFIX + msg).getBytes(StandardCharsets.UTF_8).length);
             return;
         }
         RequestTransaction tx = TransactionFilter.transactionOf(req);
@@ -221,12 +221,6 @@ public final class MessageService implements HttpService {
 
     static boolean isHead(ServerRequest req) {
         return req.prologue().method() == Method.HEAD;
-    }
-
-    // GET's head for a body of length bytes, sent without it.
-    private static void sendHead(ServerResponse res, long length) {
-        res.header(HeaderValues.create(HeaderNames.CONTENT_LENGTH, length));
-        res.send();
     }
 
     private static void allow(ServerResponse res, String allowed) {

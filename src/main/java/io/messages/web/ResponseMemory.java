@@ -142,6 +142,12 @@ public final class ResponseMemory {
         }
     }
 
+    /** Sends GET's head for a body of {@code length} bytes (headers set), without the body: nothing held. */
+    public static void sendHead(ServerResponse res, long length) {
+        res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(length));
+        res.send();
+    }
+
     /** Writes a body to a stream: a body kept elsewhere, sent as it is. */
     @FunctionalInterface
     public interface Body {
