@@ -65,7 +65,7 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     }
 
     /** {@link #connectAlone()}, its failure unchecked: for the storage's own connections. */
-    Supplier<Connection> ownConnections() {
+    public Supplier<Connection> ownConnections() {
         return () -> {
             try {
                 return connectAlone();

@@ -43,7 +43,7 @@ public final class Engine implements AutoCloseable {
         JdbcClientBuilder builder = JdbcClientBuilder.create().connectionPool(pool).statements(statements);
         tracing.tracer().ifPresent(tracer -> builder.addService(new StatementTracing(tracer)));
         this.client = builder.build();
-        this.storage = settings.kind().storage(settings, pool, pool.ownConnections(), client, counters, tracing);
+        this.storage = settings.kind().storage(settings, pool, client, counters, tracing);
         this.reads = new Reads(pool, statements, tracing, storage);
     }
 

@@ -1,10 +1,8 @@
 package io.messages.db;
 
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
@@ -58,9 +56,8 @@ public interface StorageKind {
     Optional<String> migrationSession(Duration lockTimeout, Duration statementTimeout);
 
     /**
-     * The storage of the database {@code settings} locates, over {@code pool}; {@code ownConnections}
-     * opens connections outside it.
+     * The storage of the database {@code settings} locates, over {@code pool}.
      */
-    Storage storage(DatabaseConfig settings, ConnectionPool pool, Supplier<Connection> ownConnections, DbClient client,
-                    TransactionCounters counters, Tracing tracing);
+    Storage storage(DatabaseConfig settings, ConnectionPool pool, DbClient client, TransactionCounters counters,
+                    Tracing tracing);
 }

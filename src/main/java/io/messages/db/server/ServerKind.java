@@ -1,10 +1,8 @@
 package io.messages.db.server;
 
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
@@ -52,8 +50,8 @@ public record ServerKind() implements StorageKind {
     }
 
     @Override
-    public Storage storage(DatabaseConfig settings, ConnectionPool pool, Supplier<Connection> ownConnections,
-                           DbClient client, TransactionCounters counters, Tracing tracing) {
+    public Storage storage(DatabaseConfig settings, ConnectionPool pool, DbClient client, TransactionCounters counters,
+                           Tracing tracing) {
         return new ServerStorage(settings.location());
     }
 }

@@ -3,11 +3,9 @@ package io.messages.db.sqlite;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
@@ -65,9 +63,9 @@ public record SqliteKind() implements StorageKind {
     }
 
     @Override
-    public Storage storage(DatabaseConfig settings, ConnectionPool pool, Supplier<Connection> ownConnections,
-                           DbClient client, TransactionCounters counters, Tracing tracing) {
-        return new SqliteStorage(settings, pool, ownConnections, client, counters, tracing);
+    public Storage storage(DatabaseConfig settings, ConnectionPool pool, DbClient client, TransactionCounters counters,
+                           Tracing tracing) {
+        return new SqliteStorage(settings, pool, client, counters, tracing);
     }
 
     private static void createDirectory(Path file) {

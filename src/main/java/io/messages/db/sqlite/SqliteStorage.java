@@ -37,13 +37,13 @@ public final class SqliteStorage implements Storage {
     private volatile Optional<Backups> backups = Optional.empty();
 
     /**
-     * The storage of the SQLite database {@code settings} locates, over {@code pool};
-     * {@code ownConnections} opens connections outside it (the WAL index's holder).
+     * The storage of the SQLite database {@code settings} locates, over {@code pool} (whose own
+     * connections, outside it, hold the WAL index).
      */
-    public SqliteStorage(DatabaseConfig settings, ConnectionPool pool, Supplier<Connection> ownConnections, DbClient client,
-                         TransactionCounters counters, Tracing tracing) {
+    public SqliteStorage(DatabaseConfig settings, ConnectionPool pool, DbClient client, TransactionCounters counters,
+                         Tracing tracing) {
         this.location = settings.location();
-        this.ownConnections = ownConnections;
+        this.ownConnections = pool.ownConnections();
         this.file = location.file().map(path -> DatabaseFile.opened(path, () -> WriteAheadLog.secure(client, location)));
         file.ifPresent(f -> pool.onFailure(failure -> {
             if (DatabaseFailure.diskFull(failure)) {
