@@ -35,6 +35,14 @@ public final class ResponseMemory {
     public static final int SENDING = Connections.WRITE_SLICE;
     /** What a chunked body is written in: a slice, less room for the chunk's framing, so each is one write. */
     public static final int PIECE = SENDING - 64;
+    /**
+     * Bodies up to this size go in one write. Helidon joins a response's first write to its
+     * headers in a copy and writes the later ones as they are, so a larger body's first write is
+     * cut to {@link #FIRST_WRITE} bytes: one more write instead of a copy of the body per response.
+     */
+    static final int ONE_WRITE = 8192;
+    /** What a body over {@link #ONE_WRITE} is cut to in its first write. */
+    static final int FIRST_WRITE = 32;
 
     private final long budget;
     private final AtomicLong reserved = new AtomicLong();
@@ -112,33 +120,39 @@ public final class ResponseMemory {
     public void send(ServerResponse res, byte[] body, boolean owned) {
         Reservation reservation = reserve((owned ? body.length : 0) + Math.min(body.length, SENDING));
         try {
-            if (body.length <= SENDING) {
-                res.send(body);
-                return;
-            }
-            res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(body.length));
-            try (OutputStream out = res.outputStream()) {
-                for (int at = 0; at < body.length; at += SENDING) {
-                    out.write(body, at, Math.min(SENDING, body.length - at));
-                }
-            } catch (IOException e) {
-                throw new ServerConnectionException("the client did not take the response", e);
-            }
+            write(res, body, body.length);
         } finally {
             reservation.close();
         }
     }
 
     /**
-     * Sends the first {@code length} bytes of a shared array (a small kept listing) in one write,
-     * with its {@code Content-Length}: the response holds Helidon's copy of them.
+     * Sends the first {@code length} bytes of a shared array (a small kept listing), with its
+     * {@code Content-Length}: the response holds at most Helidon's copy of them.
      */
     public void send(ServerResponse res, byte[] shared, int length) {
         Reservation reservation = reserve(length);
         try {
-            res.send(shared, 0, length);
+            write(res, shared, length);
         } finally {
             reservation.close();
+        }
+    }
+
+    // The first length bytes of body, with their Content-Length: in one write up to ONE_WRITE,
+    // else cut as FirstWriteCut says, in writes of at most SENDING.
+    private static void write(ServerResponse res, byte[] body, int length) {
+        if (length <= ONE_WRITE) {
+            res.send(body, 0, length);
+            return;
+        }
+        res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(length));
+        try (OutputStream out = new FirstWriteCut(res.outputStream())) {
+            for (int at = 0; at < length; at += SENDING) {
+                out.write(body, at, Math.min(SENDING, length - at));
+            }
+        } catch (IOException e) {
+            throw new ServerConnectionException("the client did not take the response", e);
         }
     }
 
@@ -165,12 +179,54 @@ public final class ResponseMemory {
      */
     public void sendShared(ServerResponse res, long length, Body body) {
         Reservation reservation = reserve(Math.min(length, SENDING));
-        try (OutputStream out = res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(length)).outputStream()) {
+        try (OutputStream out = new FirstWriteCut(res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(length))
+                                                          .outputStream())) {
             body.writeTo(out);
         } catch (IOException | UncheckedIOException e) {
             throw new ServerConnectionException("the client did not take the response", e);
         } finally {
             reservation.close();
+        }
+    }
+
+    /**
+     * A response's stream whose first write, when over {@link #ONE_WRITE} bytes, goes as two: its
+     * first {@link #FIRST_WRITE} bytes (which Helidon copies behind the headers), then the rest as
+     * it is.
+     */
+    static final class FirstWriteCut extends OutputStream {
+        private final OutputStream out;
+        private boolean first = true;
+
+        FirstWriteCut(OutputStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            first = false;
+            out.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (first && len > ONE_WRITE) {
+                out.write(b, off, FIRST_WRITE);
+                off += FIRST_WRITE;
+                len -= FIRST_WRITE;
+            }
+            first = false;
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
         }
     }
 
