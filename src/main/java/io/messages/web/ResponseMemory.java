@@ -113,9 +113,9 @@ public final class ResponseMemory {
      * Sends {@code body} to {@code res} (headers set) within the budget. {@code owned}: the body
      * is this response's alone (a page), held until sent; otherwise it is shared (the kept
      * listing) and the response holds only Helidon's copy of its first write. A body larger than
-     * {@link #SENDING} is written in pieces of that size with its {@code Content-Length}: Helidon
-     * copies the first and sends the others as they are (one {@code send(byte[])} would copy it
-     * whole).
+     * {@link #ONE_WRITE} is written with its {@code Content-Length} in pieces of at most
+     * {@link #SENDING}, the first cut ({@link FirstWriteCut}): Helidon copies only those few bytes
+     * and sends the rest as it is (one {@code send(byte[])} would copy it whole).
      */
     public void send(ServerResponse res, byte[] body, boolean owned) {
         Reservation reservation = reserve((owned ? body.length : 0) + Math.min(body.length, SENDING));
