@@ -3,6 +3,9 @@ package io.messages.app;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.jspecify.annotations.Nullable;
 
 /**
  * Stops the service on SIGTERM (Kubernetes) or SIGINT (Ctrl-C) ({@link Service#stop()}):
@@ -11,25 +14,46 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code server.shutdown-grace-period} (their transactions commit or roll back as usual), closes
  * the database pool, and the process exits 0. The JVM's default would run the same shutdown but
  * exit 143, which reads as a failure, and Helidon's own shutdown hook would skip the drain delay.
+ * A signal during start-up (the database opening, its migrations, the server being built) stops
+ * at once with one line and exits 0: nothing is served yet, so nothing is drained, and what a
+ * migration had not committed the database rolls back.
  */
 final class GracefulStop {
     private static final System.Logger LOGGER = System.getLogger(GracefulStop.class.getName());
 
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicReference<@Nullable Service> serving = new AtomicReference<>();
+
     private GracefulStop() {
     }
 
-    static void onSignals(Service service) {
-        AtomicBoolean stopping = new AtomicBoolean();
+    /** Handles SIGTERM and SIGINT from now on: start-up has begun. */
+    static GracefulStop onSignals() {
+        GracefulStop stop = new GracefulStop();
         for (String name : new String[] {"TERM", "INT"}) {
-            onSignal(name, () -> {
-                if (stopping.compareAndSet(false, true)) {
-                    // Not on the signal's own thread: it is a daemon, and the JVM would exit as
-                    // soon as the server's last thread ends, cutting the stop short.
-                    Thread.ofPlatform().name("messages-stop").daemon(false)
-                            .start(() -> stop(service, "SIG" + name));
-                }
-            });
+            onSignal(name, () -> stop.signalled("SIG" + name));
         }
+        return stop;
+    }
+
+    /** From now on a signal stops {@code service} gracefully: start-up is over. */
+    void serving(Service service) {
+        serving.set(service);
+    }
+
+    private void signalled(String reason) {
+        if (!stopping.compareAndSet(false, true)) {
+            return;
+        }
+        Service service = serving.get();
+        if (service == null) {
+            LOGGER.log(System.Logger.Level.INFO, "messages: stopped on {0} during start-up, before serving", reason);
+            System.exit(0);
+            return;
+        }
+        // Not on the signal's own thread: it is a daemon, and the JVM would exit as soon as the
+        // server's last thread ends, cutting the stop short.
+        Thread.ofPlatform().name("messages-stop").daemon(false).start(() -> stop(service, reason));
     }
 
     // sun.misc.Signal (module jdk.unsupported) is the JDK's supported way for an application to

@@ -68,7 +68,6 @@ public final class Main {
             System.exit(2);
             return;
         }
-        Service service;
         try {
             if (!command.equals("start")) {
                 Config config = AppConfig.load();
@@ -81,13 +80,12 @@ public final class Main {
                 System.exit(0);
                 return;
             }
-            service = start(AppConfig.load());
+            GracefulStop stop = GracefulStop.onSignals();
+            stop.serving(start(AppConfig.load()));
         } catch (RuntimeException e) {
             System.err.println("messages: cannot " + command + ": " + StartupFailure.describe(e));
             System.exit(2);
-            return;
         }
-        GracefulStop.onSignals(service);
     }
 
     /**

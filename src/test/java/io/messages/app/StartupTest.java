@@ -1,6 +1,9 @@
 package io.messages.app;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +103,31 @@ class StartupTest {
         }
     }
 
+
+    @Test
+    void sigtermDuringStartUpStopsAtOnceWithOneLineAndExitStatus0() throws Exception {
+        // A database server that takes connections and never answers: start-up waits on it (until
+        // the driver's read timeout, 30 s), so the signal surely comes before anything is served.
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            silent.setSoTimeout(90_000);
+            Path output = Files.createTempFile(TestConfig.tempDir(), "child", ".log");
+            Process child = ChildJvm.start(output, "-Dserver.port=" + ChildJvm.freePort(),
+                                           "-Dserver.sockets.0.port=" + ChildJvm.freePort(),
+                                           "-Ddb.connection.url=jdbc:postgresql://127.0.0.1:" + silent.getLocalPort()
+                                                   + "/messages?user=messages");
+            try (Socket opening = silent.accept()) {
+                assertThat("start-up is opening its database", opening.isConnected(), is(true));
+                child.destroy();
+                assertThat("exited within 60 s of SIGTERM", child.waitFor(60, TimeUnit.SECONDS), is(true));
+                String log = Files.readString(output);
+                assertThat(log, child.exitValue(), is(0));
+                assertThat(log, containsString("messages: stopped on SIGTERM during start-up, before serving"));
+                assertThat(log, not(containsString("messages: serving")));
+            } finally {
+                child.destroyForcibly();
+            }
+        }
+    }
 
     private static double poolTotal(int adminPort) throws InterruptedException {
         return new Scrape(ChildJvm.awaitAnswer(adminPort, "/observe/metrics").body())

@@ -87,6 +87,11 @@ public final class ChildJvm {
         return builder(env, args, options).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
+    /** Starts the service like {@link #start}, its stdout and stderr together in {@code output}. */
+    public static Process start(Path output, String... options) throws IOException {
+        return builder(Map.of(), List.of(), options).redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    }
+
     private static ProcessBuilder builder(Map<String, String> env, List<String> args, String... options) {
         List<String> command = new ArrayList<>(command(Launch.CLASSPATH, options));
         command.addAll(args);
