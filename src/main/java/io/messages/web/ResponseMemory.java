@@ -113,9 +113,9 @@ public final class ResponseMemory {
      * Sends {@code body} to {@code res} (headers set) within the budget. {@code owned}: the body
      * is this response's alone (a page), held until sent; otherwise it is shared (the kept
      * listing) and the response holds only Helidon's copy of its first write. A body larger than
-     * {@link #ONE_WRITE} is written with its {@code Content-Length} in pieces of at most
-     * {@link #SENDING}, the first cut ({@link FirstWriteCut}): Helidon copies only those few bytes
-     * and sends the rest as it is (one {@code send(byte[])} would copy it whole).
+     * {@link #ONE_WRITE} is streamed with its {@code Content-Length}, its first write cut
+     * ({@link FirstWriteCut}): Helidon copies only those few bytes and sends the rest as it is
+     * (one {@code send(byte[])} would copy it whole).
      */
     public void send(ServerResponse res, byte[] body, boolean owned) {
         Reservation reservation = reserve((owned ? body.length : 0) + Math.min(body.length, SENDING));
@@ -140,18 +140,27 @@ public final class ResponseMemory {
     }
 
     // The first length bytes of body, with their Content-Length: in one write up to ONE_WRITE,
-    // else cut as FirstWriteCut says, in writes of at most SENDING.
+    // else streamed (the socket's writer slices it).
     private static void write(ServerResponse res, byte[] body, int length) {
         if (length <= ONE_WRITE) {
             res.send(body, 0, length);
             return;
         }
-        res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(length));
-        try (OutputStream out = new FirstWriteCut(res.outputStream())) {
-            for (int at = 0; at < length; at += SENDING) {
-                out.write(body, at, Math.min(SENDING, length - at));
+        stream(res, length, out -> {
+            try {
+                out.write(body, 0, length);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        } catch (IOException e) {
+        });
+    }
+
+    // Writes body to res with its Content-Length, its first write cut (FirstWriteCut).
+    private static void stream(ServerResponse res, long length, Body body) {
+        try (OutputStream out = new FirstWriteCut(res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(length))
+                                                          .outputStream())) {
+            body.writeTo(out);
+        } catch (IOException | UncheckedIOException e) {
             throw new ServerConnectionException("the client did not take the response", e);
         }
     }
@@ -179,11 +188,8 @@ public final class ResponseMemory {
      */
     public void sendShared(ServerResponse res, long length, Body body) {
         Reservation reservation = reserve(Math.min(length, SENDING));
-        try (OutputStream out = new FirstWriteCut(res.header(HeaderNames.CONTENT_LENGTH, String.valueOf(length))
-                                                          .outputStream())) {
-            body.writeTo(out);
-        } catch (IOException | UncheckedIOException e) {
-            throw new ServerConnectionException("the client did not take the response", e);
+        try {
+            stream(res, length, body);
         } finally {
             reservation.close();
         }

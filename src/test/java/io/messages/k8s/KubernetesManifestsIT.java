@@ -428,6 +428,7 @@ class KubernetesManifestsIT {
     @Test
     void everyImageIsPinnedByDigestWithATagForPeopleAndForTheOperator() throws Exception {
         Pattern pinned = Pattern.compile("^[^@\\s]+:([^:@/\\s]+)@sha256:[0-9a-f]{64}$");
+        String tested = testedPostgres();
         for (Path shape : List.of(BASE, POSTGRES, userKustomization(RESTORE))) {
             List<HasMetadata> objects = Manifests.render(shape);
             List<PodSpec> pods = objects.stream()
@@ -451,8 +452,7 @@ class KubernetesManifestsIT {
                 assertThat(image, tag.group(1), startsWith("17."));
                 // What the suite proves is what production runs: the tests' PostgreSQL (zonky's
                 // embedded binaries, pom.xml) is the image's version.
-                assertThat(image + " against the tests' PostgreSQL " + testedPostgres(), tag.group(1),
-                           startsWith(testedPostgres() + "-"));
+                assertThat(image + " against the tests' PostgreSQL " + tested, tag.group(1), startsWith(tested + "-"));
             }
         }
         // The image's own base images: what the build starts from is pinned too.
