@@ -3,8 +3,6 @@ package io.messages.db.sqlite;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import io.helidon.dbclient.DbTransaction;
 import io.messages.db.TransactionCounters;
@@ -62,10 +60,9 @@ final class Batch {
         return kept;
     }
 
-    /** Whether the request leaving the turn should commit now rather than pass the turn on. */
-    boolean due(boolean writersWaiting) {
-        return !writersWaiting
-                || broken != null
+    /** Whether the request leaving the turn should commit now, even if a writer waits to join. */
+    boolean due() {
+        return broken != null
                 || members >= settings.maxBatch()
                 || System.nanoTime() - openedNanos >= settings.maxWait().toNanos();
     }
@@ -122,9 +119,9 @@ final class Batch {
         }
     }
 
-    /** Waits for the outcome, at most {@code nanos}. */
-    void awaitCommit(long nanos) throws ExecutionException, InterruptedException, TimeoutException {
-        committed.get(nanos, TimeUnit.NANOSECONDS);
+    /** Waits for the outcome. */
+    void awaitCommit() throws ExecutionException, InterruptedException {
+        committed.get();
     }
 
     private void rollBack(RuntimeException cause) {

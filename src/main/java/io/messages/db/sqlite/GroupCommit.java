@@ -3,7 +3,6 @@ package io.messages.db.sqlite;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 
 import io.helidon.dbclient.DbClient;
 import io.helidon.dbclient.DbClientException;
@@ -100,11 +99,6 @@ public final class GroupCommit implements Writes {
         return gate.waiting();
     }
 
-    /** The write turn the writers take (for tests in this package). */
-    public WriteGate gate() {
-        return gate;
-    }
-
     // Commits the open batch now, before a request writes outside it. Called with the write turn
     // held. Nothing happens when no batch is open.
     private void commitOpen() {
@@ -114,23 +108,28 @@ public final class GroupCommit implements Writes {
     }
 
     /**
-     * Gives up the write turn, held by a request that is not (or no longer) seated: commits the
-     * open batch first unless another writer is waiting to join it. The batch's members are
-     * woken only after the turn is passed on, so that the next writer is not queued behind them.
+     * Gives up the write turn, held by a request that is not (or no longer) seated: to a writer
+     * waiting for it, who joins the open batch, unless the batch is due; else commits the open
+     * batch first. The turn goes from one writer to the next with the batch, so an open batch
+     * always has a holder to commit it. Its members are woken only after the turn is passed on,
+     * so that the next writer is not queued behind them.
      */
     private void leaveTurn() {
-        Batch ended = null;
+        Batch batch = open;
+        if (batch == null) {
+            gate.leave();
+            return;
+        }
+        if (!batch.due() && gate.passOn()) {
+            return;
+        }
+        Batch ended;
         try {
-            Batch batch = open;
-            if (batch != null && batch.due(gate.hasWaiting())) {
-                ended = endOpen();
-            }
+            ended = endOpen();
         } finally {
             gate.leave();
         }
-        if (ended != null) {
-            ended.announce();
-        }
+        ended.announce();
     }
 
     // With the turn held and a batch open: commits it (or rolls it back) and closes it.
@@ -208,44 +207,25 @@ public final class GroupCommit implements Writes {
         }
 
         /**
-         * Waits until the batch holding this request's work is committed. If the writers it
-         * passed the turn to all gave up waiting for it, the batch would stay open; so every
-         * {@code max-wait} this looks whether the turn is free and, if so, commits the batch.
+         * Waits until the batch holding this request's work is committed (by whoever holds the
+         * turn when it is due).
          *
          * @throws DatabaseUnavailableException if the batch's commit failed: nothing of it was stored
          *                                      (a batch of one throws its own failure)
          */
         private void awaitCommit() {
-            long waitNanos = settings.maxWait().toNanos();
-            while (true) {
-                try {
-                    batch.awaitCommit(waitNanos);
-                    return;
-                } catch (TimeoutException e) {
-                    commitIfAbandoned();
-                } catch (ExecutionException e) {
-                    // Alone in its batch, the request failed on its own work; with batch-mates it
-                    // may not be the cause, and trying again may well succeed.
-                    if (batch.kept() == 1 && e.getCause() instanceof RuntimeException own) {
-                        throw own;
-                    }
-                    throw new DatabaseUnavailableException("the group commit holding this request failed", e.getCause());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new DatabaseUnavailableException("interrupted while waiting for the group commit", e);
+            try {
+                batch.awaitCommit();
+            } catch (ExecutionException e) {
+                // Alone in its batch, the request failed on its own work; with batch-mates it
+                // may not be the cause, and trying again may well succeed.
+                if (batch.kept() == 1 && e.getCause() instanceof RuntimeException own) {
+                    throw own;
                 }
-            }
-        }
-
-        private void commitIfAbandoned() {
-            if (gate.tryEnter()) {
-                try {
-                    if (open == batch) {
-                        commitOpen();
-                    }
-                } finally {
-                    gate.leave();
-                }
+                throw new DatabaseUnavailableException("the group commit holding this request failed", e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new DatabaseUnavailableException("interrupted while waiting for the group commit", e);
             }
         }
     }
