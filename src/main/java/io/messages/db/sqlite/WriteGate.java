@@ -57,11 +57,7 @@ public final class WriteGate {
 
     /** Gives up the turn: to the longest waiting writer, or to whoever comes next. */
     public void leave() {
-        if (!passOn()) {
-            synchronized (this) {
-                taken = false;
-            }
-        }
+        handOn(true);
     }
 
     /**
@@ -70,10 +66,19 @@ public final class WriteGate {
      * @return whether the turn was handed on
      */
     boolean passOn() {
+        return handOn(false);
+    }
+
+    // In one step with finding nobody waiting, the turn is freed (free): a writer queueing
+    // between the two would wait for a turn nobody hands on.
+    private boolean handOn(boolean free) {
         Waiter next;
         synchronized (this) {
             next = queue.pollFirst();
             if (next == null) {
+                if (free) {
+                    taken = false;
+                }
                 return false;
             }
             next.state = Waiter.ENTERED;
@@ -106,10 +111,10 @@ public final class WriteGate {
         expired.forEach(waiter -> LockSupport.unpark(waiter.thread));
     }
 
-    // The JDK's shared delay thread (a platform thread) calls expire() then, on the common pool.
+    // The JDK's shared delay thread (a platform thread) runs expire() then, itself: it is short.
     private void expireAt(long deadline) {
         long delay = Math.max(0, deadline - System.nanoTime());
-        CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS).execute(this::expire);
+        CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS, Runnable::run).execute(this::expire);
     }
 
     private final class Waiter {

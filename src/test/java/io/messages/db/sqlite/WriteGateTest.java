@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.messages.db.DatabaseUnavailableException;
 
@@ -42,6 +43,32 @@ class WriteGateTest {
             writer.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
         }
         assertThat(entered, contains(0, 1, 2, 3, 4));
+        assertThat(gate.waiting(), is(0));
+    }
+
+    @Test
+    void manyWritersComingAndGoingEnterOneAtATimeAndNoneIsLeftWaiting() throws Exception {
+        WriteGate gate = new WriteGate(PATIENCE.toMillis());
+        AtomicInteger inside = new AtomicInteger();
+        AtomicInteger overlaps = new AtomicInteger();
+        List<CompletableFuture<Void>> writers = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            writers.add(CompletableFuture.runAsync(() -> {
+                for (int n = 0; n < 2000; n++) {
+                    gate.enter();
+                    if (inside.incrementAndGet() != 1) {
+                        overlaps.incrementAndGet();
+                    }
+                    // Lets the others run meanwhile: they queue, and the turn is handed on.
+                    Thread.yield();
+                    inside.decrementAndGet();
+                    gate.leave();
+                }
+            }, command -> Thread.ofVirtual().start(command)));
+        }
+
+        CompletableFuture.allOf(writers.toArray(CompletableFuture[]::new)).get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+        assertThat(overlaps.get(), is(0));
         assertThat(gate.waiting(), is(0));
     }
 
