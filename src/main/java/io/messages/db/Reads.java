@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,8 +31,9 @@ import org.jspecify.annotations.Nullable;
  * read takes a pooled connection in a transaction of its own, {@value #FETCH_ROWS} rows a fetch,
  * on a few platform threads (preempted, unlike a request's virtual thread, so the carriers stay
  * free). A {@linkplain Read#small small} read takes the lane: one connection outside the pool,
- * each statement prepared once, run in auto-commit, one read at a time; a lane connection that
- * fails is made again at the next read. Why both: docs/design.md, "Reads".
+ * each statement prepared once, run in auto-commit, one read at a time, ended past the
+ * connection's network timeout by a {@link ReadWatchdog}; a lane connection that fails is made
+ * again at the next read. Why both: docs/design.md, "Reads".
  */
 final class Reads implements AutoCloseable {
     /** Most rows a small read takes: without a cursor the driver may hold them all. */
@@ -46,6 +48,8 @@ final class Reads implements AutoCloseable {
     private final ThreadPoolExecutor readers;
     // The lane; guarded by this.
     private @Nullable Connection lane;
+    // Ends a lane read past the lane connection's network timeout (taken over from the driver).
+    private @Nullable ReadWatchdog watchdog;
     private final Map<String, PreparedStatement> prepared = new HashMap<>();
 
     Reads(ConnectionPool pool, DbStatements statements, Tracing tracing, Storage storage) {
@@ -125,7 +129,15 @@ final class Reads implements AutoCloseable {
     private synchronized boolean inLane(String name, String sql, List<Object> parameters, RowVisitor visitor) {
         pool.refuseWhileUnreachable();
         try {
-            long taken = rows(prepared(name, sql), parameters, visitor);
+            PreparedStatement statement = prepared(name, sql);
+            ReadWatchdog watch = Objects.requireNonNull(watchdog);
+            watch.started(statement.getConnection());
+            long taken;
+            try {
+                taken = rows(statement, parameters, visitor);
+            } finally {
+                watch.ended();
+            }
             // As many as the cap: there may have been more.
             return taken >= 0 && taken < MAX_SMALL_ROWS;
         } catch (SQLException e) {
@@ -142,7 +154,18 @@ final class Reads implements AutoCloseable {
         PreparedStatement statement = prepared.get(name);
         if (statement == null) {
             if (lane == null) {
-                lane = pool.connectAlone();
+                Connection made = pool.connectAlone();
+                try {
+                    watchdog = ReadWatchdog.takeOver(made);
+                } catch (SQLException e) {
+                    try {
+                        made.close();
+                    } catch (SQLException close) {
+                        e.addSuppressed(close);
+                    }
+                    throw e;
+                }
+                lane = made;
             }
             statement = lane.prepareStatement(sql);
             statement.setMaxRows(MAX_SMALL_ROWS);
