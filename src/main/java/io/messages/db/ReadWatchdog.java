@@ -68,6 +68,8 @@ final class ReadWatchdog {
     private void check() {
         Reading now = reading.get();
         if (now != null && System.nanoTime() - now.since() >= timeoutNanos && reading.compareAndSet(now, null)) {
+            LOGGER.log(System.Logger.Level.WARNING, "A read had no answer from the database within "
+                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms: its connection is aborted");
             try {
                 // Its read fails at once; the lane is made again at the next read.
                 now.connection().abort(Runnable::run);
