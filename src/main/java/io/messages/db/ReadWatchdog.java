@@ -24,7 +24,8 @@ final class ReadWatchdog {
     private final AtomicReference<@Nullable Reading> reading = new AtomicReference<>();
     private final AtomicBoolean timerSet = new AtomicBoolean();
 
-    private record Reading(Connection connection, long since) {
+    /** A read being watched. */
+    record Reading(Connection connection, long since) {
     }
 
     private ReadWatchdog(long timeoutNanos) {
@@ -48,34 +49,32 @@ final class ReadWatchdog {
     }
 
     /** A read on {@code connection} begins: it is aborted if it has not ended within the timeout. */
-    void started(Connection connection) {
-        if (timeoutNanos == 0) {
-            return;
-        }
+    Reading started(Connection connection) {
         Reading now = new Reading(connection, System.nanoTime());
+        if (timeoutNanos == 0) {
+            return now;
+        }
         reading.set(now);
         if (timerSet.compareAndSet(false, true)) {
             setTimer(now.since() + timeoutNanos);
         }
+        return now;
     }
 
-    /** The read begun last has ended. */
-    void ended() {
-        reading.set(null);
+    /**
+     * The read {@code started} has ended.
+     *
+     * @return false if it had been found past its timeout first: its connection is being aborted
+     */
+    boolean ended(Reading started) {
+        return timeoutNanos == 0 || reading.compareAndSet(started, null);
     }
 
     // Aborts the read in progress if it is due; then sets the timer for it, if it is still on.
     private void check() {
         Reading now = reading.get();
         if (now != null && System.nanoTime() - now.since() >= timeoutNanos && reading.compareAndSet(now, null)) {
-            LOGGER.log(System.Logger.Level.WARNING, "A read had no answer from the database within "
-                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms: its connection is aborted");
-            try {
-                // Its read fails at once; the lane is made again at the next read.
-                now.connection().abort(Runnable::run);
-            } catch (SQLException | RuntimeException e) {
-                LOGGER.log(System.Logger.Level.WARNING, "could not abort a read past its timeout: " + e.getMessage());
-            }
+            abort(now.connection());
             now = null;
         }
         if (now == null) {
@@ -87,6 +86,20 @@ final class ReadWatchdog {
             }
         }
         setTimer(now.since() + timeoutNanos);
+    }
+
+    // Off the JDK's shared delay thread: a log handler or a socket's close may block.
+    private void abort(Connection connection) {
+        Thread.ofVirtual().name("messages-read-watchdog").start(() -> {
+            LOGGER.log(System.Logger.Level.WARNING, "A read had no answer from the database within "
+                    + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms: its connection is aborted");
+            try {
+                // Its read fails at once; the lane is made again at the next read.
+                connection.abort(Runnable::run);
+            } catch (SQLException | RuntimeException e) {
+                LOGGER.log(System.Logger.Level.WARNING, "could not abort a read past its timeout: " + e.getMessage());
+            }
+        });
     }
 
     // The JDK's shared delay thread (a platform thread) runs check() then, itself: it is short.

@@ -131,12 +131,15 @@ final class Reads implements AutoCloseable {
         try {
             PreparedStatement statement = prepared(name, sql);
             ReadWatchdog watch = Objects.requireNonNull(watchdog);
-            watch.started(statement.getConnection());
+            ReadWatchdog.Reading read = watch.started(statement.getConnection());
             long taken;
             try {
                 taken = rows(statement, parameters, visitor);
             } finally {
-                watch.ended();
+                if (!watch.ended(read)) {
+                    // Found past its timeout: its connection is being aborted, so the next read makes another.
+                    closeLane();
+                }
             }
             // As many as the cap: there may have been more.
             return taken >= 0 && taken < MAX_SMALL_ROWS;

@@ -36,7 +36,7 @@ class StalledListingCheckTest {
         try (TcpProxy link = TcpProxy.to(Integer.parseInt(server.group(2)))) {
             String linked = server.replaceFirst("//127.0.0.1:" + link.port() + "/");
             Service service = Main.start(TestConfig.postgres(linked, Map.of(
-                    "db.connection.dataSource.socketTimeout", "1",
+                    "db.connection.dataSource.socketTimeout", "3",
                     "messages.warm-up.enabled", "false")));
             try {
                 assertThat(Http.get(service.port(), "/record?msg=kept").statusCode(), is(200));

@@ -110,6 +110,11 @@ final class Batch {
         outcome = null;
     }
 
+    /** {@link #end()} failed unexpectedly: its members are told that their work was not kept. */
+    void endedBy(Throwable failure) {
+        outcome = failure instanceof RuntimeException e ? e : new IllegalStateException("a group commit failed", failure);
+    }
+
     /** Tells the members waiting for {@link #end()}'s outcome. */
     void announce() {
         if (outcome == null) {

@@ -136,7 +136,14 @@ public final class GroupCommit implements Writes {
     private Batch endOpen() {
         Batch batch = Objects.requireNonNull(open);
         open = null;
-        batch.end();
+        try {
+            batch.end();
+        } catch (RuntimeException | Error e) {
+            // Its members wait for its outcome without a timeout: they hear of this one too.
+            batch.endedBy(e);
+            batch.announce();
+            throw e;
+        }
         return batch;
     }
 

@@ -1,8 +1,6 @@
 package io.messages.db.sqlite;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -46,11 +44,12 @@ public final class WriteGate {
                 return;
             }
             waiter = new Waiter(Thread.currentThread(), System.nanoTime() + timeoutNanos);
-            queue.addLast(waiter);
+            // Set before it queues: a writer queued with no timer set could wait for ever.
             if (!timerSet) {
-                timerSet = true;
                 expireAt(waiter.deadline);
+                timerSet = true;
             }
+            queue.addLast(waiter);
         }
         waiter.await();
     }
@@ -93,22 +92,19 @@ public final class WriteGate {
     }
 
     // Ends the waits that are due, the oldest first, and sets the timer for the next one if any.
-    private void expire() {
-        List<Waiter> expired = new ArrayList<>(0);
-        synchronized (this) {
-            long now = System.nanoTime();
-            Waiter oldest;
-            while ((oldest = queue.peekFirst()) != null && now - oldest.deadline >= 0) {
-                queue.pollFirst();
-                oldest.state = Waiter.EXPIRED;
-                expired.add(oldest);
-            }
-            timerSet = oldest != null;
-            if (oldest != null) {
-                expireAt(oldest.deadline);
-            }
+    private synchronized void expire() {
+        timerSet = false;
+        long now = System.nanoTime();
+        Waiter oldest;
+        while ((oldest = queue.peekFirst()) != null && now - oldest.deadline >= 0) {
+            queue.pollFirst();
+            oldest.state = Waiter.EXPIRED;
+            LockSupport.unpark(oldest.thread);
         }
-        expired.forEach(waiter -> LockSupport.unpark(waiter.thread));
+        if (oldest != null) {
+            expireAt(oldest.deadline);
+            timerSet = true;
+        }
     }
 
     // The JDK's shared delay thread (a platform thread) runs expire() then, itself: it is short.
