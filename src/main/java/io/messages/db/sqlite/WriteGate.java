@@ -14,7 +14,7 @@ import io.messages.db.DatabaseUnavailableException;
  * that waits longer than the timeout gives up (503).
  *
  * <p>Waits carry no timer of their own: on a virtual thread every timed wait wakes the JDK's
- * timer thread to arm it and again to cancel it, which cost {@code /record} a sixth of its
+ * timer thread to arm it and again to cancel it, which cost {@code /record} a quarter of its
  * throughput (docs/performance.md). Writers queue in order and all wait as long, so the oldest
  * waiter's deadline is the next one: the gate keeps one timer, for it.
  */
