@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,8 @@ import org.jspecify.annotations.Nullable;
  * read takes a pooled connection in a transaction of its own, {@value #FETCH_ROWS} rows a fetch,
  * on a few platform threads (preempted, unlike a request's virtual thread, so the carriers stay
  * free). A {@linkplain Read#small small} read takes the lane: one connection outside the pool,
- * each statement prepared once, run in auto-commit, one read at a time, ended past the
+ * each statement prepared and planned once (the storage's {@link Storage#laneSession}), run in
+ * auto-commit, one read at a time, ended past the
  * connection's network timeout by a {@link ReadWatchdog}; a lane connection that fails is made
  * again at the next read. Why both: docs/design.md, "Reads".
  */
@@ -45,6 +47,7 @@ final class Reads implements AutoCloseable {
     private final Tracing tracing;
     private final String databaseKind;
     private final int snapshotIsolation;
+    private final Optional<String> laneSession;
     private final ThreadPoolExecutor readers;
     // The lane; guarded by this.
     private @Nullable Connection lane;
@@ -58,6 +61,7 @@ final class Reads implements AutoCloseable {
         this.tracing = tracing;
         this.databaseKind = storage.location().kind();
         this.snapshotIsolation = storage.snapshotIsolation();
+        this.laneSession = storage.laneSession();
         int threads = Math.max(1, Math.min(pool.size() - 2, Runtime.getRuntime().availableProcessors()));
         this.readers = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
                                               Thread.ofPlatform().name("messages-reader-", 1).daemon().factory());
@@ -159,6 +163,11 @@ final class Reads implements AutoCloseable {
             if (lane == null) {
                 Connection made = pool.connectAlone();
                 try {
+                    if (laneSession.isPresent()) {
+                        try (Statement settings = made.createStatement()) {
+                            settings.execute(laneSession.get());
+                        }
+                    }
                     watchdog = ReadWatchdog.takeOver(made);
                 } catch (SQLException e) {
                     try {

@@ -1,6 +1,7 @@
 package io.messages.db;
 
 import java.util.List;
+import java.util.Optional;
 
 import io.helidon.config.Config;
 import io.helidon.health.HealthCheck;
@@ -43,6 +44,12 @@ public interface Storage extends AutoCloseable {
 
     /** The isolation at which one transaction reading several statements sees one snapshot. */
     int snapshotIsolation();
+
+    /**
+     * The session settings, if any, of the connection that runs the same few small statements
+     * for as long as it lives ({@link Reads}' lane: the listing's checks, thousands a second).
+     */
+    Optional<String> laneSession();
 
     /** A mark of where commits stand now, read without a transaction, for {@link #unchangedSince}. */
     CommitMark commitMark();

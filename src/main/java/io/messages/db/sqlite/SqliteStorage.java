@@ -97,6 +97,12 @@ public final class SqliteStorage implements Storage {
         return Connection.TRANSACTION_SERIALIZABLE;
     }
 
+    // Each prepared statement keeps its one plan.
+    @Override
+    public Optional<String> laneSession() {
+        return Optional.empty();
+    }
+
     @Override
     public CommitMark commitMark() {
         return walIndex.map(WalIndex::mark).orElse(CommitMark.UNKNOWN);
