@@ -13,6 +13,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -73,7 +74,8 @@ record Migrations(boolean atStart, List<String> locations, Duration lockTimeout,
                 .baselineDescription("schema before migrations")
                 // Not the default "*:future": a schema newer than the service fails, see below.
                 .ignoreMigrationPatterns("")
-                .initSql(settings.kind().migrationSession(lockTimeout, statementTimeout).orElse(null))
+                .callbacks(settings.kind().migrationSession(lockTimeout, statementTimeout).map(MigrationSession::new)
+                                   .stream().toArray(Callback[]::new))
                 .load();
         try {
             refuseNewerSchema(flyway);

@@ -20,6 +20,7 @@ import io.messages.app.Main;
 import io.messages.app.Service;
 import io.messages.testing.ChildJvm;
 import io.messages.testing.Http;
+import io.messages.testing.LogLines;
 import io.messages.testing.TestConfig;
 import io.messages.testing.TestDatabase;
 import org.flywaydb.core.Flyway;
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
@@ -59,6 +61,16 @@ class MigrationsTest {
             assertThat(engine.schemaVersion(), is(NEWEST.get(database)));
         } finally {
             engine.close();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(TestDatabase.class)
+    void migratingAnEmptyDatabaseLogsNoWarning(TestDatabase database) {
+        try (LogLines flyway = LogLines.of("org.flywaydb")) {
+            assertThat(Engine.migrate(database.config().get("db")), is(NEWEST.get(database)));
+
+            assertThat(flyway.warnings(), is(empty()));
         }
     }
 

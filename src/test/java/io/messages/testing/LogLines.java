@@ -3,6 +3,7 @@ package io.messages.testing;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
+import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
@@ -10,10 +11,14 @@ import java.util.logging.Logger;
 public final class LogLines implements AutoCloseable {
     private final Logger logger;
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
     private final Handler handler = new Handler() {
         @Override
         public void publish(LogRecord record) {
             lines.add(record.getMessage());
+            if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+                warnings.add(record.getLoggerName() + ": " + record.getMessage());
+            }
         }
 
         @Override
@@ -38,6 +43,11 @@ public final class LogLines implements AutoCloseable {
     /** The messages so far (unformatted: parameters as placeholders). */
     public List<String> lines() {
         return lines;
+    }
+
+    /** The messages so far at WARNING or above, each after its logger's name. */
+    public List<String> warnings() {
+        return warnings;
     }
 
     @Override
