@@ -33,9 +33,9 @@ import org.jspecify.annotations.Nullable;
  * on a few platform threads (preempted, unlike a request's virtual thread, so the carriers stay
  * free). A {@linkplain Read#small small} read takes the lane: one connection outside the pool,
  * each statement prepared and planned once (the storage's {@link Storage#laneSession}), run in
- * auto-commit, one read at a time, ended past the
- * connection's network timeout by a {@link ReadWatchdog}; a lane connection that fails is made
- * again at the next read. Why both: docs/design.md, "Reads".
+ * auto-commit, one read at a time, ended past the connection's network timeout by a
+ * {@link ReadWatchdog}; a lane connection that fails is made again at the next read. Why both:
+ * docs/design.md, "Reads".
  */
 final class Reads implements AutoCloseable {
     /** Most rows a small read takes: without a cursor the driver may hold them all. */
