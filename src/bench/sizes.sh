@@ -153,7 +153,8 @@ stats() {
 }
 declare -A RESULT RPS_SUM RUNS P99_US
 micros() { awk -v t="$1" 'BEGIN {v = t + 0; if (t ~ /us$/) print v; else if (t ~ /ms$/) print v * 1000;
-                                  else if (t ~ /s$/) print v * 1000000; else print 0}'; }
+                                  else if (t ~ /s$/) print v * 1e6; else if (t ~ /m$/) print v * 6e7;
+                                  else if (t ~ /h$/) print v * 3.6e9; else print 0}'; }
 row() { # $1 messages, $2 scenario, $3 server, $4 wrk output
     local s rps p50 p99 tr bad sock tmo key="$1,$2,$3" us
     s=$(stats "$4")

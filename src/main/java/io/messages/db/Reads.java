@@ -169,7 +169,7 @@ final class Reads implements AutoCloseable {
                         }
                     }
                     watchdog = ReadWatchdog.takeOver(made);
-                } catch (SQLException e) {
+                } catch (SQLException | RuntimeException e) {
                     try {
                         made.close();
                     } catch (SQLException close) {

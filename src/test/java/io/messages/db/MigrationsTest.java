@@ -26,6 +26,7 @@ import io.messages.testing.TestDatabase;
 import org.flywaydb.core.Flyway;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -206,7 +207,10 @@ class MigrationsTest {
         return options.toArray(String[]::new);
     }
 
+    // Without the session (a Flyway that sets it on the locking connection alone) the migration
+    // would wait for the lock for ever: failed at 60 s instead.
     @Test
+    @Timeout(60)
     void aMigrationWaitingForALockGivesUpAtTheLockTimeoutAndLeavesTheDatabaseAsItWas() throws Exception {
         Config config = TestDatabase.POSTGRES.config();
         Engine.migrate(config.get("db"));
