@@ -16,7 +16,11 @@
 #   gzip      GET / with Accept-Encoding: gzip (the service's gzip form, and the same bytes from the ceiling)
 #   304       GET / with If-None-Match: <the service's ETag> (n/a when the listing is over the
 #             kept budget, messages.listing.keep, and streams without an ETag)
-# and at 100,000 messages the 90/10 mix (src/bench/writes.lua: every 10th request is
+# and, for identity only, nginx serving the same bytes as a file (worker_processes auto, the rest
+# its defaults): "n:copy" with sendfile off (nginx's default: it writes from memory, as every JVM
+# server does) and "n:sendf" with sendfile on (zero-copy from the page cache): what the machine
+# gives without the JVM, and whether a tail of ours is the service's or the copy's (BENCH_NGINX=0
+# leaves them out); and at 100,000 messages the 90/10 mix (src/bench/writes.lua: every 10th request is
 # GET /record?msg=<unique>, the rest GET /), ours only: the ceiling cannot write. It checks first
 # that the gzip form decompresses to the identity body, that the ETag gives 304 on both servers,
 # and that the ceiling sends the same bytes. Prints every run (req/s, p50, p99, transfer/s,
@@ -30,12 +34,12 @@
 # BENCH_TIMEOUT (wrk's, 30s), BENCH_ROUNDS (1: each scenario's runs of ours and the ceiling, one
 # after the other, repeated this many times; the summary takes the mean req/s and the worst p99:
 # single 5 s runs on a shared 2-core machine move by ±15%),
-# BENCH_MIX_AT (100000; empty for no mix), BENCH_HEAP (576m, both JVMs), SERVICE_JAVA_OPTS (more
+# BENCH_NGINX (1), BENCH_MIX_AT (100000; empty for no mix), BENCH_HEAP (576m, both JVMs), SERVICE_JAVA_OPTS (more
 # options for the service's JVM only), BENCH_PORT / BENCH_ADMIN_PORT / BENCH_CEILING_PORT /
-# BENCH_PG_PORT (18280 / 19280 / 18281 / 15532).
+# BENCH_PG_PORT (18280 / 19280 / 18281 / 15532; nginx on the ceiling's port + 1 and + 2).
 # Builds the jar once (mvn package, tests and the AOT training skipped) in this checkout, binds
 # 127.0.0.1 only, every run bounded, ends only the processes it started (by PID). Not part of the
-# test run. Installs wrk from Debian's packages if missing. Needs a JDK 21+ under /usr/lib/jvm.
+# test run. Installs wrk (and nginx, unless BENCH_NGINX=0) from Debian's packages if missing. Needs a JDK 21+ under /usr/lib/jvm.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -51,6 +55,7 @@ DURATION=${BENCH_DURATION:-5s}
 TIMEOUT=${BENCH_TIMEOUT:-30s}
 MIX_AT=${BENCH_MIX_AT-100000}
 ROUNDS=${BENCH_ROUNDS:-1}
+NGINX=${BENCH_NGINX:-1}
 HEAP=${BENCH_HEAP:-576m}
 DB_KIND=${BENCH_DB:-sqlite}
 [ "$DB_KIND" = sqlite ] || [ "$DB_KIND" = postgres ] || { echo "sizes: BENCH_DB: sqlite or postgres" >&2; exit 1; }
@@ -60,6 +65,9 @@ JVM_OPTS="--enable-native-access=ALL-UNNAMED -Xmx$HEAP -XX:+UseG1GC"
 
 if ! command -v wrk >/dev/null 2>&1; then
     echo "sizes: installing wrk"; apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null
+fi
+if [ "$NGINX" = 1 ] && ! command -v nginx >/dev/null 2>&1; then
+    echo "sizes: installing nginx"; apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends nginx >/dev/null
 fi
 JAVA=""
 for candidate in /usr/lib/jvm/*/bin/java; do
@@ -115,6 +123,37 @@ start_ceiling() { # bytes and tags of what the service sent: $WORK/body, $WORK/b
     PIDS+=("$CEILING_PID")
     unset "WARMED[$CEILING]"
     await "$CEILING_PID" "grep -q 'ceiling listening' '$WORK/ceiling.log'" "$WORK/ceiling.log"
+}
+# nginx serving $WORK/body at /body: sendfile off on the ceiling's port + 1, on at + 2. Workers run
+# as root (user root) only so that they can read and write under $WORK (mode 700).
+start_nginx() {
+    local dir=$WORK/nginx
+    rm -rf "$dir" && mkdir -p "$dir"
+    cat >"$dir/nginx.conf" <<EOF
+daemon off;
+user root;
+worker_processes auto;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events {}
+http {
+    client_body_temp_path $dir/client_body;
+    proxy_temp_path $dir/proxy;
+    fastcgi_temp_path $dir/fastcgi;
+    uwsgi_temp_path $dir/uwsgi;
+    scgi_temp_path $dir/scgi;
+    access_log off;
+    root $WORK;
+    server { listen 127.0.0.1:$((CEILING + 1)); sendfile off; }
+    server { listen 127.0.0.1:$((CEILING + 2)); sendfile on; }
+}
+EOF
+    nginx -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" >"$dir/stdout.log" 2>&1 &
+    NGINX_PID=$!
+    PIDS+=("$NGINX_PID")
+    WARMED[$((CEILING + 1))]=$WARMUP   # no JIT to warm: the usual warm-up from the first run
+    WARMED[$((CEILING + 2))]=$WARMUP
+    await "$NGINX_PID" "curl -sf -o /dev/null http://127.0.0.1:$((CEILING + 2))/body" "$dir/error.log"
 }
 stop() { # $1: pid, one this script started
     local kept=() pid
@@ -250,6 +289,15 @@ for n in $SIZES; do
         note="$note; ceiling: OTHER BYTES"
     fi
     [ -n "$ETAG" ] && note="$note, 304 from the ceiling: $(status_of "$CEILING" -H "If-None-Match: $ETAG")"
+    if [ "$NGINX" = 1 ]; then
+        start_nginx
+        if curl -sS --max-time 120 "http://127.0.0.1:$((CEILING + 1))/body" | cmp -s - "$WORK/body" \
+                && curl -sS --max-time 120 "http://127.0.0.1:$((CEILING + 2))/body" | cmp -s - "$WORK/body"; then
+            note="$note; nginx: same bytes"
+        else
+            note="$note; nginx: OTHER BYTES"
+        fi
+    fi
 
     for scenario in identity gzip 304; do
         [ "$scenario" = 304 ] && [ -z "$ETAG" ] && continue
@@ -261,9 +309,15 @@ for n in $SIZES; do
             [ "$scenario" = 304 ] && continue   # no body: the two ways are one
             wrk_run "$CEILING" "$scenario" "$WORK/ceiling.txt" /stream
             row "$n" "$scenario" c:stream "$WORK/ceiling.txt"
+            { [ "$scenario" = identity ] && [ "$NGINX" = 1 ]; } || continue
+            wrk_run $((CEILING + 1)) "$scenario" "$WORK/nginx.txt" /body
+            row "$n" "$scenario" n:copy "$WORK/nginx.txt"
+            wrk_run $((CEILING + 2)) "$scenario" "$WORK/nginx.txt" /body
+            row "$n" "$scenario" n:sendf "$WORK/nginx.txt"
         done
     done
     stop "$CEILING_PID"
+    [ "$NGINX" = 1 ] && stop "$NGINX_PID"
     note="$note; ceiling log: $(grep -c 'WARNING' "$WORK/ceiling.log" || true) WARNING lines, $(grep -c 'OutOfMemoryError' "$WORK/ceiling.log" || true) OutOfMemoryError"
     if [ "$n" = "$MIX_AT" ]; then
         wrk_run "$PORT" mix "$WORK/mix.txt"
@@ -300,6 +354,17 @@ for n in $SIZES; do
         "$(cell "$n,gzip,ours")" "$(cell "$zipped" "$(mark "$zipped")")" "$(ratio "$n,gzip,ours" "$zipped")" \
         "$(cell "$n,304,ours")" "$(cell "$n,304,c:send")" "$(ratio "$n,304,ours" "$n,304,c:send")"
 done
+if [ "$NGINX" = 1 ]; then
+    echo
+    echo "GET / identity beside nginx serving the same bytes as a file: req/s (p99), $CONNECTIONS connections"
+    echo "| messages | ours | ceiling | nginx, sendfile off (writes from memory) | nginx, sendfile on (zero-copy) |"
+    echo "|---|---|---|---|---|"
+    for n in $SIZES; do
+        plain=$(best "$n" identity)
+        printf "| %s | %s | %s | %s | %s |\n" "$n" "$(cell "$n,identity,ours")" "$(cell "$plain" "$(mark "$plain")")" \
+            "$(cell "$n,identity,n:copy")" "$(cell "$n,identity,n:sendf")"
+    done
+fi
 if [ -n "${RESULT[$MIX_AT,90/10,ours]:-}" ]; then
     IFS='|' read -r rps p50 p99 tr bad sock tmo <<<"${RESULT[$MIX_AT,90/10,ours]}"
     echo
