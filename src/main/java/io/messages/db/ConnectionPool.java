@@ -43,6 +43,8 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     private static final long WAIT_SLICE_MILLIS = 100;
 
     private final HikariDataSource dataSource;
+    // Where the pool makes its physical connections.
+    private final WatchedDataSource connections;
     private final DatabaseBreaker breaker;
     private final String dbType;
     // Whether a request opens a connection of its own while the pool is short, rather than wait
@@ -56,6 +58,7 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     private ConnectionPool(HikariDataSource dataSource, WatchedDataSource connections, String dbType,
                            boolean opensOwnWhileShort) {
         this.dataSource = dataSource;
+        this.connections = connections;
         this.dbType = dbType;
         this.opensOwnWhileShort = opensOwnWhileShort;
         this.breaker = new DatabaseBreaker(this::connectAlone);
@@ -204,6 +207,16 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     /** The pool as a plain DataSource (its connections are not guarded), for tools such as migrations. */
     DataSource dataSource() {
         return dataSource;
+    }
+
+    /**
+     * Connections made as the pool makes its own (the URL, user, password and driver properties of
+     * {@code db.connection}; a failure to connect tells the breaker), each new and closed for good
+     * when its user closes it: for work that changes its connection's session, which a pooled
+     * connection would carry into the requests it serves next.
+     */
+    DataSource unpooled() {
+        return connections;
     }
 
     /** Tells {@code listener} of every failure a statement or transaction call meets on any connection. */

@@ -74,7 +74,7 @@ public final class Engine implements AutoCloseable {
     /** Brings the schema to the newest version ({@link Migrations}); if it cannot, closes the engine and throws. */
     public void migrateSchema() {
         try {
-            schemaVersion = settings.migrations().apply(pool.dataSource(), settings);
+            schemaVersion = settings.migrations().apply(pool, settings);
             storage.migrated();
         } catch (RuntimeException e) {
             close();
@@ -87,7 +87,7 @@ public final class Engine implements AutoCloseable {
     public static String migrate(Config db) {
         DatabaseConfig settings = DatabaseConfig.from(db);
         try (ConnectionPool pool = openPool(db, settings)) {
-            return settings.migrations().applyNow(pool.dataSource(), settings);
+            return settings.migrations().applyNow(pool, settings);
         }
     }
 

@@ -5,8 +5,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-import javax.sql.DataSource;
-
 import io.helidon.config.Config;
 
 import org.flywaydb.core.Flyway;
@@ -46,27 +44,32 @@ record Migrations(boolean atStart, List<String> locations, Duration lockTimeout,
     }
 
     /**
-     * Brings the schema of {@code dataSource} to the newest version (or, when not {@link #atStart},
+     * Brings the schema of {@code pool}'s database to the newest version (or, when not {@link #atStart},
      * checks that it is there).
      *
      * @return the schema's version now
      * @throws EngineException with one line saying why, if a migration failed or the schema is
      *                         newer than the service or (not at start) older
      */
-    String apply(DataSource dataSource, DatabaseConfig settings) {
-        return apply(dataSource, settings, atStart);
+    String apply(ConnectionPool pool, DatabaseConfig settings) {
+        return apply(pool, settings, atStart);
     }
 
-    /** Like {@link #apply(DataSource, DatabaseConfig)}, applying pending migrations whatever {@link #atStart} says. */
-    String applyNow(DataSource dataSource, DatabaseConfig settings) {
-        return apply(dataSource, settings, true);
+    /** Like {@link #apply(ConnectionPool, DatabaseConfig)}, applying pending migrations whatever {@link #atStart} says. */
+    String applyNow(ConnectionPool pool, DatabaseConfig settings) {
+        return apply(pool, settings, true);
     }
 
-    private String apply(DataSource dataSource, DatabaseConfig settings, boolean migrate) {
+    private String apply(ConnectionPool pool, DatabaseConfig settings, boolean migrate) {
         DatabaseLocation location = settings.location();
         long started = System.nanoTime();
+        Optional<String> session = settings.kind().migrationSession(lockTimeout, statementTimeout);
         Flyway flyway = Flyway.configure(Migrations.class.getClassLoader())
-                .dataSource(dataSource)
+                // A session the migrations set stays on the connection: on one of the pool's, the
+                // requests it served next would give up at the migrations' lock and statement
+                // timeouts. So they connect on their own then; without one (SQLite), through the
+                // pool, whose open connections also keep an in-memory database alive.
+                .dataSource(session.isPresent() ? pool.unpooled() : pool.dataSource())
                 .locations(locations.stream().map(it -> it.replace("{kind}", location.kind())).toArray(String[]::new))
                 .failOnMissingLocations(true)
                 .baselineOnMigrate(true)
@@ -74,8 +77,7 @@ record Migrations(boolean atStart, List<String> locations, Duration lockTimeout,
                 .baselineDescription("schema before migrations")
                 // Not the default "*:future": a schema newer than the service fails, see below.
                 .ignoreMigrationPatterns("")
-                .callbacks(settings.kind().migrationSession(lockTimeout, statementTimeout).map(MigrationSession::new)
-                                   .stream().toArray(Callback[]::new))
+                .callbacks(session.map(MigrationSession::new).stream().toArray(Callback[]::new))
                 .load();
         try {
             refuseNewerSchema(flyway);

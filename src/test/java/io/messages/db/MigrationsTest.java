@@ -231,6 +231,39 @@ class MigrationsTest {
         assertThat("the schema as it was", Engine.migrate(config.get("db")), is(NEWEST.get(TestDatabase.POSTGRES)));
     }
 
+    // The migrations' bounds are theirs: a request's statement on a connection the migrations used
+    // would give up at them (a write waiting 10 s for a lock answered as a failure) where the same
+    // statement on any other connection waits. Every pooled connection is held at once, so each one
+    // the migrations could have left in the pool is looked at.
+    @Test
+    void pooledConnectionsDoNotKeepTheMigrationsTimeouts() throws Exception {
+        Engine engine = Engine.open(TestDatabase.POSTGRES.config().get("db"));
+        List<Connection> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < engine.pool().size(); i++) {
+                held.add(engine.pool().connection());
+            }
+            for (Connection connection : held) {
+                try (Statement statement = connection.createStatement()) {
+                    assertThat(setting(statement, "lock_timeout"), is("0"));
+                    assertThat(setting(statement, "statement_timeout"), is("0"));
+                }
+            }
+        } finally {
+            for (Connection connection : held) {
+                connection.close();
+            }
+            engine.close();
+        }
+    }
+
+    private static String setting(Statement statement, String name) throws SQLException {
+        try (ResultSet rows = statement.executeQuery("SHOW " + name)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
     private static Config withLocations(Config config, String more) {
         return override(config, Map.of("db.migrations.locations", "classpath:db/migration/{kind}," + more));
     }
