@@ -16,8 +16,8 @@
 #   gzip      GET / with Accept-Encoding: gzip (the service's gzip form, and the same bytes from the ceiling)
 #   304       GET / with If-None-Match: <the service's ETag> (n/a when the listing is over the
 #             kept budget, messages.listing.keep, and streams without an ETag)
-# and, for identity only, nginx serving the same bytes as a file (worker_processes auto, the rest
-# its defaults): "n:copy" with sendfile off (nginx's default: it writes from memory, as every JVM
+# and, for identity only, nginx serving the same bytes as a file (worker_processes auto, no
+# access log, keep-alive for the whole run): "n:copy" with sendfile off (nginx's default: it writes from memory, as every JVM
 # server does) and "n:sendf" with sendfile on (zero-copy from the page cache): what the machine
 # gives without the JVM, and whether a tail of ours is the service's or the copy's (BENCH_NGINX=0
 # leaves them out); and at 100,000 messages the 90/10 mix (src/bench/writes.lua: every 10th request is
@@ -143,6 +143,8 @@ http {
     uwsgi_temp_path $dir/uwsgi;
     scgi_temp_path $dir/scgi;
     access_log off;
+    # wrk's connections live through a run (nginx closes one after 1,000 requests by default).
+    keepalive_requests 1000000;
     root $WORK;
     server { listen 127.0.0.1:$((CEILING + 1)); sendfile off; }
     server { listen 127.0.0.1:$((CEILING + 2)); sendfile on; }
@@ -153,7 +155,7 @@ EOF
     PIDS+=("$NGINX_PID")
     WARMED[$((CEILING + 1))]=$WARMUP   # no JIT to warm: the usual warm-up from the first run
     WARMED[$((CEILING + 2))]=$WARMUP
-    await "$NGINX_PID" "curl -sf -o /dev/null http://127.0.0.1:$((CEILING + 2))/body" "$dir/error.log"
+    await "$NGINX_PID" "curl -sf --max-time 5 -o /dev/null http://127.0.0.1:$((CEILING + 2))/body" "$dir/error.log"
 }
 stop() { # $1: pid, one this script started
     local kept=() pid
