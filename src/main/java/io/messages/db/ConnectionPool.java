@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.sql.Statement;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -43,8 +44,8 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     private static final long WAIT_SLICE_MILLIS = 100;
 
     private final HikariDataSource dataSource;
-    // Where the pool makes its physical connections.
-    private final WatchedDataSource connections;
+    // Connections outside the pool, made and set up as the pool makes its own.
+    private final DataSource unpooled;
     private final DatabaseBreaker breaker;
     private final String dbType;
     // Whether a request opens a connection of its own while the pool is short, rather than wait
@@ -58,7 +59,7 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     private ConnectionPool(HikariDataSource dataSource, WatchedDataSource connections, String dbType,
                            boolean opensOwnWhileShort) {
         this.dataSource = dataSource;
-        this.connections = connections;
+        this.unpooled = connections.settingUp(this::setUp);
         this.dbType = dbType;
         this.opensOwnWhileShort = opensOwnWhileShort;
         this.breaker = new DatabaseBreaker(this::connectAlone);
@@ -80,7 +81,7 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
 
     /**
      * A new physical connection of its own, outside the pool, made as the pool makes its own:
-     * the URL, user, password and driver properties of {@code db.connection}.
+     * the URL, user, password and driver properties of {@code db.connection}, then {@link #setUp}.
      */
     Connection connectAlone() throws SQLException {
         Properties properties = new Properties();
@@ -91,7 +92,35 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
         if (dataSource.getPassword() != null) {
             properties.setProperty("password", dataSource.getPassword());
         }
-        return DriverManager.getConnection(dataSource.getJdbcUrl(), properties);
+        return setUp(DriverManager.getConnection(dataSource.getJdbcUrl(), properties));
+    }
+
+    // What HikariCP does to each connection it makes once the driver made it, where it names the
+    // tables a statement meets (db.connection's catalog, schema and connectionInitSql: e.g.
+    // "SET search_path TO app"), done to the ones made outside the pool too: a statement there
+    // meets the tables it meets on a pooled one.
+    private Connection setUp(Connection made) throws SQLException {
+        try {
+            if (dataSource.getCatalog() != null) {
+                made.setCatalog(dataSource.getCatalog());
+            }
+            if (dataSource.getSchema() != null) {
+                made.setSchema(dataSource.getSchema());
+            }
+            if (dataSource.getConnectionInitSql() != null) {
+                try (Statement statement = made.createStatement()) {
+                    statement.execute(dataSource.getConnectionInitSql());
+                }
+            }
+            return made;
+        } catch (SQLException | RuntimeException e) {
+            try {
+                made.close();
+            } catch (SQLException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
+        }
     }
 
     /**
@@ -210,13 +239,13 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     }
 
     /**
-     * Connections made as the pool makes its own (the URL, user, password and driver properties of
-     * {@code db.connection}; a failure to connect tells the breaker), each new and closed for good
-     * when its user closes it: for work that changes its connection's session, which a pooled
-     * connection would carry into the requests it serves next.
+     * Connections made as the pool makes its own (as {@link #connectAlone()}; a failure to connect
+     * tells the breaker), each new and closed for good when its user closes it: for work that
+     * changes its connection's session, which a pooled connection would carry into the requests it
+     * serves next.
      */
     DataSource unpooled() {
-        return connections;
+        return unpooled;
     }
 
     /** Tells {@code listener} of every failure a statement or transaction call meets on any connection. */

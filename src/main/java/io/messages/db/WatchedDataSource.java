@@ -15,13 +15,33 @@ import javax.sql.DataSource;
  * finds only dead connections in the pool waits the whole {@code connectionTimeout} while
  * HikariCP retries a server that refuses every connection. Told at once, the breaker finds out
  * in milliseconds that the server is gone, and refuses requests at once instead.
+ * {@link #settingUp} gives the same connections set up as HikariCP sets up its own, for users
+ * outside the pool.
  */
 final class WatchedDataSource implements DataSource {
     private final DataSource target;
+    private final SetUp setUp;
     private volatile Consumer<SQLException> onFailure = failure -> { };
 
     WatchedDataSource(DataSource target) {
+        this(target, made -> made);
+    }
+
+    private WatchedDataSource(DataSource target, SetUp setUp) {
         this.target = target;
+        this.setUp = setUp;
+    }
+
+    /** What is done to a connection once the driver made it, before its user has it. */
+    @FunctionalInterface
+    interface SetUp {
+        /** {@code made}, ready for use; or closed, and the failure thrown. */
+        Connection apply(Connection made) throws SQLException;
+    }
+
+    /** This source's connections, each set up by {@code setUp}; a failure to connect is still told to this one's listener. */
+    WatchedDataSource settingUp(SetUp setUp) {
+        return new WatchedDataSource(this, setUp);
     }
 
     /** Tells {@code listener} of every connection attempt that fails from now on. */
@@ -32,7 +52,7 @@ final class WatchedDataSource implements DataSource {
     @Override
     public Connection getConnection() throws SQLException {
         try {
-            return target.getConnection();
+            return setUp.apply(target.getConnection());
         } catch (SQLException e) {
             onFailure.accept(e);
             throw e;
@@ -42,7 +62,7 @@ final class WatchedDataSource implements DataSource {
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
         try {
-            return target.getConnection(username, password);
+            return setUp.apply(target.getConnection(username, password));
         } catch (SQLException e) {
             onFailure.accept(e);
             throw e;
