@@ -10,6 +10,7 @@ import io.helidon.config.Config;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationVersion;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -77,7 +78,8 @@ record Migrations(boolean atStart, List<String> locations, Duration lockTimeout,
                 .baselineDescription("schema before migrations")
                 // Not the default "*:future": a schema newer than the service fails, see below.
                 .ignoreMigrationPatterns("")
-                .callbacks(session.map(MigrationSession::new).stream().toArray(Callback[]::new))
+                .callbacks(session.map(sql -> new MigrationSession(sql, statementTimeout))
+                                   .stream().toArray(Callback[]::new))
                 .load();
         try {
             refuseNewerSchema(flyway);
@@ -120,8 +122,10 @@ record Migrations(boolean atStart, List<String> locations, Duration lockTimeout,
     }
 
     private static void refuseNewerSchema(Flyway flyway) {
-        MigrationInfo current = flyway.info().current();
-        Optional<MigrationVersion> newest = Arrays.stream(flyway.info().all())
+        // One look (each opens a connection of its own on a server).
+        MigrationInfoService look = flyway.info();
+        MigrationInfo current = look.current();
+        Optional<MigrationVersion> newest = Arrays.stream(look.all())
                 .filter(info -> info.getState().isResolved())
                 .map(MigrationInfo::getVersion)
                 .max(MigrationVersion::compareTo);

@@ -231,6 +231,18 @@ class MigrationsTest {
         assertThat("the schema as it was", Engine.migrate(config.get("db")), is(NEWEST.get(TestDatabase.POSTGRES)));
     }
 
+    // A request's connection gives up on a silent server after the driver's socketTimeout (30 s
+    // in the service, 2 s here); a migration's statement may run longer, building an index on a
+    // large table: up to the migrations' statement timeout. It failed at the socket timeout before.
+    @Test
+    void aMigrationsStatementMayRunLongerThanTheDriversSocketTimeout() {
+        Config slow = override(TestDatabase.POSTGRES.config(), Map.of(
+                "db.migrations.locations", "classpath:db/migration/{kind},classpath:db/slow/{kind}",
+                "db.connection.dataSource.socketTimeout", "2"));
+
+        assertThat(Engine.migrate(slow.get("db")), is("9"));
+    }
+
     // The migrations' bounds are theirs: a request's statement on a connection the migrations used
     // would give up at them (a write waiting 10 s for a lock answered as a failure) where the same
     // statement on any other connection waits. Every pooled connection is held at once, so each one
