@@ -59,7 +59,7 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     private ConnectionPool(HikariDataSource dataSource, WatchedDataSource connections, String dbType,
                            boolean opensOwnWhileShort) {
         this.dataSource = dataSource;
-        this.unpooled = connections.settingUp(this::setUp);
+        this.unpooled = connections.settingUp(made -> setUp(made, ConnectionSetUp.NONE));
         this.dbType = dbType;
         this.opensOwnWhileShort = opensOwnWhileShort;
         this.breaker = new DatabaseBreaker(this::connectAlone);
@@ -81,9 +81,15 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
 
     /**
      * A new physical connection of its own, outside the pool, made as the pool makes its own:
-     * the URL, user, password and driver properties of {@code db.connection}, then {@link #setUp}.
+     * the URL, user, password and driver properties of {@code db.connection}, then its catalog,
+     * schema and {@code connectionInitSql}.
      */
     Connection connectAlone() throws SQLException {
+        return connectAlone(ConnectionSetUp.NONE);
+    }
+
+    /** {@link #connectAlone()}, then {@code more} done to it; closed if anything of it fails. */
+    Connection connectAlone(ConnectionSetUp more) throws SQLException {
         Properties properties = new Properties();
         properties.putAll(dataSource.getDataSourceProperties());
         if (dataSource.getUsername() != null) {
@@ -92,14 +98,14 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
         if (dataSource.getPassword() != null) {
             properties.setProperty("password", dataSource.getPassword());
         }
-        return setUp(DriverManager.getConnection(dataSource.getJdbcUrl(), properties));
+        return setUp(DriverManager.getConnection(dataSource.getJdbcUrl(), properties), more);
     }
 
     // What HikariCP does to each connection it makes once the driver made it, where it names the
     // tables a statement meets (db.connection's catalog, schema and connectionInitSql: e.g.
     // "SET search_path TO app"), done to the ones made outside the pool too: a statement there
     // meets the tables it meets on a pooled one.
-    private Connection setUp(Connection made) throws SQLException {
+    private Connection setUp(Connection made, ConnectionSetUp more) throws SQLException {
         try {
             if (dataSource.getCatalog() != null) {
                 made.setCatalog(dataSource.getCatalog());
@@ -112,7 +118,7 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
                     statement.execute(dataSource.getConnectionInitSql());
                 }
             }
-            return made;
+            return more.apply(made);
         } catch (SQLException | RuntimeException e) {
             try {
                 made.close();

@@ -161,23 +161,15 @@ final class Reads implements AutoCloseable {
         PreparedStatement statement = prepared.get(name);
         if (statement == null) {
             if (lane == null) {
-                Connection made = pool.connectAlone();
-                try {
+                lane = pool.connectAlone(made -> {
                     if (laneSession.isPresent()) {
                         try (Statement settings = made.createStatement()) {
                             settings.execute(laneSession.get());
                         }
                     }
                     watchdog = ReadWatchdog.takeOver(made);
-                } catch (SQLException | RuntimeException e) {
-                    try {
-                        made.close();
-                    } catch (SQLException close) {
-                        e.addSuppressed(close);
-                    }
-                    throw e;
-                }
-                lane = made;
+                    return made;
+                });
             }
             statement = lane.prepareStatement(sql);
             statement.setMaxRows(MAX_SMALL_ROWS);

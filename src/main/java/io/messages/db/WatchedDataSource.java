@@ -20,27 +20,20 @@ import javax.sql.DataSource;
  */
 final class WatchedDataSource implements DataSource {
     private final DataSource target;
-    private final SetUp setUp;
+    private final ConnectionSetUp setUp;
     private volatile Consumer<SQLException> onFailure = failure -> { };
 
     WatchedDataSource(DataSource target) {
-        this(target, made -> made);
+        this(target, ConnectionSetUp.NONE);
     }
 
-    private WatchedDataSource(DataSource target, SetUp setUp) {
+    private WatchedDataSource(DataSource target, ConnectionSetUp setUp) {
         this.target = target;
         this.setUp = setUp;
     }
 
-    /** What is done to a connection once the driver made it, before its user has it. */
-    @FunctionalInterface
-    interface SetUp {
-        /** {@code made}, ready for use; or closed, and the failure thrown. */
-        Connection apply(Connection made) throws SQLException;
-    }
-
     /** This source's connections, each set up by {@code setUp}; a failure to connect is still told to this one's listener. */
-    WatchedDataSource settingUp(SetUp setUp) {
+    WatchedDataSource settingUp(ConnectionSetUp setUp) {
         return new WatchedDataSource(this, setUp);
     }
 
