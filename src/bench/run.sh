@@ -108,6 +108,7 @@ trap cleanup EXIT
 
 # start_postgres, pg_url (PG_CTL is set once it runs).
 source src/bench/postgres.sh   # the cwd is the repository root (above)
+source src/bench/nginx.sh      # start_nginx_in
 pg_exec() { "$JAVA" -cp "target/libs/*" src/bench/PostgresProbe.java exec "$(pg_url postgres)" "$1"; }
 
 # A database holding the seed's 1,000 messages, new for each scenario: its JDBC URL in FRESH_URL.
@@ -148,36 +149,17 @@ start_service() { # $1: JDBC URL, $2: instance number (0, 1); BENCH_START_OPTS: 
     STARTUP_MS=$(( ($(date +%s%N) - started) / 1000000 ))
     if [ -n "$PROXY" ]; then start_proxy "$port" $((FRONT + ${2:-0})); fi
 }
-# nginx with its defaults in front of the service: $1 the service's port, $2 nginx's. Workers run as
-# root (user root) only so that they can write their temp files under $WORK (mode 700).
+# nginx with its defaults in front of the service (src/bench/nginx.sh): $1 the service's port, $2 nginx's.
 start_proxy() {
-    local dir=$WORK/nginx$2 pid
-    rm -rf "$dir" && mkdir -p "$dir"
-    cat >"$dir/nginx.conf" <<EOF
-daemon off;
-user root;
-worker_processes 1;
-pid $dir/nginx.pid;
-error_log $dir/error.log;
-events {}
-http {
-    client_body_temp_path $dir/client_body;
-    proxy_temp_path $dir/proxy;
-    fastcgi_temp_path $dir/fastcgi;
-    uwsgi_temp_path $dir/uwsgi;
-    scgi_temp_path $dir/scgi;
-    access_log $dir/access.log;
+    local dir=$WORK/nginx$2
+    start_nginx_in "$dir" 1 "    access_log $dir/access.log;
     server {
         listen 127.0.0.1:$2;
         location / { proxy_pass http://127.0.0.1:$1; }
-    }
-}
-EOF
-    nginx -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" >"$dir/stdout.log" 2>&1 &
-    pid=$!
-    PIDS+=($pid)
-    until curl -s -o /dev/null "http://127.0.0.1:$2/"; do   # any answer: the baseline's may be a 400
-        kill -0 "$pid" 2>/dev/null || { cat "$dir/stdout.log" "$dir/error.log"; exit 1; }
+    }"
+    # any answer: the baseline's may be a 400
+    until curl -s --max-time 5 -o /dev/null "http://127.0.0.1:$2/"; do
+        kill -0 "$NGINX_PID" 2>/dev/null || { cat "$dir/stdout.log" "$dir/error.log"; exit 1; }
         sleep 0.05
     done
 }

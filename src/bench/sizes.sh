@@ -89,6 +89,7 @@ trap cleanup EXIT
 
 # start_postgres, pg_url (PG_CTL is set once it runs).
 source src/bench/postgres.sh   # the cwd is the repository root (above)
+source src/bench/nginx.sh      # start_nginx_in
 # One SQL statement over JDBC, with the service's own drivers (PostgresProbe's exec is plain JDBC).
 sql() { # $1: JDBC URL, $2: statement
     "$JAVA" --enable-native-access=ALL-UNNAMED -cp "target/libs/*" src/bench/PostgresProbe.java exec "$1" "$2"
@@ -124,38 +125,18 @@ start_ceiling() { # bytes and tags of what the service sent: $WORK/body, $WORK/b
     unset "WARMED[$CEILING]"
     await "$CEILING_PID" "grep -q 'ceiling listening' '$WORK/ceiling.log'" "$WORK/ceiling.log"
 }
-# nginx serving $WORK/body at /body: sendfile off on the ceiling's port + 1, on at + 2. Workers run
-# as root (user root) only so that they can read and write under $WORK (mode 700).
+# nginx serving $WORK/body at /body (src/bench/nginx.sh): sendfile off on the ceiling's port + 1,
+# on at + 2.
 start_nginx() {
-    local dir=$WORK/nginx
-    rm -rf "$dir" && mkdir -p "$dir"
-    cat >"$dir/nginx.conf" <<EOF
-daemon off;
-user root;
-worker_processes auto;
-pid $dir/nginx.pid;
-error_log $dir/error.log;
-events {}
-http {
-    client_body_temp_path $dir/client_body;
-    proxy_temp_path $dir/proxy;
-    fastcgi_temp_path $dir/fastcgi;
-    uwsgi_temp_path $dir/uwsgi;
-    scgi_temp_path $dir/scgi;
-    access_log off;
+    start_nginx_in "$WORK/nginx" auto "    access_log off;
     # wrk's connections live through a run (nginx closes one after 1,000 requests by default).
     keepalive_requests 1000000;
     root $WORK;
     server { listen 127.0.0.1:$((CEILING + 1)); sendfile off; }
-    server { listen 127.0.0.1:$((CEILING + 2)); sendfile on; }
-}
-EOF
-    nginx -p "$dir" -e "$dir/error.log" -c "$dir/nginx.conf" >"$dir/stdout.log" 2>&1 &
-    NGINX_PID=$!
-    PIDS+=("$NGINX_PID")
+    server { listen 127.0.0.1:$((CEILING + 2)); sendfile on; }"
     WARMED[$((CEILING + 1))]=$WARMUP   # no JIT to warm: the usual warm-up from the first run
     WARMED[$((CEILING + 2))]=$WARMUP
-    await "$NGINX_PID" "curl -sf --max-time 5 -o /dev/null http://127.0.0.1:$((CEILING + 2))/body" "$dir/error.log"
+    await "$NGINX_PID" "curl -sf --max-time 5 -o /dev/null http://127.0.0.1:$((CEILING + 2))/body" "$WORK/nginx/error.log"
 }
 stop() { # $1: pid, one this script started
     local kept=() pid
