@@ -43,6 +43,10 @@ class ConfiguredSchemaTest {
             // A row another process adds there: the listing's check (on the lane) sees it.
             execute(url, "INSERT INTO app.messages (value) VALUES ('from outside')");
             assertThat(Http.get(service.port(), "/").body(), is("Here are your list of messages: hello\nfrom outside"));
+            // And takes away, from a session whose search_path does not name the schema: the
+            // trigger that counts the change finds its table all the same.
+            execute(url, "DELETE FROM app.messages WHERE value = 'from outside'");
+            assertThat(Http.get(service.port(), "/").body(), is("Here are your list of messages: hello"));
 
             assertThat("where the migrations made the tables",
                        schemasOf(url, "messages", "flyway_schema_history"), containsInAnyOrder("app", "app"));

@@ -16,7 +16,8 @@ import io.messages.testing.Http;
 import io.messages.testing.OnDatabase;
 import io.messages.testing.TestConfig;
 
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static io.messages.testing.TestDatabase.POSTGRES;
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -27,13 +28,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * The service on PostgreSQL as a role that owns nothing (a member of {@code messages_writer}),
  * the schema migrated by its owner beforehand, as the postgres overlay runs them: every route
  * works, the exact listing's checks included, and the role can neither drop, alter nor create a
- * table. A request that went wrong, or a SQL injection, could not touch the schema.
+ * table. A request that went wrong, or a SQL injection, could not touch the schema. So with the
+ * tables in {@code public} and in a schema {@code db.connection.schema} names.
  */
 @OnDatabase(POSTGRES)
 class LeastPrivilegeTest {
 
-    @Test
-    void theServiceRunsAsARoleThatReadsAndWritesButCannotDropAlterOrCreateTables() throws Exception {
+    @ParameterizedTest(name = "tables in {0}")
+    @ValueSource(strings = {"public", "app"})
+    void theServiceRunsAsARoleThatReadsAndWritesButCannotDropAlterOrCreateTables(String schema) throws Exception {
         String url = EmbeddedPostgresServer.newDatabase();
         String database = url.substring(url.lastIndexOf('/') + 1, url.indexOf('?'));
         String plain = url.substring(0, url.indexOf('?'));
@@ -45,10 +48,16 @@ class LeastPrivilegeTest {
             sql.execute("CREATE ROLE " + owner + " LOGIN PASSWORD 'owner'");
             sql.execute("ALTER DATABASE " + database + " OWNER TO " + owner);
             sql.execute("CREATE ROLE " + service + " LOGIN PASSWORD 'service' IN ROLE messages_writer");
+            if (!schema.equals("public")) {
+                sql.execute("CREATE SCHEMA " + schema + " AUTHORIZATION " + owner);
+            }
         }
-        Engine.migrate(as(plain, owner, "owner", Map.of()).get("db"));
+        Map<String, String> named = schema.equals("public") ? Map.of() : Map.of("db.connection.schema", schema);
+        Engine.migrate(as(plain, owner, "owner", named).get("db"));
 
-        Service running = Main.start(as(plain, service, "service", Map.of("db.migrations.at-start", "false")));
+        Map<String, String> serviceSettings = new java.util.HashMap<>(named);
+        serviceSettings.put("db.migrations.at-start", "false");
+        Service running = Main.start(as(plain, service, "service", serviceSettings));
         try {
             for (String msg : new String[] {"one", "two"}) {
                 assertThat(Http.get(running.port(), "/record?msg=" + msg).statusCode(), is(200));
@@ -61,6 +70,7 @@ class LeastPrivilegeTest {
         }
         try (Connection connection = DriverManager.getConnection(plain, service, "service");
              Statement sql = connection.createStatement()) {
+            connection.setSchema(schema);
             for (String ddl : new String[] {"DROP TABLE messages", "ALTER TABLE messages ADD COLUMN extra int",
                                             "CREATE TABLE elsewhere (id int)", "TRUNCATE messages"}) {
                 SQLException refused = assertThrows(SQLException.class, () -> sql.execute(ddl), ddl);
