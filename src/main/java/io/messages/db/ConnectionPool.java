@@ -59,7 +59,7 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     private ConnectionPool(HikariDataSource dataSource, WatchedDataSource connections, String dbType,
                            boolean opensOwnWhileShort) {
         this.dataSource = dataSource;
-        this.unpooled = connections.settingUp(made -> setUp(made, ConnectionSetUp.NONE));
+        this.unpooled = connections.settingUp(this::likeThePool);
         this.dbType = dbType;
         this.opensOwnWhileShort = opensOwnWhileShort;
         this.breaker = new DatabaseBreaker(this::connectAlone);
@@ -98,35 +98,28 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
         if (dataSource.getPassword() != null) {
             properties.setProperty("password", dataSource.getPassword());
         }
-        return setUp(DriverManager.getConnection(dataSource.getJdbcUrl(), properties), more);
+        ConnectionSetUp likeThePool = this::likeThePool;
+        return likeThePool.andThen(more).applyOrClose(DriverManager.getConnection(dataSource.getJdbcUrl(), properties));
     }
 
     // What HikariCP does to each connection it makes once the driver made it, where it names the
     // tables a statement meets (db.connection's catalog, schema and connectionInitSql: e.g.
     // "SET search_path TO app"), done to the ones made outside the pool too: a statement there
-    // meets the tables it meets on a pooled one.
-    private Connection setUp(Connection made, ConnectionSetUp more) throws SQLException {
-        try {
-            if (dataSource.getCatalog() != null) {
-                made.setCatalog(dataSource.getCatalog());
-            }
-            if (dataSource.getSchema() != null) {
-                made.setSchema(dataSource.getSchema());
-            }
-            if (dataSource.getConnectionInitSql() != null) {
-                try (Statement statement = made.createStatement()) {
-                    statement.execute(dataSource.getConnectionInitSql());
-                }
-            }
-            return more.apply(made);
-        } catch (SQLException | RuntimeException e) {
-            try {
-                made.close();
-            } catch (SQLException closing) {
-                e.addSuppressed(closing);
-            }
-            throw e;
+    // meets the tables it meets on a pooled one. Not readOnly, autoCommit or transactionIsolation:
+    // each user outside the pool sets what its transactions need.
+    private Connection likeThePool(Connection made) throws SQLException {
+        if (dataSource.getCatalog() != null) {
+            made.setCatalog(dataSource.getCatalog());
         }
+        if (dataSource.getSchema() != null) {
+            made.setSchema(dataSource.getSchema());
+        }
+        if (dataSource.getConnectionInitSql() != null) {
+            try (Statement statement = made.createStatement()) {
+                statement.execute(dataSource.getConnectionInitSql());
+            }
+        }
+        return made;
     }
 
     /**

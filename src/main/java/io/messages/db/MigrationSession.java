@@ -29,12 +29,13 @@ final class MigrationSession implements Callback {
 
     /**
      * @param settings         the statement setting the session
-     * @param statementTimeout the longest a migration's statement may run (zero: no limit, and
-     *                         then no limit on waiting for an answer either)
+     * @param statementTimeout the longest a migration's statement may run (under a millisecond: no
+     *                         limit, as the session's statement_timeout of 0 says, and then no
+     *                         limit on waiting for an answer either)
      */
     MigrationSession(String settings, Duration statementTimeout) {
         this.settings = settings;
-        this.networkTimeoutMillis = statementTimeout.isZero() ? 0
+        this.networkTimeoutMillis = statementTimeout.toMillis() == 0 ? 0
                 : Math.toIntExact(Math.min(Integer.MAX_VALUE, statementTimeout.plus(CANCEL_FIRST).toMillis()));
     }
 

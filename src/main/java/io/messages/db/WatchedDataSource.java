@@ -32,7 +32,10 @@ final class WatchedDataSource implements DataSource {
         this.setUp = setUp;
     }
 
-    /** This source's connections, each set up by {@code setUp}; a failure to connect is still told to this one's listener. */
+    /**
+     * This source's connections, each set up by {@code setUp} (closed if that fails); a failure to
+     * connect is still told to this one's listener.
+     */
     WatchedDataSource settingUp(ConnectionSetUp setUp) {
         return new WatchedDataSource(this, setUp);
     }
@@ -45,7 +48,7 @@ final class WatchedDataSource implements DataSource {
     @Override
     public Connection getConnection() throws SQLException {
         try {
-            return setUp.apply(target.getConnection());
+            return setUp.applyOrClose(target.getConnection());
         } catch (SQLException e) {
             onFailure.accept(e);
             throw e;
@@ -55,7 +58,7 @@ final class WatchedDataSource implements DataSource {
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
         try {
-            return setUp.apply(target.getConnection(username, password));
+            return setUp.applyOrClose(target.getConnection(username, password));
         } catch (SQLException e) {
             onFailure.accept(e);
             throw e;
