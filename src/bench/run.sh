@@ -157,9 +157,12 @@ start_proxy() {
         listen 127.0.0.1:$2;
         location / { proxy_pass http://127.0.0.1:$1; }
     }"
-    # any answer: the baseline's may be a 400
+    # any answer: the baseline's may be a 400; at most 60 s
+    local deadline=$(( $(date +%s) + 60 ))
     until curl -s --max-time 5 -o /dev/null "http://127.0.0.1:$2/"; do
-        kill -0 "$NGINX_PID" 2>/dev/null || { cat "$dir/stdout.log" "$dir/error.log"; exit 1; }
+        if ! kill -0 "$NGINX_PID" 2>/dev/null || [ "$(date +%s)" -ge "$deadline" ]; then
+            echo "bench: nginx on :$2 not answering" >&2; cat "$dir/stdout.log" "$dir/error.log" >&2; exit 1
+        fi
         sleep 0.05
     done
 }
