@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
-import java.sql.Statement;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +44,7 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
 
     private final HikariDataSource dataSource;
     // Connections outside the pool, made and set up as the pool makes its own.
+    private final ConnectionSetUp likeThePool;
     private final DataSource unpooled;
     private final DatabaseBreaker breaker;
     private final String dbType;
@@ -59,7 +59,8 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     private ConnectionPool(HikariDataSource dataSource, WatchedDataSource connections, String dbType,
                            boolean opensOwnWhileShort) {
         this.dataSource = dataSource;
-        this.unpooled = connections.settingUp(this::likeThePool);
+        this.likeThePool = ConnectionSetUp.likeThePool(dataSource);
+        this.unpooled = connections.settingUp(likeThePool);
         this.dbType = dbType;
         this.opensOwnWhileShort = opensOwnWhileShort;
         this.breaker = new DatabaseBreaker(this::connectAlone);
@@ -81,8 +82,8 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
 
     /**
      * A new physical connection of its own, outside the pool, made as the pool makes its own:
-     * the URL, user, password and driver properties of {@code db.connection}, then its catalog,
-     * schema and {@code connectionInitSql}.
+     * the URL, user, password and driver properties of {@code db.connection}, then
+     * {@link ConnectionSetUp#likeThePool}.
      */
     Connection connectAlone() throws SQLException {
         return connectAlone(ConnectionSetUp.NONE);
@@ -98,28 +99,7 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
         if (dataSource.getPassword() != null) {
             properties.setProperty("password", dataSource.getPassword());
         }
-        ConnectionSetUp likeThePool = this::likeThePool;
         return likeThePool.andThen(more).applyOrClose(DriverManager.getConnection(dataSource.getJdbcUrl(), properties));
-    }
-
-    // What HikariCP does to each connection it makes once the driver made it, where it names the
-    // tables a statement meets (db.connection's catalog, schema and connectionInitSql: e.g.
-    // "SET search_path TO app"), done to the ones made outside the pool too: a statement there
-    // meets the tables it meets on a pooled one. Not readOnly, autoCommit or transactionIsolation:
-    // each user outside the pool sets what its transactions need.
-    private Connection likeThePool(Connection made) throws SQLException {
-        if (dataSource.getCatalog() != null) {
-            made.setCatalog(dataSource.getCatalog());
-        }
-        if (dataSource.getSchema() != null) {
-            made.setSchema(dataSource.getSchema());
-        }
-        if (dataSource.getConnectionInitSql() != null) {
-            try (Statement statement = made.createStatement()) {
-                statement.execute(dataSource.getConnectionInitSql());
-            }
-        }
-        return made;
     }
 
     /**

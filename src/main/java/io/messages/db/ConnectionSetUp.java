@@ -2,6 +2,9 @@ package io.messages.db;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
+
+import com.zaxxer.hikari.HikariConfig;
 
 /** What is done to a new connection once the driver made it, before its user has it. */
 @FunctionalInterface
@@ -11,6 +14,30 @@ interface ConnectionSetUp {
 
     /** {@code made}, ready for use ({@link #applyOrClose} closes it if this throws). */
     Connection apply(Connection made) throws SQLException;
+
+    /**
+     * What HikariCP does to each connection it makes once the driver made it, where that names the
+     * tables a statement meets ({@code db.connection}'s catalog, schema and {@code connectionInitSql}:
+     * e.g. {@code SET search_path TO app}), for the connections made outside the pool: a statement
+     * there meets the tables it meets on a pooled one. Not readOnly, autoCommit or
+     * transactionIsolation: each user outside the pool sets what its transactions need.
+     */
+    static ConnectionSetUp likeThePool(HikariConfig pool) {
+        return made -> {
+            if (pool.getCatalog() != null) {
+                made.setCatalog(pool.getCatalog());
+            }
+            if (pool.getSchema() != null) {
+                made.setSchema(pool.getSchema());
+            }
+            if (pool.getConnectionInitSql() != null) {
+                try (Statement statement = made.createStatement()) {
+                    statement.execute(pool.getConnectionInitSql());
+                }
+            }
+            return made;
+        };
+    }
 
     /** This, then {@code next}. */
     default ConnectionSetUp andThen(ConnectionSetUp next) {
