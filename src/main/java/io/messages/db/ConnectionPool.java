@@ -130,6 +130,7 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     private static ConnectionPool start(Config connection, StorageKind kind) {
         Map<String, String> values = connection.detach().asMap().orElseGet(Map::of);
         HikariConfig config = PoolSettings.of(values, kind.poolDefaults());
+        kind.completePool(config);
         String url = config.getJdbcUrl();
         // What HikariCP would connect through by itself (the URL, the driver's properties), watched.
         WatchedDataSource connections = new WatchedDataSource(new DriverDataSource(

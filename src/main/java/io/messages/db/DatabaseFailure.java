@@ -26,6 +26,7 @@ public final class DatabaseFailure {
             "57P03", // cannot connect now: starting up, in recovery
             "40001", // serialization failure
             "40P01", // deadlock detected
+            "57014", // query canceled: it outlasted its bound on the server (ServerKind), or an operator cancelled it
             "25006"); // read-only SQL transaction: the server is (now) a standby
     private static final Set<String> SERVER_GONE_STATES = Set.of("57P01", "57P02", "57P03", "25006");
 

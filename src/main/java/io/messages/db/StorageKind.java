@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
+import com.zaxxer.hikari.HikariConfig;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
 import io.messages.db.server.ServerKind;
@@ -45,6 +46,13 @@ public interface StorageKind {
 
     /** HikariCP properties this kind needs unless {@code db.connection} sets them. */
     Map<String, String> poolDefaults();
+
+    /**
+     * Completes the pool's settings, as read from {@code db.connection}, with what this kind
+     * derives from them. Every connection the service makes gets them, in the pool and outside it
+     * ({@link ConnectionSetUp#likeThePool}).
+     */
+    void completePool(HikariConfig pool);
 
     /**
      * Whether a request opens a connection of its own while the pool is short of them (cheap to

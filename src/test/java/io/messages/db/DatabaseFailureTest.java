@@ -34,6 +34,7 @@ class DatabaseFailureTest {
                 arguments("53100 disk full", postgres("53100"), true),
                 arguments("40001 serialization failure", postgres("40001"), true),
                 arguments("40P01 deadlock", postgres("40P01"), true),
+                arguments("57014 query canceled (statement_timeout)", postgres("57014"), true),
                 arguments("25006 read-only transaction (demoted primary)", postgres("25006"), true),
                 arguments("pool timeout, no state", new SQLTransientConnectionException("timed out"), true),
                 arguments("pool timeout after a refused connection",

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
+import com.zaxxer.hikari.HikariConfig;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
 import io.messages.db.ConnectionPool;
@@ -49,6 +50,11 @@ public record SqliteKind() implements StorageKind {
     @Override
     public Map<String, String> poolDefaults() {
         return Map.of();
+    }
+
+    // SQLite's statements run in this process: nothing of one outlives its caller's wait.
+    @Override
+    public void completePool(HikariConfig pool) {
     }
 
     @Override

@@ -1,0 +1,79 @@
+package io.messages.postgres;
+
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import io.messages.app.Main;
+import io.messages.app.Service;
+import io.messages.testing.EmbeddedPostgresServer;
+import io.messages.testing.Http;
+import io.messages.testing.TestConfig;
+
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.is;
+
+/**
+ * A table another process keeps locked (a long {@code LOCK TABLE}, an {@code ALTER} run by hand):
+ * each request waiting for it gives up, and nothing of it stays behind on the server.
+ */
+class LockedTableTest {
+    private static final int WAVES = 3;
+    private static final int REQUESTS = 12;
+
+    @Test
+    void requestsThatWaitForALockedTableGiveUpWithoutLeavingBackendsWaitingOnTheServer() throws Exception {
+        String url = EmbeddedPostgresServer.newDatabase();
+        Service service = Main.start(TestConfig.postgres(url, Map.of(
+                "db.connection.dataSource.socketTimeout", "2",
+                "messages.warm-up.enabled", "false")));
+        try (Connection holder = DriverManager.getConnection(url); Statement lock = holder.createStatement();
+             Connection observer = DriverManager.getConnection(url)) {
+            assertThat(Http.get(service.port(), "/record?msg=before").statusCode(), is(200));
+            long retired = service.engine().pool().retired();
+            holder.setAutoCommit(false);
+            lock.execute("LOCK TABLE messages IN ACCESS EXCLUSIVE MODE");
+
+            List<Integer> statuses = new ArrayList<>();
+            List<Long> waiting = new ArrayList<>();
+            for (int wave = 0; wave < WAVES; wave++) {
+                List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+                for (int i = 0; i < REQUESTS; i++) {
+                    answers.add(CompletableFuture.supplyAsync(() -> Http.get(service.port(), "/record?msg=locked")));
+                }
+                for (CompletableFuture<HttpResponse<String>> answer : answers) {
+                    statuses.add(answer.join().statusCode());
+                }
+                waiting.add(backendsWaitingForALock(observer));
+            }
+
+            assertThat(statuses, everyItem(is(503)));
+            // Every request has been answered: none of the service's statements still waits there.
+            assertThat("backends waiting for the lock after each wave", waiting, everyItem(is(0L)));
+            assertThat("connections retired", service.engine().pool().retired(), is(retired));
+            holder.rollback();
+            assertThat(Http.get(service.port(), "/record?msg=after").statusCode(), is(200));
+            assertThat(Http.get(service.port(), "/").body(), is("Here are your list of messages: before\nafter"));
+        } finally {
+            service.stop();
+        }
+    }
+
+    private static long backendsWaitingForALock(Connection observer) throws Exception {
+        try (Statement statement = observer.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                                             + " AND wait_event_type = 'Lock'")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+}
