@@ -17,10 +17,11 @@ interface ConnectionSetUp {
 
     /**
      * What HikariCP does to each connection it makes once the driver made it, where that names the
-     * tables a statement meets ({@code db.connection}'s catalog, schema and {@code connectionInitSql}:
-     * e.g. {@code SET search_path TO app}), for the connections made outside the pool: a statement
-     * there meets the tables it meets on a pooled one. Not readOnly, autoCommit or
-     * transactionIsolation: each user outside the pool sets what its transactions need.
+     * tables a statement meets or bounds it ({@code db.connection}'s catalog, schema and
+     * {@code connectionInitSql}: e.g. {@code SET search_path TO app}, after a server's statement
+     * bound), for the connections made outside the pool: a statement there meets the tables and
+     * the bound it meets on a pooled one. Not readOnly, autoCommit or transactionIsolation: each
+     * user outside the pool sets what its transactions need.
      */
     static ConnectionSetUp likeThePool(HikariConfig pool) {
         return made -> {

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import io.messages.app.Main;
 import io.messages.app.Service;
@@ -29,7 +31,7 @@ import static org.hamcrest.Matchers.is;
  * time to arrive, ample on a loaded machine.
  */
 class LockedTableTest {
-    private static final int WAVES = 3;
+    private static final int WAVES = 2;
     private static final int REQUESTS = 12;
 
     @Test
@@ -39,7 +41,8 @@ class LockedTableTest {
                 "db.connection.dataSource.socketTimeout", "4",
                 "messages.warm-up.enabled", "false")));
         try (Connection holder = DriverManager.getConnection(url); Statement lock = holder.createStatement();
-             Connection observer = DriverManager.getConnection(url)) {
+             Connection observer = DriverManager.getConnection(url);
+             ExecutorService clients = Executors.newFixedThreadPool(REQUESTS)) {
             assertThat(Http.get(service.port(), "/record?msg=before").statusCode(), is(200));
             long retired = service.engine().pool().retired();
             holder.setAutoCommit(false);
@@ -50,7 +53,7 @@ class LockedTableTest {
             for (int wave = 0; wave < WAVES; wave++) {
                 List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
                 for (int i = 0; i < REQUESTS; i++) {
-                    answers.add(CompletableFuture.supplyAsync(() -> Http.get(service.port(), "/record?msg=locked")));
+                    answers.add(CompletableFuture.supplyAsync(() -> Http.get(service.port(), "/record?msg=locked"), clients));
                 }
                 for (CompletableFuture<HttpResponse<String>> answer : answers) {
                     statuses.add(answer.join().statusCode());

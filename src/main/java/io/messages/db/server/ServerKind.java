@@ -15,7 +15,6 @@ import io.messages.db.StorageKind;
 import io.messages.db.TransactionCounters;
 import io.messages.tracing.Tracing;
 
-import org.jspecify.annotations.Nullable;
 
 /**
  * A database server (PostgreSQL): nothing to make before connecting, connections made when
@@ -46,21 +45,33 @@ public record ServerKind() implements StorageKind {
     // twelve more each wave of twelve requests), and the driver's timeout reads as a lost
     // connection, so every pooled one is retired. So the server ends each statement first, at five
     // sixths of socketTimeout (25 s of 30), answering query_canceled (57014: 503) on a connection
-    // still good. Before any connectionInitSql configured, which may set its own; the migrations
-    // set theirs (MigrationSession). No socketTimeout, no bound.
+    // still good. (Not a COMMIT: PostgreSQL does not time that.) Before any connectionInitSql
+    // configured, which may set its own; the migrations set theirs (MigrationSession). No
+    // socketTimeout, no bound.
     @Override
     public void completePool(HikariConfig pool) {
-        long socketSeconds = seconds(pool.getDataSourceProperties().getProperty("socketTimeout"));
+        long socketSeconds = socketTimeoutSeconds(pool);
         if (socketSeconds <= 0) {
             return;
         }
-        String bound = "SET statement_timeout = " + socketSeconds * 1000 * 5 / 6;
+        String bound = "SET statement_timeout = " + Math.min(Integer.MAX_VALUE, socketSeconds * 1000 * 5 / 6);
         String configured = pool.getConnectionInitSql();
         pool.setConnectionInitSql(configured == null || configured.isBlank() ? bound : bound + "; " + configured);
     }
 
-    // pgjdbc's socketTimeout: whole seconds, 0 for none; what it cannot read, it refuses itself.
-    private static long seconds(@Nullable String value) {
+    // pgjdbc's socketTimeout as the driver takes it: the URL's parameter over the driver's
+    // properties; whole seconds, 0 for none (what it cannot read, the driver refuses itself).
+    private static long socketTimeoutSeconds(HikariConfig pool) {
+        String value = pool.getDataSourceProperties().getProperty("socketTimeout");
+        String url = pool.getJdbcUrl() == null ? "" : pool.getJdbcUrl();
+        int query = url.indexOf('?');
+        if (query >= 0) {
+            for (String parameter : url.substring(query + 1).split("&")) {
+                if (parameter.startsWith("socketTimeout=")) {
+                    value = parameter.substring("socketTimeout=".length());
+                }
+            }
+        }
         try {
             return value == null ? 0 : Long.parseLong(value.strip());
         } catch (NumberFormatException e) {
