@@ -54,7 +54,9 @@ public record ServerKind() implements StorageKind {
         if (socketSeconds <= 0) {
             return;
         }
-        String bound = "SET statement_timeout = " + Math.min(Integer.MAX_VALUE, socketSeconds * 1000 * 5 / 6);
+        // statement_timeout takes milliseconds up to Integer.MAX_VALUE (24 days).
+        long millis = socketSeconds >= Integer.MAX_VALUE / 1000 ? Integer.MAX_VALUE : socketSeconds * 1000 * 5 / 6;
+        String bound = "SET statement_timeout = " + millis;
         String configured = pool.getConnectionInitSql();
         pool.setConnectionInitSql(configured == null || configured.isBlank() ? bound : bound + "; " + configured);
     }
