@@ -43,9 +43,10 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     private static final long WAIT_SLICE_MILLIS = 100;
 
     private final HikariDataSource dataSource;
-    // Connections outside the pool, made and set up as the pool makes its own.
+    // Where the pool makes its physical connections; and how it sets them up, for the ones made
+    // outside it.
+    private final WatchedDataSource connections;
     private final ConnectionSetUp likeThePool;
-    private final DataSource unpooled;
     private final DatabaseBreaker breaker;
     private final String dbType;
     // Whether a request opens a connection of its own while the pool is short, rather than wait
@@ -59,8 +60,8 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     private ConnectionPool(HikariDataSource dataSource, WatchedDataSource connections, String dbType,
                            boolean opensOwnWhileShort) {
         this.dataSource = dataSource;
+        this.connections = connections;
         this.likeThePool = ConnectionSetUp.likeThePool(dataSource);
-        this.unpooled = connections.settingUp(likeThePool);
         this.dbType = dbType;
         this.opensOwnWhileShort = opensOwnWhileShort;
         this.breaker = new DatabaseBreaker(this::connectAlone);
@@ -220,12 +221,12 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
 
     /**
      * Connections made as the pool makes its own (as {@link #connectAlone()}; a failure to connect
-     * tells the breaker), each new and closed for good when its user closes it: for work that
-     * changes its connection's session, which a pooled connection would carry into the requests it
-     * serves next.
+     * tells the breaker), then set up by {@code more}, each new and closed for good when its user
+     * closes it: for work that changes its connection's session, which a pooled connection would
+     * carry into the requests it serves next.
      */
-    DataSource unpooled() {
-        return unpooled;
+    DataSource unpooled(ConnectionSetUp more) {
+        return connections.settingUp(likeThePool.andThen(more));
     }
 
     /** Tells {@code listener} of every failure a statement or transaction call meets on any connection. */

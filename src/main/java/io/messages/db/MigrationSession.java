@@ -1,27 +1,22 @@
 package io.messages.db;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 
-import org.flywaydb.core.api.FlywayException;
-import org.flywaydb.core.api.callback.Callback;
-import org.flywaydb.core.api.callback.Context;
-import org.flywaydb.core.api.callback.Event;
-
 /**
- * Sets the session of every connection the migrations open ({@link StorageKind#migrationSession})
- * as soon as it is made: Flyway's hook for it since it deprecated {@code initSql}, which logged a
- * WARNING at every start on PostgreSQL. Flyway 13.12 runs it on the connection that applies the
- * migrations too, not only on the one that takes the lock (13.0 did not):
- * {@code MigrationsTest}'s lock-timeout test fails, within its own timeout, on a Flyway that does not.
+ * The session of every connection the migrations open ({@link StorageKind#migrationSession}), set
+ * as the connection is made, before Flyway has it: on the connection that takes Flyway's lock and
+ * on the one that applies the migrations alike, whatever Flyway's version does with its own hooks
+ * (its {@code initSql} is deprecated, with a WARNING at every start).
  * <p>
  * It also lets the driver wait for an answer as long as the migrations' statement timeout allows,
  * and a minute more, so that the server's own cancel comes first. A request's connection gives
  * up on a silent server after {@code socketTimeout} (30 s); a migration's statement, building an
  * index on a large table, may run for minutes, and at 30 s it would fail at every start.
  */
-final class MigrationSession implements Callback {
+final class MigrationSession implements ConnectionSetUp {
     private static final Duration CANCEL_FIRST = Duration.ofMinutes(1);
 
     private final String settings;
@@ -40,28 +35,12 @@ final class MigrationSession implements Callback {
     }
 
     @Override
-    public boolean supports(Event event, Context context) {
-        return event == Event.AFTER_CONNECT;
-    }
-
-    @Override
-    public boolean canHandleInTransaction(Event event, Context context) {
-        return true;
-    }
-
-    @Override
-    public void handle(Event event, Context context) {
-        try (Statement statement = context.getConnection().createStatement()) {
+    public Connection apply(Connection made) throws SQLException {
+        try (Statement statement = made.createStatement()) {
             statement.execute(settings);
-            // The driver runs nothing on the executor it is given for this: the timeout is its socket's.
-            context.getConnection().setNetworkTimeout(Runnable::run, networkTimeoutMillis);
-        } catch (SQLException e) {
-            throw new FlywayException("cannot set the migrations' session (" + settings + "): " + e.getMessage(), e);
         }
-    }
-
-    @Override
-    public String getCallbackName() {
-        return "migration session";
+        // The driver runs nothing on the executor it is given for this: the timeout is its socket's.
+        made.setNetworkTimeout(Runnable::run, networkTimeoutMillis);
+        return made;
     }
 }

@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import javax.sql.DataSource;
+
 import io.helidon.config.Config;
 
 import org.flywaydb.core.Flyway;
@@ -12,7 +14,6 @@ import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationInfoService;
 import org.flywaydb.core.api.MigrationVersion;
-import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.output.MigrateResult;
 
 /**
@@ -68,9 +69,11 @@ record Migrations(boolean atStart, List<String> locations, Duration lockTimeout,
         Flyway flyway = Flyway.configure(Migrations.class.getClassLoader())
                 // A session the migrations set stays on the connection: on one of the pool's, the
                 // requests it served next would give up at the migrations' lock and statement
-                // timeouts. So they connect on their own then; without one (SQLite), through the
-                // pool, whose open connections also keep an in-memory database alive.
-                .dataSource(session.isPresent() ? pool.unpooled() : pool.dataSource())
+                // timeouts. So they connect on their own then, each connection set up with it;
+                // without one (SQLite), through the pool, whose open connections also keep an
+                // in-memory database alive.
+                .dataSource(session.<DataSource>map(sql -> pool.unpooled(new MigrationSession(sql, statementTimeout)))
+                                    .orElseGet(pool::dataSource))
                 .locations(locations.stream().map(it -> it.replace("{kind}", location.kind())).toArray(String[]::new))
                 .failOnMissingLocations(true)
                 .baselineOnMigrate(true)
@@ -78,8 +81,6 @@ record Migrations(boolean atStart, List<String> locations, Duration lockTimeout,
                 .baselineDescription("schema before migrations")
                 // Not the default "*:future": a schema newer than the service fails, see below.
                 .ignoreMigrationPatterns("")
-                .callbacks(session.map(sql -> new MigrationSession(sql, statementTimeout))
-                                   .stream().toArray(Callback[]::new))
                 .load();
         try {
             refuseNewerSchema(flyway);

@@ -207,8 +207,8 @@ class MigrationsTest {
         return options.toArray(String[]::new);
     }
 
-    // Without the session (a Flyway that sets it on the locking connection alone) the migration
-    // would wait for the lock for ever: failed at 60 s instead.
+    // Without the session on the connection that migrates (as when it was set by a Flyway callback that Flyway 13.0 ran
+    // on the locking connection alone) the migration would wait for the lock for ever: failed at 60 s instead.
     @Test
     @Timeout(60)
     void aMigrationWaitingForALockGivesUpAtTheLockTimeoutAndLeavesTheDatabaseAsItWas() throws Exception {
