@@ -26,9 +26,9 @@ import static org.hamcrest.Matchers.is;
 
 /**
  * A table another process keeps locked (a long {@code LOCK TABLE}, an {@code ALTER} run by hand):
- * each request waiting for it gives up, and nothing of it stays behind on the server. With a
- * socketTimeout of 4 s the server ends each statement at 3.3 s: the 0.7 s between is the cancel's
- * time to arrive, ample on a loaded machine.
+ * each request waiting for it gives up, writes and the listing's check alike, and nothing of it
+ * stays behind on the server. With a socketTimeout of 4 s the server ends each statement at 3.3 s:
+ * the 0.7 s between is the cancel's time to arrive, ample on a loaded machine.
  */
 class LockedTableTest {
     private static final int WAVES = 2;
@@ -68,6 +68,30 @@ class LockedTableTest {
             holder.rollback();
             assertThat(Http.get(service.port(), "/record?msg=after").statusCode(), is(200));
             assertThat(Http.get(service.port(), "/").body(), is("Here are your list of messages: before\nafter"));
+        } finally {
+            service.stop();
+        }
+    }
+
+    @Test
+    void aListingWhoseCheckWaitsForALockedTableGivesUpAndIsExactOnceTheLockIsGone() throws Exception {
+        String url = EmbeddedPostgresServer.newDatabase();
+        Service service = Main.start(TestConfig.postgres(url, Map.of(
+                "db.connection.dataSource.socketTimeout", "4",
+                "messages.warm-up.enabled", "false")));
+        try (Connection holder = DriverManager.getConnection(url); Statement lock = holder.createStatement();
+             Connection observer = DriverManager.getConnection(url)) {
+            assertThat(Http.get(service.port(), "/record?msg=before").statusCode(), is(200));
+            // Kept now: the next GET / is its check on the listing's own connection, not a listing.
+            assertThat(Http.get(service.port(), "/").body(), is("Here are your list of messages: before"));
+            holder.setAutoCommit(false);
+            lock.execute("LOCK TABLE messages IN ACCESS EXCLUSIVE MODE");
+            lock.execute("INSERT INTO messages (value) VALUES ('held')");
+
+            assertThat(Http.get(service.port(), "/").statusCode(), is(503));
+            assertThat("backends waiting for the lock", backendsWaitingForALock(observer), is(0L));
+            holder.commit();
+            assertThat(Http.get(service.port(), "/").body(), is("Here are your list of messages: before\nheld"));
         } finally {
             service.stop();
         }
