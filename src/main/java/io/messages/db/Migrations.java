@@ -75,6 +75,11 @@ record Migrations(boolean atStart, List<String> locations, Duration lockTimeout,
                 .dataSource(session.<DataSource>map(sql -> pool.unpooled(new MigrationSession(sql, statementTimeout)))
                                     .orElseGet(pool::dataSource))
                 .locations(locations.stream().map(it -> it.replace("{kind}", location.kind())).toArray(String[]::new))
+                // Another instance migrating holds Flyway's lock (one migration at a time): wait for it
+                // as long as a migration's statement may run, not Flyway's default of 50 s, so that
+                // the other pods of a rollout wait behind an index build instead of failing and
+                // starting minutes after it.
+                .lockRetryCount(lockRetries(statementTimeout))
                 .failOnMissingLocations(true)
                 .baselineOnMigrate(true)
                 .baselineVersion("1")
@@ -100,8 +105,14 @@ record Migrations(boolean atStart, List<String> locations, Duration lockTimeout,
         }
     }
 
-    // Instances starting together on an empty PostgreSQL may both decide to baseline before
-    // either takes the lock; the loser succeeds when it looks again.
+    // Flyway looks for its lock again once a second, so many times; -1: for ever (no statement
+    // timeout; under 1 ms is none, as PostgreSQL takes it). Flyway keeps the count process-wide:
+    // one Flyway runs at a time in the service.
+    static int lockRetries(Duration statementTimeout) {
+        long millis = statementTimeout.toMillis();
+        return millis <= 0 ? -1 : (int) Math.min(Integer.MAX_VALUE, Math.ceilDiv(millis, 1000));
+    }
+
     // A version such as 2 or 2.1 as a number for the schema meter; anything else has no value.
     static double asNumber(String version) {
         try {
@@ -111,6 +122,8 @@ record Migrations(boolean atStart, List<String> locations, Duration lockTimeout,
         }
     }
 
+    // Instances starting together on an empty PostgreSQL may both decide to baseline before
+    // either takes the lock; the loser succeeds when it looks again.
     private static MigrateResult migrateOnce(Flyway flyway) {
         try {
             return flyway.migrate();

@@ -5,6 +5,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -241,6 +242,44 @@ class MigrationsTest {
                 "db.connection.dataSource.socketTimeout", "2"));
 
         assertThat(Engine.migrate(slow.get("db")), is("9"));
+    }
+
+    // An instance that finds another migrating waits for it as long as a migration's statement may
+    // run (statement-timeout), then gives up: behind a minutes-long index build the other pods of a
+    // rollout wait for it. Flyway's own default gave up after 50 s whatever the timeout, so here,
+    // with a timeout of 1 s, it waited out the 10 s migration and succeeded instead.
+    @Test
+    @Timeout(60)
+    void anInstanceWaitsForAnothersMigrationAsLongAsAMigrationsStatementMayRun() throws Exception {
+        Config slow = override(TestDatabase.POSTGRES.config(), Map.of(
+                "db.migrations.locations", "classpath:db/migration/{kind},classpath:db/long/{kind}"));
+        try (ExecutorService first = Executors.newSingleThreadExecutor();
+             Connection observer = connect(url(slow)); Statement activity = observer.createStatement()) {
+            Future<String> migrating = first.submit(() -> Engine.migrate(slow.get("db")));
+            // Flyway holds its lock for one migration at a time: the long one, once it runs.
+            while (!migrating.isDone() && !runsTheLongMigration(activity)) {
+                Thread.sleep(20);
+            }
+            Config impatient = override(slow, Map.of("db.migrations.statement-timeout", "PT1S"));
+
+            EngineException e = org.junit.jupiter.api.Assertions.assertThrows(EngineException.class,
+                    () -> Engine.migrate(impatient.get("db")));
+
+            assertThat(e.getMessage(), containsString("advisory lock"));
+            assertThat("the other instance finished meanwhile", migrating.isDone(), is(false));
+            assertThat(migrating.get(30, TimeUnit.SECONDS), is("9"));
+        }
+        assertThat(Migrations.lockRetries(Duration.ofMinutes(15)), is(900));
+        assertThat(Migrations.lockRetries(Duration.ofMillis(1_001)), is(2));
+        assertThat("no statement timeout: for ever", Migrations.lockRetries(Duration.ZERO), is(-1));
+    }
+
+    private static boolean runsTheLongMigration(Statement activity) throws SQLException {
+        try (ResultSet rows = activity.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                                                            + " AND pid <> pg_backend_pid() AND state = 'active' AND query LIKE '%pg_sleep(10)%'")) {
+            rows.next();
+            return rows.getLong(1) > 0;
+        }
     }
 
     // The migrations' bounds are theirs: a request's statement on a connection the migrations used
