@@ -37,9 +37,7 @@ class LockedTableTest {
     @Test
     void requestsThatWaitForALockedTableGiveUpWithoutLeavingBackendsWaitingOnTheServer() throws Exception {
         String url = EmbeddedPostgresServer.newDatabase();
-        Service service = Main.start(TestConfig.postgres(url, Map.of(
-                "db.connection.dataSource.socketTimeout", "4",
-                "messages.warm-up.enabled", "false")));
+        Service service = start(url);
         try (Connection holder = DriverManager.getConnection(url); Statement lock = holder.createStatement();
              Connection observer = DriverManager.getConnection(url);
              ExecutorService clients = Executors.newFixedThreadPool(REQUESTS)) {
@@ -76,9 +74,7 @@ class LockedTableTest {
     @Test
     void aListingWhoseCheckWaitsForALockedTableGivesUpAndIsExactOnceTheLockIsGone() throws Exception {
         String url = EmbeddedPostgresServer.newDatabase();
-        Service service = Main.start(TestConfig.postgres(url, Map.of(
-                "db.connection.dataSource.socketTimeout", "4",
-                "messages.warm-up.enabled", "false")));
+        Service service = start(url);
         try (Connection holder = DriverManager.getConnection(url); Statement lock = holder.createStatement();
              Connection observer = DriverManager.getConnection(url)) {
             assertThat(Http.get(service.port(), "/record?msg=before").statusCode(), is(200));
@@ -95,6 +91,11 @@ class LockedTableTest {
         } finally {
             service.stop();
         }
+    }
+
+    private static Service start(String url) {
+        return Main.start(TestConfig.postgres(url, Map.of("db.connection.dataSource.socketTimeout", "4",
+                                                          "messages.warm-up.enabled", "false")));
     }
 
     private static long backendsWaitingForALock(Connection observer) throws Exception {
