@@ -29,15 +29,16 @@ class SessionDefaultsTest {
     void theServicesStatementBoundWinsOverTheDatabasesOwnDefault() throws Exception {
         String url = EmbeddedPostgresServer.newDatabase();
         try (Connection owner = DriverManager.getConnection(url); Statement statement = owner.createStatement()) {
-            // Shorter than any statement takes: had it stayed, every request would fail.
+            // Shorter than the service's statements may take: had it stayed, requests would fail.
             statement.execute("ALTER DATABASE \"" + owner.getCatalog() + "\" SET statement_timeout = '1ms'");
         }
         Service service = Main.start(TestConfig.postgres(url, Map.of("db.connection.dataSource.socketTimeout", "4",
                                                                      "messages.warm-up.enabled", "false")));
-        try (Connection pooled = service.engine().pool().connection(); Statement statement = pooled.createStatement()) {
+        try {
             assertThat(Http.get(service.port(), "/record?msg=hello").statusCode(), is(200));
             assertThat(Http.get(service.port(), "/").body(), is("Here are your list of messages: hello"));
-            try (ResultSet setting = statement.executeQuery("SHOW statement_timeout")) {
+            try (Connection pooled = service.engine().pool().connection(); Statement statement = pooled.createStatement();
+                 ResultSet setting = statement.executeQuery("SHOW statement_timeout")) {
                 setting.next();
                 assertThat(setting.getString(1), is("3333ms"));
             }
