@@ -15,7 +15,6 @@ import io.messages.db.StorageKind;
 import io.messages.db.TransactionCounters;
 import io.messages.tracing.Tracing;
 
-
 /**
  * A database server (PostgreSQL): nothing to make before connecting, connections made when
  * needed, and migrations that must not queue for locks or run without bound.
