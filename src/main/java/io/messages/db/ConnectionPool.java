@@ -26,8 +26,6 @@ import io.helidon.dbclient.jdbc.CloseableJdbcConnectionPool;
 import io.helidon.metrics.api.MeterRegistry;
 import io.helidon.metrics.api.Tag;
 
-import org.jspecify.annotations.Nullable;
-
 /**
  * The database client's connection pool: HikariCP, configured from {@code db.connection} exactly
  * as Helidon's Hikari provider does it ({@code url}, {@code username}, {@code password}, every
@@ -168,7 +166,7 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
         }
         if (opensOwnWhileShort) {
             // One wait, unless the pool is short and none is idle.
-            Connection made = ownWhileShort();
+            Connection made = own.openWhileShort(dataSource.getHikariPoolMXBean(), this::connectAlone);
             return made != null ? made : dataSource.getConnection();
         }
         HikariPool pool = (HikariPool) dataSource.getHikariPoolMXBean();
@@ -185,18 +183,6 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
                 breaker.check();
             }
         }
-    }
-
-    // A pool short of connections has lost some to a failure (a storage fault, a full disk) and
-    // HikariCP refills it with backoff, half a connectionTimeout at most between tries: a request
-    // would wait for the refill although the file took writes again long ago (measured on CI: up
-    // to 10 s after read-only storage recovered). Where opening a connection takes about a
-    // millisecond (SQLite), while the pool is short a request opens one of its own and closes it
-    // after its transaction; at most as many at once as the pool holds. Null when not short.
-    private @Nullable Connection ownWhileShort() throws SQLException {
-        HikariPoolMXBean figures = dataSource.getHikariPoolMXBean();
-        boolean isShort = figures != null && figures.getIdleConnections() == 0 && figures.getTotalConnections() < size();
-        return isShort ? own.open(this::connectAlone) : null;
     }
 
     /** How many connections requests opened for themselves while the pool was short (SQLite). */

@@ -10,6 +10,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
+import com.zaxxer.hikari.HikariPoolMXBean;
+
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,15 +26,32 @@ final class OwnConnections {
         Connection connect() throws SQLException;
     }
 
+    private final int max;
     private final Semaphore places;
     private final LongAdder made = new LongAdder();
 
     OwnConnections(int max) {
+        this.max = max;
         this.places = new Semaphore(max);
     }
 
-    /** A connection of its own from {@code connector}; null when {@code max} are open already. */
-    @Nullable Connection open(Connector connector) throws SQLException {
+    /**
+     * A connection of its own from {@code connector} while the pool {@code figures} describe is
+     * short (none idle, fewer than {@code max}); null when it is not, or {@code max} are open already.
+     */
+    @Nullable Connection openWhileShort(@Nullable HikariPoolMXBean figures, Connector connector) throws SQLException {
+        // A pool short of connections has lost some to a failure (a storage fault, a full disk) and
+        // HikariCP refills it with backoff, half a connectionTimeout at most between tries: a request
+        // would wait for the refill although the file took writes again long ago (measured on CI: up
+        // to 10 s after read-only storage recovered). Where opening a connection takes about a
+        // millisecond (SQLite), while the pool is short a request opens one of its own and closes it
+        // after its transaction; at most as many at once as the pool holds.
+        boolean isShort = figures != null && figures.getIdleConnections() == 0 && figures.getTotalConnections() < max;
+        return isShort ? open(connector) : null;
+    }
+
+    // A connection of its own from connector; null when max are open already.
+    private @Nullable Connection open(Connector connector) throws SQLException {
         if (!places.tryAcquire()) {
             return null;
         }
