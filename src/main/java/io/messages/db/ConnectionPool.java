@@ -50,18 +50,19 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     // Whether a request opens a connection of its own while the pool is short, rather than wait
     // for one in slices behind the breaker: the database kind says, once.
     private final boolean opensOwnWhileShort;
+    private final CommitBound commits;
     private final LongAdder retired = new LongAdder();
     // Connections requests open for themselves while the pool is short (SQLite): at most its size.
     private final OwnConnections own;
     private volatile Consumer<SQLException> failures = failure -> { };
 
-    private ConnectionPool(HikariDataSource dataSource, WatchedDataSource connections, String dbType,
-                           boolean opensOwnWhileShort) {
+    private ConnectionPool(HikariDataSource dataSource, WatchedDataSource connections, String dbType, StorageKind kind) {
         this.dataSource = dataSource;
         this.connections = connections;
         this.likeThePool = ConnectionSetUp.likeThePool(dataSource);
         this.dbType = dbType;
-        this.opensOwnWhileShort = opensOwnWhileShort;
+        this.opensOwnWhileShort = kind.opensConnectionsWhileShort();
+        this.commits = kind.commitBound(dataSource);
         this.breaker = new DatabaseBreaker(this::connectAlone);
         this.own = new OwnConnections(dataSource.getMaximumPoolSize());
         // The pool's own connection attempts (its refill, a request's need) tell the breaker too.
@@ -136,8 +137,7 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
                 url, config.getDriverClassName(), config.getDataSourceProperties(), config.getUsername(), config.getPassword()));
         config.setDataSource(connections);
         Matcher type = DB_TYPE.matcher(url);
-        return new ConnectionPool(new HikariDataSource(config), connections, type.matches() ? type.group(1) : DEFAULT_DB_TYPE,
-                                  kind.opensConnectionsWhileShort());
+        return new ConnectionPool(new HikariDataSource(config), connections, type.matches() ? type.group(1) : DEFAULT_DB_TYPE, kind);
     }
 
     /**
@@ -226,6 +226,11 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
         failures.accept(failure);
     }
 
+    /** How this pool's connections commit ({@link StorageKind#commitBound}). */
+    CommitBound commits() {
+        return commits;
+    }
+
     /** Whether the database cannot be reached now: connections are refused at once. */
     public boolean unreachable() {
         return breaker.isOpen();
@@ -281,5 +286,6 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
     @Override
     public void close() {
         dataSource.close();
+        commits.close();
     }
 }

@@ -16,6 +16,9 @@ import org.sqlite.SQLiteException;
  * which: docs/design.md, "DatabaseFailure".
  */
 public final class DatabaseFailure {
+    /** SQLSTATE 08007, transaction resolution unknown: a commit the server did not confirm ({@link CommitBound}). */
+    public static final String UNCONFIRMED = "08007";
+
     // PostgreSQL (and SQL standard) states, by class or exact code.
     private static final Set<String> UNAVAILABLE_CLASSES = Set.of(
             "08",  // connection exception: lost, refused, cannot be established
@@ -53,6 +56,14 @@ public final class DatabaseFailure {
     public static boolean unavailable(Throwable failure) {
         return Causes.of(failure).stream()
                 .anyMatch(t -> t instanceof DatabaseUnavailableException || t instanceof SQLException sql && unavailable(sql));
+    }
+
+    /**
+     * Whether {@code failure} says that a commit was not confirmed: what it wrote may be stored
+     * (a 503 that must not say that nothing was).
+     */
+    public static boolean unconfirmed(Throwable failure) {
+        return Causes.of(failure).stream().anyMatch(t -> t instanceof SQLException sql && UNCONFIRMED.equals(sql.getSQLState()));
     }
 
     /** Whether the disk holding the SQLite database is full, as {@code failure} says. */

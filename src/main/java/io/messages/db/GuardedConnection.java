@@ -67,7 +67,10 @@ final class GuardedConnection implements InvocationHandler {
             // Before it goes back: once returned, another request could take it first.
             retire(readOnly);
         }
-        Object result = call(pooled, method, args, CONTROL_CALLS.contains(method.getName()));
+        // A commit is confirmed, and bounded where the server does not time it (CommitBound).
+        Object result = method.getName().equals("commit")
+                ? pool.commits().commit(pooled, () -> call(pooled, method, args, true))
+                : call(pooled, method, args, CONTROL_CALLS.contains(method.getName()));
         if (result instanceof Statement statement && STATEMENT_FACTORIES.contains(method.getName())) {
             // The statement's own SQL (prepared) or each executed SQL (plain) tells a control statement.
             String sql = args != null && args.length > 0 && args[0] instanceof String s ? s : null;

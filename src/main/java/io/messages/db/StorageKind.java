@@ -54,6 +54,9 @@ public interface StorageKind {
      */
     void completePool(HikariConfig pool);
 
+    /** How the pool's connections commit: confirmed, and bounded where the server does not time a commit. */
+    CommitBound commitBound(HikariConfig pool);
+
     /**
      * Whether a request opens a connection of its own while the pool is short of them (cheap to
      * open, nothing to wait for), rather than waiting for the pool in slices behind the breaker.

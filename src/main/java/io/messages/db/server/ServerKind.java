@@ -1,5 +1,7 @@
 package io.messages.db.server;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -7,6 +9,8 @@ import java.util.Optional;
 import com.zaxxer.hikari.HikariConfig;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbClientException;
+import io.messages.db.CommitBound;
 import io.messages.db.ConnectionPool;
 import io.messages.db.DatabaseConfig;
 import io.messages.db.DatabaseLocation;
@@ -14,6 +18,8 @@ import io.messages.db.Storage;
 import io.messages.db.StorageKind;
 import io.messages.db.TransactionCounters;
 import io.messages.tracing.Tracing;
+
+import org.postgresql.PGConnection;
 
 /**
  * A database server (PostgreSQL): nothing to make before connecting, connections made when
@@ -49,15 +55,38 @@ public record ServerKind() implements StorageKind {
     // socketTimeout, no bound.
     @Override
     public void completePool(HikariConfig pool) {
-        long socketSeconds = socketTimeoutSeconds(pool);
-        if (socketSeconds <= 0) {
+        long millis = statementBoundMillis(pool);
+        if (millis == 0) {
             return;
         }
-        // statement_timeout takes milliseconds up to Integer.MAX_VALUE (24 days).
-        long millis = socketSeconds >= Integer.MAX_VALUE / 1000 ? Integer.MAX_VALUE : socketSeconds * 1000 * 5 / 6;
         String bound = "SET statement_timeout = " + millis;
         String configured = pool.getConnectionInitSql();
         pool.setConnectionInitSql(configured == null || configured.isBlank() ? bound : bound + "; " + configured);
+    }
+
+    // A COMMIT, which PostgreSQL does not time, at the same bound: cancelled with the driver's own
+    // cancel request, which needs no connection slot of the server's (CommitBound).
+    @Override
+    public CommitBound commitBound(HikariConfig pool) {
+        return CommitBound.of(Duration.ofMillis(statementBoundMillis(pool)), ServerKind::cancel);
+    }
+
+    private static void cancel(Connection connection) {
+        try {
+            connection.unwrap(PGConnection.class).cancelQuery();
+        } catch (SQLException e) {
+            throw new DbClientException("the cancel request failed: " + e.getMessage(), e);
+        }
+    }
+
+    // Five sixths of socketTimeout, in the milliseconds statement_timeout takes up to
+    // Integer.MAX_VALUE (24 days); 0 for none.
+    private static long statementBoundMillis(HikariConfig pool) {
+        long socketSeconds = socketTimeoutSeconds(pool);
+        if (socketSeconds <= 0) {
+            return 0;
+        }
+        return socketSeconds >= Integer.MAX_VALUE / 1000 ? Integer.MAX_VALUE : socketSeconds * 1000 * 5 / 6;
     }
 
     // pgjdbc's socketTimeout as the driver takes it: the URL's parameter over the driver's

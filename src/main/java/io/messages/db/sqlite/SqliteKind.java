@@ -10,6 +10,7 @@ import java.util.Optional;
 import com.zaxxer.hikari.HikariConfig;
 import io.helidon.config.Config;
 import io.helidon.dbclient.DbClient;
+import io.messages.db.CommitBound;
 import io.messages.db.ConnectionPool;
 import io.messages.db.DatabaseConfig;
 import io.messages.db.DatabaseLocation;
@@ -55,6 +56,12 @@ public record SqliteKind() implements StorageKind {
     // SQLite's statements run in this process: nothing of one outlives its caller's wait.
     @Override
     public void completePool(HikariConfig pool) {
+    }
+
+    // A commit is the file's own: written and synced, no wait on another server to cancel.
+    @Override
+    public CommitBound commitBound(HikariConfig pool) {
+        return CommitBound.none();
     }
 
     @Override
