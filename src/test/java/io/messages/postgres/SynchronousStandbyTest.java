@@ -36,7 +36,7 @@ import static org.hamcrest.Matchers.is;
  * everyone. A PostgreSQL of its own: the shared one's commits must not wait.
  */
 class SynchronousStandbyTest {
-    private static final int WAVES = 3;
+    private static final int WAVES = 2;
     private static final int REQUESTS = 8;
     private static final String UNCONFIRMED =
             "The database did not confirm the request in time; it may have been stored. Check before trying again.";
