@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
 
@@ -24,7 +24,10 @@ import org.jspecify.annotations.Nullable;
  * at the bound is cancelled, as the server cancels any other statement: PostgreSQL then ends the
  * wait and answers the {@code COMMIT} with a warning, committed on the primary but not confirmed
  * by a standby. That is not what a 2xx promises: such a commit fails ({@code 08007}, transaction
- * resolution unknown: a 503), on a connection still good.
+ * resolution unknown: a 503), on a connection still good. So does a {@code COMMIT} that came back
+ * with a warning of class 01 without a cancel of ours (an operator's {@code pg_cancel_backend} of
+ * the wait), and one whose connection was lost while it ran ({@code 08006}: its backend terminated
+ * in the wait): the server may have committed either.
  *
  * <p>One thread looks at the commits in flight eight times a bound, so each is cancelled between
  * seven eighths of the bound and the bound itself (from a virtual thread of its own: a cancel
@@ -34,7 +37,7 @@ public final class CommitBound implements AutoCloseable {
     /** How a commit is cancelled on its connection (for PostgreSQL, the driver's cancel request). */
     @FunctionalInterface
     public interface Cancel {
-        /** Asks the server to end what {@code connection} is running; throws if it cannot. */
+        /** Asks the server to end what {@code connection} is running (the server may not answer). */
         void cancel(Connection connection);
     }
 
@@ -54,17 +57,32 @@ public final class CommitBound implements AutoCloseable {
     private final Set<InFlight> inFlight = ConcurrentHashMap.newKeySet();
     private final @Nullable ScheduledExecutorService watch;
 
-    // A commit in flight; its monitor orders a cancel before the commit's end, so that a cancel is
-    // never taken by what the connection runs next, for another request.
+    // A commit in flight. Its lock orders a cancel before the commit's end: the driver's cancel
+    // returns once the server has signalled the backend, so a cancel is never taken by what the
+    // connection runs next, for another request (the backend drops a cancel that finds it waiting
+    // for a command). A lock, not a monitor: a cancel connects to the server, and a virtual thread
+    // blocked on a monitor pins its carrier before Java 24.
     private static final class InFlight {
         private final Connection connection;
         private final long since = System.nanoTime();
-        private final AtomicBoolean due = new AtomicBoolean();
+        private final ReentrantLock lock = new ReentrantLock();
+        private boolean due;
         private boolean ended;
         private boolean cancelled;
 
         InFlight(Connection connection) {
             this.connection = connection;
+        }
+
+        // Ends it (no cancel of it goes out after this); whether one was sent.
+        boolean end() {
+            lock.lock();
+            try {
+                ended = true;
+                return cancelled;
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -78,7 +96,7 @@ public final class CommitBound implements AutoCloseable {
         }
         this.watch = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("messages-commit-bound").factory());
-        long period = boundNanos / LOOKS;
+        long period = Math.max(1, boundNanos / LOOKS);
         watch.scheduleAtFixedRate(this::look, period, period, TimeUnit.NANOSECONDS);
     }
 
@@ -88,7 +106,9 @@ public final class CommitBound implements AutoCloseable {
      * {@code bound} (none if zero) a commit is cancelled with {@code cancel}.
      */
     public static CommitBound of(Duration bound, Cancel cancel) {
-        return new CommitBound(true, bound.isNegative() ? 0 : bound.toNanos(), cancel);
+        // At most what statement_timeout takes (24 days): nanoTime arithmetic stays far from overflow.
+        long millis = bound.isNegative() ? 0 : Math.min(bound.toMillis(), Integer.MAX_VALUE);
+        return new CommitBound(true, TimeUnit.MILLISECONDS.toNanos(millis), cancel);
     }
 
     /** Commits as the driver returns them: the database has no wait to cancel (SQLite). */
@@ -113,56 +133,84 @@ public final class CommitBound implements AutoCloseable {
             inFlight.add(now);
         }
         Object result;
-        boolean cancelled;
         try {
             result = commit.run();
+        } catch (SQLException e) {
+            // Lost while the COMMIT was under way (cancelled, then cut off by socketTimeout; the
+            // backend terminated during its wait): the server may have committed it.
+            boolean cancelled = now.end();
+            throw cancelled || "08006".equals(e.getSQLState()) ? unconfirmed("the commit's outcome is unknown", e) : e;
         } finally {
             if (watched) {
                 inFlight.remove(now);
             }
-            synchronized (now) {
-                now.ended = true;
-                cancelled = now.cancelled;
-            }
+            now.end();
         }
-        SQLWarning warning = connection.getWarnings();
-        if (cancelled || warning != null && warning.getSQLState() != null && warning.getSQLState().startsWith("01")) {
-            throw new SQLException("the commit was not confirmed" + (cancelled ? " within " + TimeUnit.NANOSECONDS.toMillis(boundNanos)
-                    + " ms, and was cancelled" : "") + (warning != null ? ": " + warning.getMessage() : ""), DatabaseFailure.UNCONFIRMED);
+        boolean cancelled = now.end();
+        String warned = warned(connection.getWarnings());
+        if (cancelled || warned != null) {
+            String within = cancelled ? " within " + TimeUnit.NANOSECONDS.toMillis(boundNanos) + " ms, and was cancelled" : "";
+            throw unconfirmed("the commit was not confirmed" + within + (warned != null ? ": " + warned : ""), null);
         }
         return result;
+    }
+
+    // The first warning of class 01 in the chain (PostgreSQL's, when a wait for a standby was cancelled).
+    private static @Nullable String warned(@Nullable SQLWarning first) {
+        for (SQLWarning warning = first; warning != null; warning = warning.getNextWarning()) {
+            if (warning.getSQLState() != null && warning.getSQLState().startsWith("01")) {
+                return warning.getMessage();
+            }
+        }
+        return null;
+    }
+
+    private static SQLException unconfirmed(String message, @Nullable SQLException cause) {
+        return new SQLException(message + (cause != null ? ": " + cause.getMessage() : ""), DatabaseFailure.UNCONFIRMED, cause);
     }
 
     // Cancels each commit in flight past seven eighths of the bound (the next look would be past
     // it), each from a thread of its own: a cancel connects to the server, which may not answer.
     private void look() {
-        long due = System.nanoTime() - (boundNanos - boundNanos / LOOKS);
-        for (InFlight commit : inFlight) {
-            if (commit.since - due <= 0 && commit.due.compareAndSet(false, true)) {
-                Thread.ofVirtual().name("messages-commit-cancel").start(() -> cancel(commit));
+        try {
+            long due = System.nanoTime() - (boundNanos - boundNanos / LOOKS);
+            for (InFlight commit : inFlight) {
+                if (commit.since - due <= 0 && !commit.due) {
+                    commit.due = true;
+                    Thread.ofVirtual().name("messages-commit-cancel").start(() -> cancel(commit));
+                }
             }
+        } catch (RuntimeException | Error e) {
+            // Thrown out of a scheduled task, it would end the looks for good.
+            LOGGER.log(System.Logger.Level.WARNING, "could not look at the commits in flight: " + e);
         }
     }
 
     // The request's own failure says the rest, once (ErrorResponses).
     private void cancel(InFlight commit) {
-        synchronized (commit) {
+        commit.lock.lock();
+        try {
             if (commit.ended) {
                 return;
             }
             commit.cancelled = true;
-            try {
-                cancel.cancel(commit.connection);
-            } catch (RuntimeException e) {
-                LOGGER.log(System.Logger.Level.WARNING, "could not cancel a commit past its bound: " + e.getMessage());
-            }
+            cancel.cancel(commit.connection);
+        } catch (RuntimeException e) {
+            LOGGER.log(System.Logger.Level.WARNING, "could not cancel a commit past its bound: " + e.getMessage());
+        } finally {
+            commit.lock.unlock();
         }
     }
 
+    /**
+     * Stops looking, and cancels every commit still in flight: the pool aborts their connections
+     * next, which would leave their backends waiting on the server.
+     */
     @Override
     public void close() {
         if (watch != null) {
             watch.shutdownNow();
+            inFlight.forEach(commit -> Thread.ofVirtual().name("messages-commit-cancel").start(() -> cancel(commit)));
         }
     }
 }

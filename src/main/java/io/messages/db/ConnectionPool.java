@@ -285,7 +285,7 @@ public final class ConnectionPool implements CloseableJdbcConnectionPool {
 
     @Override
     public void close() {
-        dataSource.close();
         commits.close();
+        dataSource.close();
     }
 }

@@ -77,7 +77,8 @@ public final class DatabaseFailure {
      */
     static boolean serverGone(SQLException failure) {
         String state = failure.getSQLState();
-        return state != null && (state.startsWith("08") || SERVER_GONE_STATES.contains(state));
+        // Not 08007: a commit the server did not confirm comes from a server still there.
+        return state != null && (state.startsWith("08") && !UNCONFIRMED.equals(state) || SERVER_GONE_STATES.contains(state));
     }
 
     /**

@@ -95,7 +95,8 @@ public final class RequestTransaction {
      * Ends an active transaction: commits when {@code keep} is true (and the request is not one
      * whose work is never kept), otherwise rolls back. Nothing happens if it was never begun or
      * has already ended. Only a failed commit of written work is thrown: nothing of it was stored,
-     * and the response must say so.
+     * or, when the server did not confirm it ({@link DatabaseFailure#unconfirmed}), it may have been;
+     * the response must say which.
      */
     @SuppressWarnings("try") // the scope only makes the span current
     public void end(boolean keep) {

@@ -24,8 +24,8 @@ import org.jspecify.annotations.Nullable;
  * place. A 4xx says in one sentence what was wrong with the request. A database that cannot
  * serve now ({@link DatabaseFailure#unavailable}, wherever in the request it failed) is a 503
  * with {@code Retry-After}, logged as one line, saying that nothing was stored, or, when a commit
- * was not confirmed ({@link DatabaseFailure#unconfirmed}), that it may have been; anything else
- * is a 500, logged with its stack trace. No body carries internals (stack trace, SQL).
+ * was not confirmed ({@link DatabaseFailure#unconfirmed}), that it may have been (without
+ * {@code Retry-After}); anything else is a 500, logged with its stack trace. No body carries internals (stack trace, SQL).
  */
 public final class ErrorResponses {
     private static final System.Logger LOGGER = System.getLogger(ErrorResponses.class.getName());
@@ -71,10 +71,14 @@ public final class ErrorResponses {
             }
             // An outage fails many requests alike: one line each, not a stack trace each.
             LOGGER.log(System.Logger.Level.WARNING, "Request " + describe(req) + " answered 503: " + causes(e));
+            if (DatabaseFailure.unconfirmed(e)) {
+                // Not an invitation to retry blindly: the message may be there already.
+                send(res, Status.SERVICE_UNAVAILABLE_503,
+                     "The database did not confirm the request in time; it may have been stored. Check before trying again.");
+                return;
+            }
             res.header(HeaderNames.RETRY_AFTER, "1");
-            send(res, Status.SERVICE_UNAVAILABLE_503, DatabaseFailure.unconfirmed(e)
-                    ? "The database did not confirm the request in time; it may have been stored. Check before trying again."
-                    : "The database could not complete the request; nothing was stored. Try again later.");
+            send(res, Status.SERVICE_UNAVAILABLE_503, "The database could not complete the request; nothing was stored. Try again later.");
             return;
         }
         LOGGER.log(System.Logger.Level.ERROR, "Request " + describe(req) + " failed", e);

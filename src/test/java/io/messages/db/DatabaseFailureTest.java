@@ -7,6 +7,7 @@ import java.util.stream.Stream;
 import io.helidon.dbclient.DbClientException;
 import io.helidon.dbclient.DbStatementException;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -35,6 +36,8 @@ class DatabaseFailureTest {
                 arguments("40001 serialization failure", postgres("40001"), true),
                 arguments("40P01 deadlock", postgres("40P01"), true),
                 arguments("57014 query canceled (statement_timeout)", postgres("57014"), true),
+                arguments("08007 a commit not confirmed (CommitBound)",
+                          new DbClientException("Failed to commit transaction", postgres("08007")), true),
                 arguments("25006 read-only transaction (demoted primary)", postgres("25006"), true),
                 arguments("pool timeout, no state", new SQLTransientConnectionException("timed out"), true),
                 arguments("pool timeout after a refused connection",
@@ -64,6 +67,16 @@ class DatabaseFailureTest {
     @MethodSource("failures")
     void failureIsUnavailableOnlyWhenTheDatabaseCannotServeForNow(String name, Throwable failure, boolean unavailable) {
         assertThat(DatabaseFailure.unavailable(failure), is(unavailable));
+    }
+
+    @Test
+    void aCommitNotConfirmedSaysItMayBeStoredAndComesFromAServerStillThere() {
+        SQLException unconfirmed = postgres(DatabaseFailure.UNCONFIRMED);
+
+        assertThat(DatabaseFailure.unconfirmed(new DbClientException("Failed to commit transaction", unconfirmed)), is(true));
+        assertThat(DatabaseFailure.unconfirmed(postgres("08006")), is(false));
+        assertThat(DatabaseFailure.serverGone(unconfirmed), is(false));
+        assertThat(DatabaseFailure.serverGone(postgres("08006")), is(true));
     }
 
     private static SQLException postgres(String state) {

@@ -69,6 +69,8 @@ class SynchronousStandbyTest {
                 assertThat("connections retired", service.engine().pool().retired(), is(retired));
                 assertThat(answers.stream().map(HttpResponse::statusCode).toList(), everyItem(is(503)));
                 assertThat(answers.stream().map(HttpResponse::body).toList(), everyItem(is(UNCONFIRMED)));
+                assertThat("answers with Retry-After", answers.stream().filter(a -> a.headers().firstValue("Retry-After").isPresent()).count(),
+                           is(0L));
 
                 standbyRequired(postgres, observer, false);
                 assertThat(Http.get(service.port(), "/record?msg=after").statusCode(), is(200));
@@ -85,21 +87,30 @@ class SynchronousStandbyTest {
 
     @Test
     void aCommitWhoseWaitForAStandbyAnOperatorCancelsIsNotAcknowledged() throws Exception {
+        // The cancel PostgreSQL answers with a warning and a COMMIT that looks done.
+        assertThat(answerWhenTheWaitIsEndedBy("pg_cancel_backend"), is("503 " + UNCONFIRMED));
+    }
+
+    @Test
+    void aCommitWhoseBackendIsTerminatedInItsWaitForAStandbyMayHaveBeenStored() throws Exception {
+        // The backend says nothing more and closes: committed on the primary, which "nothing was stored" would deny.
+        assertThat(answerWhenTheWaitIsEndedBy("pg_terminate_backend"), is("503 " + UNCONFIRMED));
+    }
+
+    // A write's answer once an operator's function ended its commit's wait for a standby.
+    private static String answerWhenTheWaitIsEndedBy(String function) throws Exception {
         try (EmbeddedPostgres postgres = start(); Connection observer = postgres.getPostgresDatabase().getConnection()) {
             Service service = start(postgres);
             try {
                 standbyRequired(postgres, observer, true);
                 CompletableFuture<HttpResponse<String>> write =
-                        CompletableFuture.supplyAsync(() -> Http.get(service.port(), "/record?msg=cancelled"));
+                        CompletableFuture.supplyAsync(() -> Http.get(service.port(), "/record?msg=ended"));
                 while (backendsWaitingForAStandby(observer) == 0) {
                     Thread.sleep(10);
                 }
-                // The cancel PostgreSQL answers with a warning and a COMMIT that looks done.
-                cancelWaits(observer);
-
+                endWaits(observer, function);
                 HttpResponse<String> answer = write.join();
-                assertThat(answer.statusCode(), is(503));
-                assertThat(answer.body(), is(UNCONFIRMED));
+                return answer.statusCode() + " " + answer.body();
             } finally {
                 service.stop();
             }
@@ -135,7 +146,7 @@ class SynchronousStandbyTest {
                     Thread.sleep(10);
                 }
                 if (!commit.isDone()) {
-                    cancelWaits(observer);
+                    endWaits(observer, "pg_cancel_backend");
                     commit.join();
                     return;
                 }
@@ -143,9 +154,9 @@ class SynchronousStandbyTest {
         }
     }
 
-    private static void cancelWaits(Connection observer) throws Exception {
+    private static void endWaits(Connection observer, String function) throws Exception {
         try (Statement statement = observer.createStatement()) {
-            statement.execute("SELECT pg_cancel_backend(pid) FROM pg_stat_activity WHERE wait_event = 'SyncRep'");
+            statement.execute("SELECT " + function + "(pid) FROM pg_stat_activity WHERE wait_event = 'SyncRep'");
         }
     }
 
