@@ -202,15 +202,11 @@ public final class CommitBound implements AutoCloseable {
         }
     }
 
-    /**
-     * Stops looking, and cancels every commit still in flight: the pool aborts their connections
-     * next, which would leave their backends waiting on the server.
-     */
+    /** Stops looking. */
     @Override
     public void close() {
         if (watch != null) {
             watch.shutdownNow();
-            inFlight.forEach(commit -> Thread.ofVirtual().name("messages-commit-cancel").start(() -> cancel(commit)));
         }
     }
 }
