@@ -50,9 +50,9 @@ public record ServerKind() implements StorageKind {
     // twelve more each wave of twelve requests), and the driver's timeout reads as a lost
     // connection, so every pooled one is retired. So the server ends each statement first, at five
     // sixths of socketTimeout (25 s of 30), answering query_canceled (57014: 503) on a connection
-    // still good. (Not a COMMIT: PostgreSQL does not time that.) Before any connectionInitSql
-    // configured, which may set its own; the migrations set theirs (MigrationSession). No
-    // socketTimeout, no bound.
+    // still good. (Not a COMMIT, which PostgreSQL does not time: commitBound, below.) Before any
+    // connectionInitSql configured, which may set its own; the migrations set theirs
+    // (MigrationSession). No socketTimeout, no bound.
     @Override
     public void completePool(HikariConfig pool) {
         long millis = statementBoundMillis(pool);
