@@ -139,7 +139,7 @@ public final class CommitBound implements AutoCloseable {
             // Lost while the COMMIT was under way (cancelled, then cut off by socketTimeout; the
             // backend terminated during its wait): the server may have committed it.
             boolean cancelled = now.end();
-            throw cancelled || "08006".equals(e.getSQLState()) ? unconfirmed("the commit's outcome is unknown", e) : e;
+            throw cancelled || DatabaseFailure.lostMidCall(e) ? unconfirmed("the commit's outcome is unknown", e) : e;
         } finally {
             if (watched) {
                 inFlight.remove(now);

@@ -66,6 +66,14 @@ public final class DatabaseFailure {
         return Causes.of(failure).stream().anyMatch(t -> t instanceof SQLException sql && UNCONFIRMED.equals(sql.getSQLState()));
     }
 
+    /**
+     * Whether {@code failure} is the connection lost while a call was under way (the driver's
+     * 08006): what the server did with that call is not known.
+     */
+    static boolean lostMidCall(SQLException failure) {
+        return "08006".equals(failure.getSQLState());
+    }
+
     /** Whether the disk holding the SQLite database is full, as {@code failure} says. */
     public static boolean diskFull(Throwable failure) {
         return Causes.of(failure).stream().anyMatch(t -> t instanceof SQLiteException sqlite && primary(sqlite) == SQLITE_FULL);

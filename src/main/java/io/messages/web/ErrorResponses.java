@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * serve now ({@link DatabaseFailure#unavailable}, wherever in the request it failed) is a 503
  * with {@code Retry-After}, logged as one line, saying that nothing was stored, or, when a commit
  * was not confirmed ({@link DatabaseFailure#unconfirmed}), that it may have been (without
- * {@code Retry-After}); anything else is a 500, logged with its stack trace. No body carries internals (stack trace, SQL).
+ * {@code Retry-After}); anything else is a 500, logged with its stack trace. No body carries
+ * internals (stack trace, SQL).
  */
 public final class ErrorResponses {
     private static final System.Logger LOGGER = System.getLogger(ErrorResponses.class.getName());

@@ -1,6 +1,5 @@
 package io.messages.postgres;
 
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -8,9 +7,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import io.messages.app.Main;
 import io.messages.app.Service;
@@ -39,8 +35,7 @@ class LockedTableTest {
         String url = EmbeddedPostgresServer.newDatabase();
         Service service = start(url);
         try (Connection holder = DriverManager.getConnection(url); Statement lock = holder.createStatement();
-             Connection observer = DriverManager.getConnection(url);
-             ExecutorService clients = Executors.newFixedThreadPool(REQUESTS)) {
+             Connection observer = DriverManager.getConnection(url)) {
             assertThat(Http.get(service.port(), "/record?msg=before").statusCode(), is(200));
             long retired = service.engine().pool().retired();
             holder.setAutoCommit(false);
@@ -49,13 +44,7 @@ class LockedTableTest {
             List<Integer> statuses = new ArrayList<>();
             List<Long> waiting = new ArrayList<>();
             for (int wave = 0; wave < WAVES; wave++) {
-                List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-                for (int i = 0; i < REQUESTS; i++) {
-                    answers.add(CompletableFuture.supplyAsync(() -> Http.get(service.port(), "/record?msg=locked"), clients));
-                }
-                for (CompletableFuture<HttpResponse<String>> answer : answers) {
-                    statuses.add(answer.join().statusCode());
-                }
+                Http.getAtOnce(service.port(), "/record?msg=locked", REQUESTS).forEach(answer -> statuses.add(answer.statusCode()));
                 waiting.add(backendsWaitingForALock(observer));
             }
 

@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import io.messages.app.Main;
 import io.messages.app.Service;
@@ -43,8 +41,7 @@ class SynchronousStandbyTest {
 
     @Test
     void writesWhileNoStandbyAnswersAre503AtTheBoundWithoutLeavingBackendsWaitingAndReadsGoOn() throws Exception {
-        try (EmbeddedPostgres postgres = start(); Connection observer = postgres.getPostgresDatabase().getConnection();
-             ExecutorService clients = Executors.newFixedThreadPool(REQUESTS)) {
+        try (EmbeddedPostgres postgres = start(); Connection observer = postgres.getPostgresDatabase().getConnection()) {
             Service service = start(postgres);
             try {
                 assertThat(Http.get(service.port(), "/record?msg=before").statusCode(), is(200));
@@ -55,11 +52,7 @@ class SynchronousStandbyTest {
                 List<Long> waiting = new ArrayList<>();
                 List<Integer> reads = new ArrayList<>();
                 for (int wave = 0; wave < WAVES; wave++) {
-                    List<CompletableFuture<HttpResponse<String>>> writes = new ArrayList<>();
-                    for (int i = 0; i < REQUESTS; i++) {
-                        writes.add(CompletableFuture.supplyAsync(() -> Http.get(service.port(), "/record?msg=unconfirmed"), clients));
-                    }
-                    writes.forEach(answer -> answers.add(answer.join()));
+                    answers.addAll(Http.getAtOnce(service.port(), "/record?msg=unconfirmed", REQUESTS));
                     waiting.add(backendsWaitingForAStandby(observer));
                     reads.add(Http.get(service.port(), "/").statusCode());
                 }

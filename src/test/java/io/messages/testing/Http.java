@@ -10,6 +10,10 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.IntStream;
 
 /** Plain GETs to 127.0.0.1 with a bound on how long an answer may take: no test hangs on one. */
 public final class Http {
@@ -28,6 +32,15 @@ public final class Http {
             throw new IllegalStateException("not a listing: " + body);
         }
         return body.length() == prefix.length() ? Set.of() : new HashSet<>(List.of(body.substring(prefix.length()).split("\n")));
+    }
+
+    /** {@code n} of {@code GET path} on {@code port} sent at once, a thread each; their answers. */
+    public static List<HttpResponse<String>> getAtOnce(int port, String path, int n) {
+        try (ExecutorService clients = Executors.newFixedThreadPool(n)) {
+            List<CompletableFuture<HttpResponse<String>>> answers = IntStream.range(0, n)
+                    .mapToObj(i -> CompletableFuture.supplyAsync(() -> get(port, path), clients)).toList();
+            return answers.stream().map(CompletableFuture::join).toList();
+        }
     }
 
     /** {@code GET path} on {@code port}; fails if no answer comes within 15 s. */
